@@ -1,0 +1,105 @@
+package io.leakguard.schemas;
+
+import io.leakguard.schemas.edge.GithubSecretScanningAlert;
+import io.leakguard.schemas.edge.RawContent;
+import io.leakguard.schemas.edge.SecurityCenterLeakRecord;
+import io.leakguard.schemas.serde.AvroSerde;
+import io.leakguard.schemas.serde.JsonSerde;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * Every topic LeakGuard reads or writes, each with its serdes. Names are {@code <prefix><name>}; the prefix comes
+ * from configuration (default {@code leakguard.}) so several environments can share one cluster.
+ *
+ * <p>Edge topics (written by outside systems, JSON): raw content, GitHub alerts, Security Center alerts. Internal
+ * topics (Avro single-object encoding, keyed by AccessKey ID unless said otherwise): leaks detected, leaks enriched,
+ * remediation outcomes, notification outcomes, approvals (keyed by incident ID), inventory (compacted), and one
+ * dead-letter topic per service.
+ */
+public final class TopicCatalog {
+
+  public static final String DEFAULT_PREFIX = "leakguard.";
+  private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]*");
+
+  private static final Serde<String> KEYS = Serdes.String();
+
+  private final String prefix;
+
+  public TopicCatalog(String prefix) {
+    if (prefix == null || !LEGAL.matcher(prefix).matches()) {
+      throw new IllegalArgumentException(
+          "topic prefix '" + prefix + "' may only contain letters, digits, '.', '_' and '-'");
+    }
+    this.prefix = prefix;
+  }
+
+  public String prefix() {
+    return prefix;
+  }
+
+  public Topic<String, RawContent> rawContent() {
+    return edge("raw-content", RawContent.class);
+  }
+
+  public Topic<String, GithubSecretScanningAlert> githubAlerts() {
+    return edge("alerts.github", GithubSecretScanningAlert.class);
+  }
+
+  public Topic<String, SecurityCenterLeakRecord> securityCenterAlerts() {
+    return edge("alerts.security-center", SecurityCenterLeakRecord.class);
+  }
+
+  public Topic<String, LeakDetected> leaksDetected() {
+    return avro("leaks.detected", LeakDetected.class, false);
+  }
+
+  public Topic<String, LeakEnriched> leaksEnriched() {
+    return avro("leaks.enriched", LeakEnriched.class, false);
+  }
+
+  public Topic<String, RemediationOutcome> remediationOutcomes() {
+    return avro("remediation.outcomes", RemediationOutcome.class, false);
+  }
+
+  public Topic<String, NotificationOutcome> notificationOutcomes() {
+    return avro("notification.outcomes", NotificationOutcome.class, false);
+  }
+
+  public Topic<String, ApprovalDecision> approvals() {
+    return avro("approvals", ApprovalDecision.class, false);
+  }
+
+  public Topic<String, InventoryEntry> inventory() {
+    return avro("inventory", InventoryEntry.class, true);
+  }
+
+  /** The dead-letter topic of one service: the service is its only writer. */
+  public Topic<String, DeadLetter> deadLetters(String service) {
+    if (service == null || service.isBlank() || !LEGAL.matcher(service).matches()) {
+      throw new IllegalArgumentException("service name '" + service + "' is not usable in a topic name");
+    }
+    return avro("dlq." + service, DeadLetter.class, false);
+  }
+
+  /** Every topic of the pipeline, the dead-letter topics of the given services included. */
+  public List<Topic<?, ?>> all(List<String> services) {
+    List<Topic<?, ?>> topics = new ArrayList<>(List.of(
+        rawContent(), githubAlerts(), securityCenterAlerts(), leaksDetected(), leaksEnriched(),
+        remediationOutcomes(), notificationOutcomes(), approvals(), inventory()));
+    services.forEach(service -> topics.add(deadLetters(service)));
+    return List.copyOf(topics);
+  }
+
+  private <V> Topic<String, V> edge(String name, Class<V> type) {
+    return new Topic<>(prefix + name, KEYS, JsonSerde.of(type), false);
+  }
+
+  private <V extends org.apache.avro.specific.SpecificRecord> Topic<String, V> avro(
+      String name, Class<V> type, boolean compacted) {
+    return new Topic<>(prefix + name, KEYS, AvroSerde.of(type), compacted);
+  }
+}

@@ -1,0 +1,96 @@
+package io.leakguard.schemas.serde;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.avro.Schema;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Avro single-object encoding (a 10-byte header with the writer schema's fingerprint, then the binary body), so no
+ * schema-registry server is needed. The decoder knows every released version of the schema, read from
+ * {@code /io/leakguard/schemas/released/<Record>/v1.avsc, v2.avsc, ...}, so records written by any released
+ * version stay readable.
+ */
+public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
+
+  private final Class<T> type;
+  private final BinaryMessageEncoder<T> encoder;
+  private final BinaryMessageDecoder<T> decoder;
+
+  private AvroSerde(Class<T> type) {
+    this.type = type;
+    SpecificData model = SpecificData.getForClass(type);
+    Schema current = model.getSchema(type);
+    this.encoder = new BinaryMessageEncoder<>(model, current);
+    this.decoder = new BinaryMessageDecoder<>(model, current);
+    for (Schema released : releasedSchemas(current.getName())) {
+      decoder.addSchema(released);
+    }
+  }
+
+  public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type) {
+    return new AvroSerde<>(Objects.requireNonNull(type, "type"));
+  }
+
+  /** The released versions of a record schema, oldest first; empty when none was released yet. */
+  public static List<Schema> releasedSchemas(String recordName) {
+    List<Schema> versions = new ArrayList<>();
+    for (int version = 1; ; version++) {
+      String resource = "/io/leakguard/schemas/released/" + recordName + "/v" + version + ".avsc";
+      try (InputStream in = AvroSerde.class.getResourceAsStream(resource)) {
+        if (in == null) {
+          return versions;
+        }
+        versions.add(new Schema.Parser().parse(in));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read released schema " + resource, e);
+      }
+    }
+  }
+
+  @Override
+  public Serializer<T> serializer() {
+    return (topic, record) -> {
+      if (record == null) {
+        return null;
+      }
+      try {
+        ByteBuffer buffer = encoder.encode(record);
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        return bytes;
+      } catch (IOException | RuntimeException e) {
+        throw new SerializationException("cannot encode " + type.getSimpleName() + " for topic " + topic, e);
+      }
+    };
+  }
+
+  @Override
+  public Deserializer<T> deserializer() {
+    return (topic, bytes) -> {
+      if (bytes == null) {
+        return null;
+      }
+      try {
+        return decoder.decode(bytes);
+      } catch (IOException | RuntimeException e) {
+        // The message names the type and the cause class only: the bytes may be anything, secrets included.
+        throw new SerializationException(
+            "not a " + type.getSimpleName() + " in Avro single-object encoding on topic " + topic
+                + " (" + e.getClass().getSimpleName() + ")");
+      }
+    };
+  }
+}
