@@ -1,0 +1,30 @@
+package io.leakguard.runtime;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Things a service opened for its topology, closed in reverse order when the service stops. */
+public final class Resources implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Resources.class);
+  private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+
+  public synchronized <T extends AutoCloseable> T register(T resource) {
+    opened.push(resource);
+    return resource;
+  }
+
+  @Override
+  public synchronized void close() {
+    while (!opened.isEmpty()) {
+      AutoCloseable resource = opened.pop();
+      try {
+        resource.close();
+      } catch (Exception e) {
+        LOG.warn("could not close {}: {}", resource.getClass().getSimpleName(), Redactor.describe(e));
+      }
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package io.leakguard.runtime;
+
+import io.leakguard.runtime.config.Settings;
+import io.leakguard.schemas.TopicCatalog;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running service: its Kafka Streams instance with exactly-once processing, the three error handlers wired to
+ * its dead-letter topic, its topics provisioned and its health endpoint. An uncaught exception stops it and is
+ * reported by {@link #failure()}; it is never swallowed.
+ */
+public final class StreamsService implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StreamsService.class);
+
+  private final ServiceDefinition definition;
+  private final KafkaStreams streams;
+  private final Resources resources;
+  private final HealthServer health;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+  private StreamsService(ServiceDefinition definition, KafkaStreams streams, Resources resources, HealthServer health) {
+    this.definition = definition;
+    this.streams = streams;
+    this.resources = resources;
+    this.health = health;
+  }
+
+  /** Provisions topics, builds the topology and starts processing. Returns once Streams is starting. */
+  public static StreamsService start(ServiceDefinition definition, Settings settings) throws Exception {
+    TopicCatalog topics = new TopicCatalog(settings.get(RuntimeOptions.TOPIC_PREFIX));
+    Properties props = streamsProperties(definition, settings, topics);
+    if (settings.get(RuntimeOptions.TOPICS_CREATE)) {
+      Map<String, Object> admin = new HashMap<>(settings.kafka());
+      TopicProvisioner.ensure(admin, topics.all(List.of(definition.name())),
+          settings.get(RuntimeOptions.TOPICS_PARTITIONS), settings.get(RuntimeOptions.TOPICS_REPLICATION));
+    }
+    Resources resources = new Resources();
+    try {
+      Topology topology = definition.topology(settings, topics, resources);
+      LOG.info("{} topology:\n{}", definition.name(), topology.describe());
+      KafkaStreams streams = new KafkaStreams(topology, props);
+      int port = settings.get(RuntimeOptions.HEALTH_PORT);
+      HealthServer health = port < 0 ? null
+          : new HealthServer(settings.get(RuntimeOptions.HEALTH_BIND), port, streams::state);
+      StreamsService service = new StreamsService(definition, streams, resources, health);
+      service.wire();
+      streams.start();
+      LOG.info("{} started (application.id={}, health port {})", definition.name(),
+          props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG), health == null ? "disabled" : health.port());
+      return service;
+    } catch (Exception | Error e) {
+      resources.close();
+      throw e;
+    }
+  }
+
+  /** The Streams properties of a service: exactly-once, the error handlers, explicit naming, then Kafka overrides. */
+  static Properties streamsProperties(ServiceDefinition definition, Settings settings, TopicCatalog topics) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, definition.applicationId());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, settings.get(RuntimeOptions.STATE_DIR));
+    props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+    props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.OnDeserialization.class);
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.OnProcessing.class);
+    props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.OnProduction.class);
+    props.put(DeadLetters.SERVICE_CONFIG, definition.name());
+    props.put(DeadLetters.TOPIC_CONFIG, topics.deadLetters(definition.name()).name());
+    props.putAll(settings.kafka());
+    return props;
+  }
+
+  private void wire() {
+    streams.setUncaughtExceptionHandler(error -> {
+      LOG.error("{} stops on an uncaught exception: {}", definition.name(), Redactor.describe(error));
+      failure.compareAndSet(null, error);
+      return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    });
+    streams.setStateListener((now, before) -> {
+      LOG.info("{} state {} -> {}", definition.name(), before, now);
+      if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+        stopped.countDown();
+      }
+    });
+  }
+
+  public String name() {
+    return definition.name();
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  /** The exception that stopped the service, or null. */
+  public Throwable failure() {
+    return failure.get();
+  }
+
+  /** The port the health endpoint listens on, or -1. */
+  public int healthPort() {
+    return health == null ? -1 : health.port();
+  }
+
+  /** Waits until the service has stopped on its own (error) or was closed. */
+  public boolean awaitStopped(Duration timeout) throws InterruptedException {
+    return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void close() {
+    streams.close(Duration.ofSeconds(30));
+    if (health != null) {
+      health.close();
+    }
+    resources.close();
+    stopped.countDown();
+  }
+}
