@@ -70,7 +70,7 @@ public final class StreamsService implements AutoCloseable {
   }
 
   /** The Streams properties of a service: exactly-once, the error handlers, explicit naming, then Kafka overrides. */
-  static Properties streamsProperties(ServiceDefinition definition, Settings settings, TopicCatalog topics) {
+  public static Properties streamsProperties(ServiceDefinition definition, Settings settings, TopicCatalog topics) {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, definition.applicationId());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);

@@ -1,0 +1,88 @@
+package io.leakguard.cloud;
+
+import com.aliyuncs.AcsRequest;
+import com.aliyuncs.AcsResponse;
+import com.aliyuncs.DefaultAcsClient;
+import com.aliyuncs.IAcsClient;
+import com.aliyuncs.auth.AlibabaCloudCredentialsProvider;
+import com.aliyuncs.exceptions.ClientException;
+import com.aliyuncs.http.HttpClientConfig;
+import com.aliyuncs.http.ProtocolType;
+import com.aliyuncs.profile.DefaultProfile;
+import java.net.URI;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends SDK requests: points each at its product's endpoint override (scheme included, since the SDK forces HTTPS
+ * for RAM, STS and KMS), and retries throttling and transient errors with exponential back-off and full jitter, a
+ * bounded number of times. Every other error is classified and thrown at once.
+ */
+public final class CloudCaller implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CloudCaller.class);
+
+  private final CloudSettings settings;
+  private final IAcsClient client;
+
+  public CloudCaller(CloudSettings settings, AlibabaCloudCredentialsProvider credentials) {
+    this.settings = settings;
+    DefaultProfile profile = DefaultProfile.getProfile(settings.region());
+    HttpClientConfig http = HttpClientConfig.getDefault();
+    http.setConnectionTimeoutMillis(settings.connectTimeout().toMillis());
+    http.setReadTimeoutMillis(settings.readTimeout().toMillis());
+    // ActionTrail requests set no protocol and would otherwise go over plain HTTP to the real endpoint.
+    http.setProtocolType(ProtocolType.HTTPS);
+    profile.setHttpClientConfig(http);
+    this.client = new DefaultAcsClient(profile, credentials);
+  }
+
+  /** Sends the request with retries; the response, or a classified {@link CloudException}. */
+  public <T extends AcsResponse> T call(Product product, AcsRequest<T> request) throws CloudException {
+    settings.endpoint(product).ifPresent(endpoint -> pointAt(request, endpoint));
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return client.getAcsResponse(request);
+      } catch (ClientException e) {
+        CloudException classified = CloudErrors.classify(e);
+        if (!classified.errorClass().retryable() || attempt >= settings.maxAttempts()) {
+          throw classified;
+        }
+        long delay = backoffMillis(attempt);
+        LOG.debug("{} {} attempt {} failed with {}; retrying in {} ms", product, request.getSysActionName(), attempt,
+            classified.code(), delay);
+        sleep(delay, classified);
+      }
+    }
+  }
+
+  private static void pointAt(AcsRequest<?> request, URI endpoint) {
+    String host = endpoint.getPort() < 0 ? endpoint.getHost() : endpoint.getHost() + ":" + endpoint.getPort();
+    request.setSysEndpoint(host);
+    request.setSysProtocol("http".equals(endpoint.getScheme()) ? ProtocolType.HTTP : ProtocolType.HTTPS);
+  }
+
+  /** Full jitter: uniformly random between 0 and min(cap, base * 2^(attempt-1)). */
+  long backoffMillis(int attempt) {
+    long ceiling = Math.min(settings.backoffCap().toMillis(),
+        settings.backoffBase().toMillis() << Math.min(attempt - 1, 20));
+    return ThreadLocalRandom.current().nextLong(ceiling + 1);
+  }
+
+  private static void sleep(long millis, CloudException cause) throws CloudException {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw cause;
+    }
+  }
+
+  /**
+   * Nothing to release: the SDK's HTTP client is a JVM-wide singleton shared by every caller in the process, and
+   * {@code DefaultAcsClient.shutdown()} would close it under the feet of the others.
+   */
+  @Override
+  public void close() {}
+}

@@ -1,0 +1,25 @@
+package io.leakguard.cloud;
+
+/** The Alibaba Cloud products LeakGuard calls, with the product code and API version the V1 SDK uses. */
+public enum Product {
+  RAM("Ram", "2015-05-01"),
+  STS("Sts", "2015-04-01"),
+  KMS("Kms", "2016-01-20"),
+  ACTIONTRAIL("Actiontrail", "2020-07-06");
+
+  private final String code;
+  private final String version;
+
+  Product(String code, String version) {
+    this.code = code;
+    this.version = version;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public String version() {
+    return version;
+  }
+}
