@@ -1,0 +1,529 @@
+package io.leakguard.emulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.leakguard.emulator.Fleet.AccountSeed;
+import io.leakguard.emulator.Fleet.KeySeed;
+import io.leakguard.emulator.Fleet.PolicyRef;
+import io.leakguard.emulator.Fleet.PolicySeed;
+import io.leakguard.emulator.Fleet.RoleSeed;
+import io.leakguard.emulator.Fleet.SecretSeed;
+import io.leakguard.emulator.Fleet.UserSeed;
+import io.leakguard.emulator.Fleet.VersionSeed;
+import io.leakguard.emulator.Model.AccessKey;
+import io.leakguard.emulator.Model.Account;
+import io.leakguard.emulator.Model.Attachment;
+import io.leakguard.emulator.Model.Policy;
+import io.leakguard.emulator.Model.Role;
+import io.leakguard.emulator.Model.Secret;
+import io.leakguard.emulator.Model.SecretVersion;
+import io.leakguard.emulator.Model.User;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The in-memory cloud: accounts, RAM users, roles, policies, AccessKeys, STS sessions and KMS secrets.
+ *
+ * <p>Thread-safe through one lock. Everything done under it is CPU-only (no I/O, no sleeping), so the lock is
+ * held for microseconds; request parsing, signature checks and response writing happen outside it.
+ */
+public final class CloudState {
+
+    static final Pattern ACCOUNT_ID = Pattern.compile("\\d{16}");
+    static final Pattern USER_NAME = Pattern.compile("[a-zA-Z0-9.@_-]{1,64}");
+    static final Pattern ROLE_NAME = Pattern.compile("[a-zA-Z0-9.@-]{1,64}");
+    static final Pattern POLICY_NAME = Pattern.compile("[a-zA-Z0-9-]{1,128}");
+    private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9]{8,64}");
+
+    private final Object lock = new Object();
+    private final Clock clock;
+    private final String region;
+    /** Replaced wholesale by {@link #restore(Fleet)}; guarded by {@code lock}. */
+    private Model model;
+
+    public CloudState(Clock clock, String region) {
+        this.clock = clock;
+        this.region = region;
+        this.model = new Model(clock.instant());
+    }
+
+    public CloudState() {
+        this(Clock.systemUTC(), "cn-hangzhou");
+    }
+
+    public String region() {
+        return region;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    /** Runs a read or an update of the model under the lock. The function must do no I/O. */
+    <T> T locked(Function<Model, T> work) {
+        synchronized (lock) {
+            return work.apply(model);
+        }
+    }
+
+    public Optional<KeyView> key(String accessKeyId) {
+        return locked(m -> Optional.ofNullable(m.keys.get(accessKeyId)).map(AccessKey::view));
+    }
+
+    /** Marks a key as publicly exposed (or clears the mark). Returns false if the key does not exist. */
+    public boolean markExposed(String accessKeyId, boolean exposed) {
+        return locked(m -> {
+            AccessKey key = m.keys.get(accessKeyId);
+            if (key == null) {
+                return false;
+            }
+            key.exposed = exposed;
+            return true;
+        });
+    }
+
+    public void seedJson(String json) {
+        seed(Fleet.parse(json));
+    }
+
+    /**
+     * Adds or updates everything the fleet describes. Seeding the same fleet twice changes nothing.
+     * The whole fleet is validated before anything is applied, so a bad fleet leaves the state untouched.
+     *
+     * @throws IllegalArgumentException naming the offending entry when the fleet is invalid or conflicts
+     *                                  with the current state (e.g. a key ID already owned by someone else)
+     */
+    public void seed(Fleet fleet) {
+        validate(fleet);
+        locked(m -> {
+            checkConflicts(m, fleet);
+            Instant now = clock.instant();
+            for (AccountSeed seed : fleet.accounts()) {
+                apply(m, seed, now);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Replaces the whole state by the fleet (typically a saved state file). Live STS sessions are dropped.
+     * The new state is built aside and swapped in, so a bad fleet leaves the current state untouched.
+     */
+    public void restore(Fleet fleet) {
+        validate(fleet);
+        locked(current -> {
+            Model fresh = new Model(clock.instant());
+            checkConflicts(fresh, fleet);
+            Instant now = clock.instant();
+            for (AccountSeed seed : fleet.accounts()) {
+                apply(fresh, seed, now);
+            }
+            model = fresh;
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- seeding
+
+    private static void validate(Fleet fleet) {
+        if (fleet == null) {
+            throw new IllegalArgumentException("the fleet is empty");
+        }
+        for (AccountSeed a : fleet.accounts()) {
+            require(a.accountId() != null && ACCOUNT_ID.matcher(a.accountId()).matches(),
+                    "accountId must be 16 digits, got " + a.accountId());
+            for (KeySeed k : a.rootKeys()) {
+                validateKey(a.accountId() + " root key", k);
+            }
+            for (PolicySeed p : a.policies()) {
+                require(p.policyName() != null && POLICY_NAME.matcher(p.policyName()).matches(),
+                        "policyName must match " + POLICY_NAME + ", got " + p.policyName());
+                parseDocument(p.policyDocument(), "policy " + p.policyName());
+            }
+            for (UserSeed u : a.users()) {
+                require(u.userName() != null && USER_NAME.matcher(u.userName()).matches(),
+                        "userName must match " + USER_NAME + ", got " + u.userName());
+                require(!KeyView.ROOT.equals(u.userName()), "a RAM user cannot be named root");
+                for (KeySeed k : u.accessKeys()) {
+                    validateKey("user " + u.userName() + " key", k);
+                }
+                require(u.accessKeys().size() <= 2, "user " + u.userName() + " has more than 2 AccessKeys");
+                u.policies().forEach(ref -> require(ref != null && ref.policyName() != null,
+                        "user " + u.userName() + " has a policy without policyName"));
+            }
+            for (RoleSeed r : a.roles()) {
+                require(r.roleName() != null && ROLE_NAME.matcher(r.roleName()).matches(),
+                        "roleName must match " + ROLE_NAME + ", got " + r.roleName());
+                parseDocument(r.assumeRolePolicyDocument(), "role " + r.roleName() + " assumeRolePolicyDocument");
+                require(r.maxSessionDuration() >= 3600 && r.maxSessionDuration() <= 43200,
+                        "role " + r.roleName() + " maxSessionDuration must be 3600..43200");
+            }
+            for (SecretSeed s : a.secrets()) {
+                require(s.secretName() != null && !s.secretName().isBlank(), "a secret needs secretName");
+                require(s.secretData() == null || s.versions().isEmpty(),
+                        "secret " + s.secretName() + ": give either secretData or versions, not both");
+                for (VersionSeed v : s.versions()) {
+                    require(v.versionId() != null && v.secretData() != null,
+                            "secret " + s.secretName() + ": each version needs versionId and secretData");
+                }
+            }
+        }
+    }
+
+    private static void validateKey(String what, KeySeed k) {
+        require(k != null && k.accessKeyId() != null && KEY_ID.matcher(k.accessKeyId()).matches(),
+                what + ": accessKeyId must be 8..64 alphanumerics");
+        require(k.accessKeySecret() != null && !k.accessKeySecret().isBlank(),
+                what + " " + k.accessKeyId() + ": accessKeySecret is required");
+        require(k.status().equals("Active") || k.status().equals("Inactive"),
+                what + " " + k.accessKeyId() + ": status must be Active or Inactive");
+    }
+
+    private static PolicyDocument parseDocument(JsonNode node, String what) {
+        try {
+            return PolicyDocument.parse(node);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + ": " + e.getMessage());
+        }
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** A key ID may be seeded again only for the same owner with the same secret. */
+    private static void checkConflicts(Model m, Fleet fleet) {
+        java.util.Map<String, String> seen = new java.util.HashMap<>();
+        for (AccountSeed a : fleet.accounts()) {
+            checkRolesAndSecrets(m, a);
+            for (KeySeed k : a.rootKeys()) {
+                checkKey(m, seen, k, a.accountId(), null);
+            }
+            for (UserSeed u : a.users()) {
+                for (KeySeed k : u.accessKeys()) {
+                    checkKey(m, seen, k, a.accountId(), u.userName());
+                }
+                Account existing = m.accounts.get(a.accountId());
+                u.policies().forEach(ref -> checkRef(m, existing, a, ref, "user " + u.userName()));
+                User user = existing == null ? null : existing.users.get(u.userName());
+                if (user != null) {
+                    long added = u.accessKeys().stream().filter(k -> !user.keyIds.contains(k.accessKeyId())).count();
+                    require(user.keyIds.size() + added <= 2,
+                            "user " + u.userName() + " would have more than 2 AccessKeys");
+                }
+            }
+        }
+    }
+
+    /** Pre-checks what {@link #apply} would otherwise fail on half-way, so seeding is all or nothing. */
+    private static void checkRolesAndSecrets(Model m, AccountSeed a) {
+        Account existing = m.accounts.get(a.accountId());
+        for (RoleSeed r : a.roles()) {
+            r.policies().forEach(ref -> checkRef(m, existing, a, ref, "role " + r.roleName()));
+        }
+        for (SecretSeed s : a.secrets()) {
+            Secret secret = existing == null ? null : existing.secrets.get(s.secretName());
+            List<VersionSeed> versions = s.secretData() != null
+                    ? List.of(new VersionSeed(s.versionId() == null ? "v1" : s.versionId(), s.secretData(), null, null))
+                    : s.versions();
+            for (VersionSeed v : versions) {
+                Optional<SecretVersion> version = secret == null ? Optional.empty() : secret.version(v.versionId());
+                require(version.isEmpty() || version.get().data.equals(v.secretData()),
+                        "secret " + s.secretName() + " version " + v.versionId() + " exists with other data");
+            }
+        }
+    }
+
+    private static void checkRef(Model m, Account existing, AccountSeed a, PolicyRef ref, String what) {
+        boolean seededCustom = a.policies().stream().anyMatch(p -> p.policyName().equalsIgnoreCase(ref.policyName()));
+        boolean existingCustom = existing != null && existing.policies.containsKey(ref.policyName());
+        boolean system = m.systemPolicies.containsKey(ref.policyName());
+        boolean found = ref.policyType() == null ? seededCustom || existingCustom || system
+                : ref.policyType().equals(Model.SYSTEM) ? system
+                : ref.policyType().equals(Model.CUSTOM) && (seededCustom || existingCustom);
+        require(found, what + ": no " + (ref.policyType() == null ? "" : ref.policyType() + " ")
+                + "policy named " + ref.policyName());
+    }
+
+    private static void checkKey(Model m, java.util.Map<String, String> seen, KeySeed k, String accountId,
+                                 String userName) {
+        String owner = accountId + "/" + (userName == null ? KeyView.ROOT : userName) + "/" + k.accessKeySecret();
+        String previous = seen.putIfAbsent(k.accessKeyId(), owner);
+        require(previous == null || previous.equals(owner), "accessKeyId " + k.accessKeyId() + " appears twice");
+        AccessKey existing = m.keys.get(k.accessKeyId());
+        if (existing != null) {
+            boolean same = existing.accountId.equals(accountId)
+                    && java.util.Objects.equals(existing.userName, userName)
+                    && existing.secret.equals(k.accessKeySecret());
+            require(same, "accessKeyId " + k.accessKeyId() + " already exists with another owner or secret");
+        }
+    }
+
+    private void apply(Model m, AccountSeed seed, Instant now) {
+        Account account = m.accounts.computeIfAbsent(seed.accountId(), id -> new Account(id, seed.alias(), now));
+        if (seed.alias() != null) {
+            account.alias = seed.alias();
+        }
+        for (KeySeed k : seed.rootKeys()) {
+            AccessKey key = upsertKey(m, account, null, k, now);
+            account.rootKeyIds.add(key.id);
+        }
+        for (PolicySeed p : seed.policies()) {
+            Policy existing = account.policies.get(p.policyName());
+            PolicyDocument document = PolicyDocument.parse(p.policyDocument());
+            Instant created = existing == null ? now : existing.createDate;
+            account.policies.put(p.policyName(),
+                    new Policy(p.policyName(), Model.CUSTOM, p.description(), document, created));
+        }
+        for (UserSeed u : seed.users()) {
+            User user = account.users.get(u.userName());
+            if (user == null) {
+                String userId = u.userId() != null ? u.userId() : Ids.numeric(16);
+                user = new User(userId, u.userName(), parseOr(u.createDate(), now));
+                account.users.put(u.userName(), user);
+            }
+            user.displayName = u.displayName();
+            user.email = u.email();
+            user.mobilePhone = u.mobilePhone();
+            user.comments = u.comments();
+            for (KeySeed k : u.accessKeys()) {
+                AccessKey key = upsertKey(m, account, u.userName(), k, now);
+                user.keyIds.add(key.id);
+            }
+            for (PolicyRef ref : u.policies()) {
+                Attachment attachment = resolve(m, account, ref, "user " + u.userName(), now);
+                user.policies.putIfAbsent(attachment.key(), attachment);
+            }
+        }
+        for (RoleSeed r : seed.roles()) {
+            Role existing = account.roles.get(r.roleName());
+            Role role = existing;
+            if (existing == null || (r.roleId() != null && !r.roleId().equals(existing.roleId))) {
+                String roleId = r.roleId() != null ? r.roleId() : Ids.numeric(19);
+                role = new Role(roleId, r.roleName(), parseOr(r.createDate(), now));
+                account.roles.put(r.roleName(), role);
+            }
+            role.description = r.description();
+            role.trustPolicy = PolicyDocument.parse(r.assumeRolePolicyDocument());
+            role.maxSessionDuration = r.maxSessionDuration();
+            for (PolicyRef ref : r.policies()) {
+                Attachment attachment = resolve(m, account, ref, "role " + r.roleName(), now);
+                role.policies.putIfAbsent(attachment.key(), attachment);
+            }
+        }
+        for (SecretSeed s : seed.secrets()) {
+            applySecret(account, s, now);
+        }
+    }
+
+    private static AccessKey upsertKey(Model m, Account account, String userName, KeySeed k, Instant now) {
+        AccessKey key = m.keys.get(k.accessKeyId());
+        if (key == null) {
+            key = new AccessKey(k.accessKeyId(), k.accessKeySecret(), account.id, userName, k.status(),
+                    parseOr(k.createDate(), now));
+            m.keys.put(key.id, key);
+        }
+        key.status = k.status();
+        if (k.lastUsed() != null) {
+            key.lastUsed = Times.parseOrNull(k.lastUsed());
+        }
+        if (k.exposed() != null) {
+            key.exposed = k.exposed();
+        }
+        return key;
+    }
+
+    private static Attachment resolve(Model m, Account account, PolicyRef ref, String what, Instant now) {
+        String type = ref.policyType();
+        if (type == null) {
+            type = account.policies.containsKey(ref.policyName()) ? Model.CUSTOM : Model.SYSTEM;
+        }
+        String finalType = type;
+        Policy policy = m.policy(account, type, ref.policyName()).orElseThrow(() -> new IllegalArgumentException(
+                what + ": no " + finalType + " policy named " + ref.policyName()));
+        return new Attachment(policy.type, policy.name, now);
+    }
+
+    private static void applySecret(Account account, SecretSeed s, Instant now) {
+        Secret secret = account.secrets.get(s.secretName());
+        if (secret == null) {
+            secret = new Secret(s.secretName(), s.secretType(), parseOr(s.createTime(), now));
+            account.secrets.put(secret.name, secret);
+        }
+        secret.description = s.description();
+        if (s.extendedConfig() != null && !s.extendedConfig().isNull()) {
+            secret.extendedConfig = s.extendedConfig().isTextual() ? s.extendedConfig().asText()
+                    : s.extendedConfig().toString();
+        }
+        List<VersionSeed> versions = s.versions();
+        if (s.secretData() != null) {
+            versions = List.of(new VersionSeed(s.versionId() == null ? "v1" : s.versionId(), s.secretData(),
+                    List.of("ACSCurrent"), null));
+        }
+        for (VersionSeed v : versions) {
+            Optional<SecretVersion> existing = secret.version(v.versionId());
+            if (existing.isPresent()) {
+                require(existing.get().data.equals(v.secretData()),
+                        "secret " + s.secretName() + " version " + v.versionId() + " exists with other data");
+                continue;
+            }
+            SecretVersion version = new SecretVersion(v.versionId(), v.secretData(), "text",
+                    parseOr(v.createTime(), now));
+            if (v.stages().isEmpty() || v.stages().contains("ACSCurrent")) {
+                secret.promote(version, now);
+                v.stages().stream().filter(stage -> !stage.equals("ACSCurrent")).forEach(version.stages::add);
+            } else {
+                secret.versions.add(version);
+                version.stages.addAll(v.stages());
+            }
+        }
+    }
+
+    private static Instant parseOr(String text, Instant fallback) {
+        Instant parsed = Times.parseOrNull(text);
+        return parsed == null ? fallback : parsed;
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /** A consistent copy of the state without any secret: what the admin API shows. */
+    public StateSnapshot snapshot() {
+        return locked(m -> {
+            List<StateSnapshot.AccountView> accounts = new ArrayList<>();
+            List<StateSnapshot.UserView> users = new ArrayList<>();
+            List<KeyView> keys = new ArrayList<>();
+            List<StateSnapshot.RoleView> roles = new ArrayList<>();
+            List<StateSnapshot.PolicyView> policies = new ArrayList<>();
+            List<StateSnapshot.SecretView> secrets = new ArrayList<>();
+            for (Account a : m.accounts.values()) {
+                accounts.add(new StateSnapshot.AccountView(a.id, a.alias));
+                a.rootKeyIds.forEach(id -> keys.add(m.keys.get(id).view()));
+                for (User u : a.users.values()) {
+                    users.add(new StateSnapshot.UserView(a.id, u.userName, u.userId, u.displayName, u.email,
+                            u.mobilePhone, u.comments, Times.format(u.createDate), names(u.policies.values())));
+                    u.keyIds.forEach(id -> keys.add(m.keys.get(id).view()));
+                }
+                for (Role r : a.roles.values()) {
+                    roles.add(new StateSnapshot.RoleView(a.id, r.roleName, r.roleId, roleArn(a.id, r.roleName),
+                            r.description, r.maxSessionDuration, Times.format(r.createDate),
+                            names(r.policies.values())));
+                }
+                for (Policy p : a.policies.values()) {
+                    policies.add(new StateSnapshot.PolicyView(a.id, p.name, p.type, p.description,
+                            Times.format(p.createDate)));
+                }
+                for (Secret s : a.secrets.values()) {
+                    List<StateSnapshot.SecretVersionView> versions = new ArrayList<>();
+                    for (SecretVersion v : s.versions) {
+                        versions.add(new StateSnapshot.SecretVersionView(v.versionId, List.copyOf(v.stages),
+                                Times.format(v.createTime), accessKeyIdIn(v.data).orElse(null)));
+                    }
+                    secrets.add(new StateSnapshot.SecretView(a.id, s.name, s.type, secretArn(a.id, s.name),
+                            Times.format(s.createTime), Times.format(s.lastRotationDate), versions));
+                }
+            }
+            Instant now = clock.instant();
+            List<StateSnapshot.SessionView> sessions = m.sessions.values().stream()
+                    .filter(s -> s.expiration().isAfter(now))
+                    .map(s -> new StateSnapshot.SessionView(s.accessKeyId(), s.accountId(), s.roleName(),
+                            s.roleId(), s.sessionName(), Times.format(s.expiration())))
+                    .toList();
+            return new StateSnapshot(accounts, users, keys, roles, policies, secrets, sessions);
+        });
+    }
+
+    /**
+     * The whole state, secrets included, in the fleet format: what the state file holds. Seeding the
+     * result into an empty emulator reproduces users, keys (with their IDs and dates), roles (with their
+     * RoleIds), policies, attachments and secret versions. STS sessions are deliberately not saved.
+     */
+    public Fleet export() {
+        return locked(m -> {
+            List<AccountSeed> accounts = new ArrayList<>();
+            for (Account a : m.accounts.values()) {
+                List<KeySeed> rootKeys = a.rootKeyIds.stream().map(id -> keySeed(m.keys.get(id))).toList();
+                List<PolicySeed> policies = a.policies.values().stream()
+                        .map(p -> new PolicySeed(p.name, p.description, tree(p.document.text()))).toList();
+                List<UserSeed> users = a.users.values().stream()
+                        .map(u -> new UserSeed(u.userName, u.userId, u.displayName, u.email, u.mobilePhone,
+                                u.comments, Times.format(u.createDate),
+                                u.keyIds.stream().map(id -> keySeed(m.keys.get(id))).toList(),
+                                refs(u.policies.values())))
+                        .toList();
+                List<RoleSeed> roles = a.roles.values().stream()
+                        .map(r -> new RoleSeed(r.roleName, r.roleId, r.description, tree(r.trustPolicy.text()),
+                                r.maxSessionDuration, Times.format(r.createDate), refs(r.policies.values())))
+                        .toList();
+                List<SecretSeed> secrets = a.secrets.values().stream()
+                        .map(s -> new SecretSeed(s.name, s.type, s.description,
+                                s.extendedConfig == null ? null : tree(s.extendedConfig),
+                                Times.format(s.createTime), null, null,
+                                s.versions.stream().map(v -> new VersionSeed(v.versionId, v.data,
+                                        List.copyOf(v.stages), Times.format(v.createTime))).toList()))
+                        .toList();
+                accounts.add(new AccountSeed(a.id, a.alias, rootKeys, users, policies, roles, secrets));
+            }
+            return new Fleet(accounts);
+        });
+    }
+
+    private static KeySeed keySeed(AccessKey k) {
+        return new KeySeed(k.id, k.secret, k.status, Times.format(k.createDate), Times.format(k.lastUsed),
+                k.exposed ? Boolean.TRUE : null);
+    }
+
+    private static List<PolicyRef> refs(Collection<Attachment> attachments) {
+        return attachments.stream().map(a -> new PolicyRef(a.policyName(), a.policyType())).toList();
+    }
+
+    private static List<String> names(Collection<Attachment> attachments) {
+        return attachments.stream().map(a -> a.policyType() + ":" + a.policyName()).toList();
+    }
+
+    private static JsonNode tree(String json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (IOException e) {
+            return Json.MAPPER.getNodeFactory().textNode(json);
+        }
+    }
+
+    // ---------------------------------------------------------------- shared naming rules
+
+    static String roleArn(String accountId, String roleName) {
+        return "acs:ram::" + accountId + ":role/" + roleName.toLowerCase();
+    }
+
+    String secretArn(String accountId, String secretName) {
+        return "acs:kms:" + region + ":" + accountId + ":secret/" + secretName;
+    }
+
+    /**
+     * The AccessKeyId held in secret data, if the data is a JSON object carrying one (directly, as RAM
+     * credential secrets return it, or in the creation form {@code {"AccessKeys":[{...}]}}).
+     */
+    static Optional<String> accessKeyIdIn(String secretData) {
+        if (secretData == null || !secretData.trim().startsWith("{")) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode node = Json.MAPPER.readTree(secretData);
+            if (node.path("AccessKeyId").isTextual()) {
+                return Optional.of(node.path("AccessKeyId").asText());
+            }
+            JsonNode first = node.path("AccessKeys").path(0).path("AccessKeyId");
+            return first.isTextual() ? Optional.of(first.asText()) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+}

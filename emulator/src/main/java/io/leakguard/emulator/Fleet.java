@@ -1,0 +1,132 @@
+package io.leakguard.emulator;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The seed format of the emulator (the {@code --fleet} file, {@code POST /admin/fleet} and the state file).
+ *
+ * <p>Every list and optional field defaults when absent, so older fleet files stay valid as fields are added.
+ * Policy documents may be given as JSON objects or as strings holding JSON. Secrets are part of the format
+ * because a seeded key must be usable; they never appear in the admin API's state view.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Fleet(List<AccountSeed> accounts) {
+
+    public Fleet {
+        accounts = list(accounts);
+    }
+
+    /** Parses fleet JSON; unknown fields are refused so a typo does not silently seed nothing. */
+    public static Fleet parse(String json) {
+        try {
+            return Json.MAPPER.readValue(json, Fleet.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("invalid fleet JSON: " + Json.describe(e), e);
+        }
+    }
+
+    public String toJson() {
+        try {
+            return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(this);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record AccountSeed(String accountId, String alias, List<KeySeed> rootKeys, List<UserSeed> users,
+                              List<PolicySeed> policies, List<RoleSeed> roles, List<SecretSeed> secrets) {
+        public AccountSeed {
+            rootKeys = list(rootKeys);
+            users = list(users);
+            policies = list(policies);
+            roles = list(roles);
+            secrets = list(secrets);
+        }
+    }
+
+    /** An AccessKey pair. {@code status} defaults to Active; dates are ISO-8601 UTC and optional. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record KeySeed(String accessKeyId, String accessKeySecret, String status, String createDate,
+                          String lastUsed, Boolean exposed) {
+        public KeySeed {
+            status = status == null ? "Active" : status;
+        }
+
+        public KeySeed(String accessKeyId, String accessKeySecret) {
+            this(accessKeyId, accessKeySecret, null, null, null, null);
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record UserSeed(String userName, String userId, String displayName, String email, String mobilePhone,
+                           String comments, String createDate, List<KeySeed> accessKeys, List<PolicyRef> policies) {
+        public UserSeed {
+            displayName = displayName == null ? userName : displayName;
+            email = email == null ? "" : email;
+            mobilePhone = mobilePhone == null ? "" : mobilePhone;
+            comments = comments == null ? "" : comments;
+            accessKeys = list(accessKeys);
+            policies = list(policies);
+        }
+
+        public UserSeed(String userName, List<KeySeed> accessKeys) {
+            this(userName, null, null, null, null, null, null, accessKeys, null);
+        }
+    }
+
+    /**
+     * A reference to a policy to attach. {@code policyType} may be omitted: a custom policy of the account
+     * with that name is meant if one exists, otherwise the system policy.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PolicyRef(String policyName, String policyType) {
+    }
+
+    /** A custom policy of the account. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PolicySeed(String policyName, String description, JsonNode policyDocument) {
+        public PolicySeed {
+            description = description == null ? "" : description;
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RoleSeed(String roleName, String roleId, String description, JsonNode assumeRolePolicyDocument,
+                           Long maxSessionDuration, String createDate, List<PolicyRef> policies) {
+        public RoleSeed {
+            description = description == null ? "" : description;
+            maxSessionDuration = maxSessionDuration == null ? 3600L : maxSessionDuration;
+            policies = list(policies);
+        }
+    }
+
+    /**
+     * A KMS secret. Either {@code versions} or the shorthand {@code versionId} + {@code secretData} (one
+     * version, ACSCurrent). {@code extendedConfig} is a JSON object or a string holding JSON.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SecretSeed(String secretName, String secretType, String description, JsonNode extendedConfig,
+                             String createTime, String versionId, String secretData, List<VersionSeed> versions) {
+        public SecretSeed {
+            secretType = secretType == null ? "Generic" : secretType;
+            description = description == null ? "" : description;
+            versions = list(versions);
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record VersionSeed(String versionId, String secretData, List<String> stages, String createTime) {
+        public VersionSeed {
+            stages = list(stages);
+        }
+    }
+
+    private static <T> List<T> list(List<T> list) {
+        return list == null ? List.of() : List.copyOf(list);
+    }
+}
