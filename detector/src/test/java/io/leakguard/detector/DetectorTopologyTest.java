@@ -8,6 +8,7 @@ import io.leakguard.runtime.TestDrivers;
 import io.leakguard.schemas.CredentialKind;
 import io.leakguard.schemas.DeadLetter;
 import io.leakguard.schemas.FailureStage;
+import io.leakguard.runtime.SyntheticKeys;
 import io.leakguard.schemas.KeyForms;
 import io.leakguard.schemas.LeakDetected;
 import io.leakguard.schemas.TopicCatalog;
@@ -54,8 +55,8 @@ class DetectorTopologyTest {
   @Test
   void shouldEmitALeakKeyedByAccessKeyIdWithTheSecretsFingerprintOnly() {
     // Given a log line holding a key pair
-    String id = TestKeys.accessKeyId();
-    String secret = TestKeys.secret();
+    String id = SyntheticKeys.accessKeyId();
+    String secret = SyntheticKeys.secret();
 
     // When it arrives on the raw-content topic
     raw.pipeInput("build-42", new RawContent("ci", "build/42/log", "id=" + id + " secret=" + secret, "42"),
@@ -78,7 +79,7 @@ class DetectorTopologyTest {
 
   @Test
   void shouldEmitNothingForContentWithoutAPair() {
-    raw.pipeInput("k", new RawContent("ci", "log", "id=" + TestKeys.accessKeyId() + " and nothing else", null));
+    raw.pipeInput("k", new RawContent("ci", "log", "id=" + SyntheticKeys.accessKeyId() + " and nothing else", null));
 
     assertTrue(detected.isEmpty());
     assertTrue(deadLetters.isEmpty());
@@ -87,10 +88,10 @@ class DetectorTopologyTest {
   @Test
   void shouldSendMalformedJsonToTheDeadLetterTopicAndCarryOn() {
     // Given a record that is not JSON, holding a secret, then a good one
-    String secret = TestKeys.secret();
+    String secret = SyntheticKeys.secret();
     var bytes = driver.createInputTopic(topics.rawContent().name(), new StringSerializer(), new ByteArraySerializer());
     bytes.pipeInput("k", ("{not json " + secret).getBytes(StandardCharsets.UTF_8));
-    raw.pipeInput("k2", new RawContent("ci", "log", TestKeys.accessKeyId() + " " + TestKeys.secret(), null));
+    raw.pipeInput("k2", new RawContent("ci", "log", SyntheticKeys.accessKeyId() + " " + SyntheticKeys.secret(), null));
 
     // Then the first is a dead letter with its coordinates and no secret, and the second is detected
     DeadLetter letter = deadLetters.readValue();

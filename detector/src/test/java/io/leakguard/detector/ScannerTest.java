@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.leakguard.runtime.SyntheticKeys;
 import io.leakguard.schemas.KeyForms;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,8 +16,8 @@ class ScannerTest {
 
   @Test
   void shouldPairAnIdWithTheSecretOnTheSameLine() {
-    String id = TestKeys.accessKeyId();
-    String secret = TestKeys.secret();
+    String id = SyntheticKeys.accessKeyId();
+    String secret = SyntheticKeys.secret();
 
     List<Finding> findings = scanner.scan("export KEY=" + id + " SECRET=" + secret + "\n");
 
@@ -29,8 +30,8 @@ class ScannerTest {
 
   @Test
   void shouldPairAnIdWithASecretAFewLinesAway() {
-    String id = TestKeys.accessKeyId();
-    String secret = TestKeys.secret();
+    String id = SyntheticKeys.accessKeyId();
+    String secret = SyntheticKeys.secret();
 
     List<Finding> findings = scanner.scan("[default]\naccess_key_id = " + id + "\nregion = cn-hangzhou\naccess_key_secret = " + secret);
 
@@ -40,7 +41,7 @@ class ScannerTest {
 
   @Test
   void shouldReportAnIdWithoutSecretAsUnpaired() {
-    List<Finding> findings = scanner.scan("key " + TestKeys.accessKeyId() + "\n\n\n\n\n" + TestKeys.secret());
+    List<Finding> findings = scanner.scan("key " + SyntheticKeys.accessKeyId() + "\n\n\n\n\n" + SyntheticKeys.secret());
 
     assertEquals(1, findings.size());
     assertFalse(findings.get(0).secretFound());
@@ -49,12 +50,12 @@ class ScannerTest {
 
   @Test
   void shouldIgnoreAnIdBuriedInALongerToken() {
-    assertTrue(scanner.scan("xLTAI" + TestKeys.random(20) + " " + TestKeys.secret()).isEmpty());
-    assertTrue(scanner.scan("LTAI" + TestKeys.random(40) + " " + TestKeys.secret()).isEmpty());
+    assertTrue(scanner.scan("xLTAI" + SyntheticKeys.random(20) + " " + SyntheticKeys.secret()).isEmpty());
+    assertTrue(scanner.scan("LTAI" + SyntheticKeys.random(40) + " " + SyntheticKeys.secret()).isEmpty());
   }
 
   @Test
   void shouldFindNothingInContentWithoutAKey() {
-    assertTrue(scanner.scan("an ordinary log line with " + TestKeys.secret()).isEmpty());
+    assertTrue(scanner.scan("an ordinary log line with " + SyntheticKeys.secret()).isEmpty());
   }
 }

@@ -1,0 +1,45 @@
+package io.leakguard.notifier;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.leakguard.schemas.RemediationOutcome;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What a notification says, built from the outcome's fields one by one: records never hold a secret, and this
+ * copies only what a reader needs, so nothing new can slip into a message.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Notice(String incidentId, String accessKeyId, String maskedKey, String status, String strategy,
+    String accountId, String userName, String ownerEmail, String newAccessKeyId, String kmsSecretName,
+    String reason, String source, List<String> detachedPolicies, Instant detectedAt, Instant neutralizedAt,
+    Long detectionToNeutralizationMillis) {
+
+  public static Notice of(RemediationOutcome outcome) {
+    var timeline = outcome.getTimeline();
+    Long elapsed = timeline.getNeutralizedAt() == null ? null
+        : timeline.getNeutralizedAt().toEpochMilli() - timeline.getDetectedAt().toEpochMilli();
+    return new Notice(outcome.getIncidentId(), outcome.getAccessKeyId(), outcome.getMaskedKey(),
+        outcome.getStatus().name(), outcome.getStrategy(), outcome.getOwner().getAccountId(),
+        outcome.getOwner().getUserName(), outcome.getOwner().getEmail(), outcome.getNewAccessKeyId(),
+        outcome.getKmsSecretName(), outcome.getReason(),
+        outcome.getSource().getType() + " " + outcome.getSource().getLocation(),
+        List.copyOf(outcome.getDetachedPolicies()), timeline.getDetectedAt(), timeline.getNeutralizedAt(), elapsed);
+  }
+
+  /** One line for people: what happened, to which key, and what to do next. */
+  public String summary() {
+    String who = userName == null ? "account " + accountId : "RAM user " + userName + " in account " + accountId;
+    return switch (status) {
+      case "ROTATED" -> "Leaked AccessKey " + maskedKey + " of " + who + " was deleted after "
+          + detectionToNeutralizationMillis + " ms; its replacement " + newAccessKeyId + " is in KMS secret "
+          + kmsSecretName + ". Applications reading that secret pick it up; any other copy of the old key is dead.";
+      case "NEUTRALIZED" -> "Leaked STS token " + maskedKey + " lost its power: policies " + detachedPolicies
+          + " were detached.";
+      case "ESCALATED" -> "Leaked credential " + maskedKey + " needs the security team: " + reason;
+      case "PLANNED" -> "Dry run for " + maskedKey + ": nothing was changed.";
+      case "SKIPPED" -> "Leaked credential " + maskedKey + " needed nothing more: " + reason;
+      default -> "Remediation of leaked credential " + maskedKey + " FAILED and needs a person now: " + reason;
+    };
+  }
+}

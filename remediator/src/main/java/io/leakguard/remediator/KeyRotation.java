@@ -1,0 +1,166 @@
+package io.leakguard.remediator;
+
+import io.leakguard.cloud.AlibabaCloud;
+import io.leakguard.cloud.CloudException;
+import io.leakguard.cloud.RamGateway.KeyOwner;
+import io.leakguard.cloud.RamGateway.NewAccessKey;
+import io.leakguard.schemas.LeakDetected;
+import io.leakguard.schemas.Owner;
+import io.leakguard.schemas.RemediationOutcome;
+import io.leakguard.schemas.RemediationStatus;
+import io.leakguard.schemas.RemediationStep;
+import io.leakguard.schemas.StepResult;
+import io.leakguard.schemas.Timeline;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rotates a leaked RAM user AccessKey the way Alibaba Cloud advises, replace-first: find the owner (ListUsers, then
+ * ListAccessKeys per user), create a new key, store it in KMS where applications fetch it, then delete the leaked
+ * key. Delete, never merely disable: a disabled key can be enabled again. The new secret goes from the
+ * CreateAccessKey answer straight into KMS and nowhere else.
+ */
+public final class KeyRotation implements Remediation {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KeyRotation.class);
+  static final String STRATEGY = "replace-first";
+
+  private final AlibabaCloud cloud;
+  private final String secretNameTemplate;
+  private final Clock clock;
+  private volatile String accountId;
+
+  public KeyRotation(AlibabaCloud cloud, String secretNameTemplate, Clock clock) {
+    this.cloud = cloud;
+    this.secretNameTemplate = secretNameTemplate;
+    this.clock = clock;
+  }
+
+  /** The KMS secret name for a user: the template with {@code {accountId}} and {@code {userName}} filled in. */
+  static String secretName(String template, String accountId, String userName) {
+    return template.replace("{accountId}", accountId).replace("{userName}", userName);
+  }
+
+  @Override
+  public RemediationOutcome remediate(LeakDetected leak) {
+    Steps steps = new Steps(clock);
+    RemediationOutcome.Builder outcome = RemediationOutcome.newBuilder()
+        .setIncidentId(leak.getIncidentId())
+        .setAccessKeyId(leak.getAccessKeyId())
+        .setKind(leak.getKind())
+        .setMaskedKey(leak.getMaskedKey())
+        .setSecretFingerprint(leak.getSecretFingerprint())
+        .setSource(leak.getSource())
+        .setStrategy(STRATEGY)
+        .setOwner(Owner.newBuilder().build());
+    Timeline.Builder timeline = Timeline.newBuilder(leak.getTimeline());
+    try {
+      String account = steps.run("GetCallerIdentity", this::account, id -> "account " + id);
+      Optional<KeyOwner> found = steps.run("FindOwner", () -> cloud.ram().findOwner(leak.getAccessKeyId()),
+          owner -> owner.map(o -> "owned by RAM user " + o.user().userName()).orElse("not a RAM user key of this account"));
+      if (found.isEmpty()) {
+        return finish(outcome.setStatus(RemediationStatus.ESCALATED)
+            .setOwner(Owner.newBuilder().setAccountId(account).build())
+            .setReason("the key belongs to no RAM user of account " + account
+                + " (a root key, or a key outside the fleet): the security team decides"), steps, timeline);
+      }
+      String userName = found.get().user().userName();
+      outcome.setOwner(Owner.newBuilder()
+          .setAccountId(account)
+          .setUserName(userName)
+          .setArn("acs:ram::" + account + ":user/" + userName)
+          .setDisplayName(found.get().user().displayName())
+          .setEmail(found.get().user().email())
+          .build());
+      NewAccessKey created = steps.run("CreateAccessKey", () -> cloud.ram().createAccessKey(userName),
+          key -> "created " + key.accessKeyId());
+      outcome.setNewAccessKeyId(created.accessKeyId());
+      String secretName = secretName(secretNameTemplate, account, userName);
+      steps.run("StoreSecret", () -> {
+        cloud.kms().storeAccessKey(secretName, leak.getIncidentId(), created.accessKeyId(), created.secret());
+        return secretName;
+      }, name -> "stored as ACSCurrent of " + name);
+      outcome.setKmsSecretName(secretName).setKmsSecretVersion(leak.getIncidentId());
+      steps.run("DeleteAccessKey", () -> {
+        cloud.ram().deleteAccessKey(userName, leak.getAccessKeyId());
+        return leak.getAccessKeyId();
+      }, id -> "deleted leaked key " + leak.getMaskedKey());
+      timeline.setNeutralizedAt(steps.lastFinishedAt());
+      return finish(outcome.setStatus(RemediationStatus.ROTATED), steps, timeline);
+    } catch (CloudException e) {
+      LOG.warn("incident {} failed at {}: {} ({})", leak.getIncidentId(), steps.current(), e.code(), e.errorClass());
+      return finish(outcome.setStatus(RemediationStatus.FAILED)
+          .setReason(steps.current() + " failed: " + e.getMessage()), steps, timeline);
+    }
+  }
+
+  private RemediationOutcome finish(RemediationOutcome.Builder outcome, Steps steps, Timeline.Builder timeline) {
+    RemediationOutcome result = outcome.setSteps(steps.done())
+        .setTimeline(timeline.setRemediatedAt(clock.instant()).build())
+        .build();
+    LOG.info("incident {}: {} {} ({} steps)", result.getIncidentId(), result.getMaskedKey(), result.getStatus(),
+        result.getSteps().size());
+    return result;
+  }
+
+  private String account() throws CloudException {
+    String known = accountId;
+    if (known == null) {
+      known = cloud.sts().callerIdentity().accountId();
+      accountId = known;
+    }
+    return known;
+  }
+
+  /** A cloud call that may fail with a classified error. */
+  @FunctionalInterface
+  interface CloudCall<T> {
+    T call() throws CloudException;
+  }
+
+  /** Runs and records the steps of one remediation, with their times and results. */
+  static final class Steps {
+    private final Clock clock;
+    private final List<RemediationStep> done = new ArrayList<>();
+    private String current = "none";
+
+    Steps(Clock clock) {
+      this.clock = clock;
+    }
+
+    <T> T run(String name, CloudCall<T> call, java.util.function.Function<T, String> describe) throws CloudException {
+      current = name;
+      Instant started = clock.instant();
+      try {
+        T result = call.call();
+        done.add(step(name, started, StepResult.OK, describe.apply(result)));
+        return result;
+      } catch (CloudException e) {
+        done.add(step(name, started, StepResult.FAILED, e.getMessage()));
+        throw e;
+      }
+    }
+
+    private RemediationStep step(String name, Instant started, StepResult result, String detail) {
+      return RemediationStep.newBuilder().setName(name).setStartedAt(started).setFinishedAt(clock.instant())
+          .setOutcome(result).setDetail(detail).build();
+    }
+
+    String current() {
+      return current;
+    }
+
+    Instant lastFinishedAt() {
+      return done.get(done.size() - 1).getFinishedAt();
+    }
+
+    List<RemediationStep> done() {
+      return List.copyOf(done);
+    }
+  }
+}
