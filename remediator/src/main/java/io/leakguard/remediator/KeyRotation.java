@@ -108,6 +108,22 @@ public final class KeyRotation implements Remediation {
     return result;
   }
 
+  /**
+   * Asks who LeakGuard is, once, at start: it proves the credential chain works before the first leak arrives,
+   * logs the identity the remediator acts as, and warms the SDK's HTTP path so the first remediation is not slowed
+   * by class loading. A failure is logged, not fatal: the cloud may be briefly unreachable at start.
+   */
+  public void warmUp() {
+    try {
+      var identity = cloud.sts().callerIdentity();
+      accountId = identity.accountId();
+      LOG.info("remediating as {} ({}) in account {}", identity.arn(), identity.identityType(), identity.accountId());
+    } catch (CloudException e) {
+      LOG.warn("cannot tell who the remediator is yet ({}: {}); will retry on the first leak", e.code(),
+          e.errorClass());
+    }
+  }
+
   private String account() throws CloudException {
     String known = accountId;
     if (known == null) {

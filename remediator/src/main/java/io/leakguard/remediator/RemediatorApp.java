@@ -51,7 +51,8 @@ public final class RemediatorApp implements ServiceDefinition {
   @Override
   public Topology topology(Settings settings, TopicCatalog topics, Resources resources) {
     AlibabaCloud cloud = resources.register(AlibabaCloud.fromDefaultChain(CloudOptions.settings(settings)));
-    return RemediatorTopology.build(topics,
-        new KeyRotation(cloud, settings.get(SECRET_NAME_TEMPLATE), Clock.systemUTC()));
+    KeyRotation rotation = new KeyRotation(cloud, settings.get(SECRET_NAME_TEMPLATE), Clock.systemUTC());
+    rotation.warmUp();
+    return RemediatorTopology.build(topics, rotation);
   }
 }

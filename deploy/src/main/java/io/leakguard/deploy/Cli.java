@@ -1,0 +1,81 @@
+package io.leakguard.deploy;
+
+import io.leakguard.detector.DetectorApp;
+import io.leakguard.emulator.EmulatorMain;
+import io.leakguard.notifier.NotifierApp;
+import io.leakguard.remediator.RemediatorApp;
+import io.leakguard.runtime.ServiceMain;
+import java.util.Arrays;
+
+/**
+ * The {@code leakguard} command line.
+ *
+ * <pre>
+ * leakguard run SERVICE [options]   one component: detector, remediator, notifier, emulator, broker
+ * leakguard local                   the whole stack on this machine, until interrupted
+ * leakguard demo                    the stack, one leaked key, its remediation, checked end to end
+ * </pre>
+ */
+public final class Cli {
+
+  private Cli() {}
+
+  public static void main(String[] args) throws Exception {
+    System.exit(run(args));
+  }
+
+  static int run(String[] args) throws Exception {
+    if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+      System.out.println(usage());
+      return args.length == 0 ? 2 : 0;
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    return switch (args[0]) {
+      case "run" -> runComponent(rest);
+      case "local" -> LocalStack.runUntilInterrupted(LocalStack.Options.parse(rest));
+      case "demo" -> Demo.run(LocalStack.Options.parse(rest));
+      default -> {
+        System.err.println("leakguard: unknown command '" + args[0] + "'\n\n" + usage());
+        yield 2;
+      }
+    };
+  }
+
+  private static int runComponent(String[] args) throws Exception {
+    if (args.length == 0) {
+      System.err.println("leakguard run: which component? detector, remediator, notifier, emulator or broker");
+      return 2;
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    switch (args[0]) {
+      case "detector" -> ServiceMain.run(new DetectorApp(), rest);
+      case "remediator" -> ServiceMain.run(new RemediatorApp(), rest);
+      case "notifier" -> ServiceMain.run(new NotifierApp(), rest);
+      case "emulator" -> EmulatorMain.main(rest);
+      case "broker" -> {
+        return BrokerMain.run(rest);
+      }
+      default -> {
+        System.err.println("leakguard run: unknown component '" + args[0]
+            + "'; one of detector, remediator, notifier, emulator, broker");
+        return 2;
+      }
+    }
+    return 0;
+  }
+
+  static String usage() {
+    return """
+        usage: leakguard COMMAND [options]
+
+          demo                 start the local stack, leak one demo key, show its remediation, check it, stop
+          local                start the local stack (broker, emulator, services) until Ctrl-C;
+                               connection details go to .leakguard/local.json
+          run SERVICE [opts]   run one component: detector | remediator | notifier | emulator | broker
+                               (leakguard run detector --help lists a service's options)
+          help                 this text
+
+        Options of demo and local: --dir DIR (default .leakguard), --keep-logs
+        """;
+  }
+}

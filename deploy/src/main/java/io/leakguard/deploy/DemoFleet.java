@@ -1,0 +1,67 @@
+package io.leakguard.deploy;
+
+import io.leakguard.runtime.SyntheticKeys;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The demo organization the local stack seeds into the emulator: one account, LeakGuard's own operator user with a
+ * least-privilege custom policy, and three application users with one key each. All keys are generated per run.
+ */
+record DemoFleet(String accountId, Key operator, Map<String, Key> users) {
+
+  /** A generated key pair. The secret never leaves this process except into the emulator and a child's env. */
+  record Key(String accessKeyId, String accessKeySecret) {
+    static Key generate() {
+      return new Key(SyntheticKeys.accessKeyId(), SyntheticKeys.secret());
+    }
+
+    @Override
+    public String toString() {
+      return "Key[" + accessKeyId + ", secret redacted]";
+    }
+  }
+
+  static final String OPERATOR = "leakguard-remediator";
+  static final List<String> USERS = List.of("alice", "bob", "carol");
+
+  /** The remediator's least privilege: find owners, rotate keys, write secrets. Nothing else. */
+  static final String REMEDIATOR_POLICY = """
+      {"Version":"1","Statement":[
+        {"Effect":"Allow","Action":["ram:ListUsers","ram:GetUser","ram:ListAccessKeys","ram:CreateAccessKey",
+          "ram:DeleteAccessKey"],"Resource":"*"},
+        {"Effect":"Allow","Action":["kms:CreateSecret","kms:PutSecretValue","kms:DescribeSecret"],"Resource":"*"}]}""";
+
+  static DemoFleet generate() {
+    Map<String, Key> users = new java.util.LinkedHashMap<>();
+    USERS.forEach(user -> users.put(user, Key.generate()));
+    return new DemoFleet(SyntheticKeys.accountId(), Key.generate(), Map.copyOf(users));
+  }
+
+  Key user(String name) {
+    return users.get(name);
+  }
+
+  /** The fleet in the emulator's seed format. */
+  String toFleetJson() {
+    StringBuilder users = new StringBuilder();
+    for (String name : USERS) {
+      Key key = this.users.get(name);
+      users.append(",{\"userName\":\"").append(name).append("\",\"displayName\":\"")
+          .append(Character.toUpperCase(name.charAt(0))).append(name.substring(1))
+          .append("\",\"email\":\"").append(name).append("@example.com\",\"accessKeys\":[")
+          .append(keyJson(key)).append("]}");
+    }
+    return """
+        {"accounts":[{"accountId":"%s","alias":"demo",
+          "policies":[{"policyName":"LeakGuardRemediator","description":"least privilege of the remediator",
+                       "policyDocument":%s}],
+          "users":[{"userName":"%s","displayName":"LeakGuard remediator","accessKeys":[%s],
+                    "policies":[{"policyName":"LeakGuardRemediator","policyType":"Custom"}]}%s]}]}
+        """.formatted(accountId, REMEDIATOR_POLICY, OPERATOR, keyJson(operator), users);
+  }
+
+  private static String keyJson(Key key) {
+    return "{\"accessKeyId\":\"" + key.accessKeyId() + "\",\"accessKeySecret\":\"" + key.accessKeySecret() + "\"}";
+  }
+}

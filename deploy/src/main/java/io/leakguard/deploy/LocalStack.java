@@ -1,0 +1,330 @@
+package io.leakguard.deploy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.leakguard.schemas.Topic;
+import io.leakguard.schemas.TopicCatalog;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+
+/**
+ * The whole pipeline on this machine, each component its own process (so one can be stopped or killed alone): an
+ * embedded Kafka broker, the Alibaba Cloud emulator seeded with a demo fleet, and the three services. Writes the
+ * connection details to {@code <dir>/local.json} and each process's output to {@code <dir>/logs/}.
+ *
+ * <p>The services get their cloud credentials the production way, from the default chain's environment variables;
+ * every {@code ALIBABA_CLOUD_*} variable of the caller's environment is removed first, so a developer's real
+ * credentials can never reach the local stack.
+ */
+final class LocalStack implements AutoCloseable {
+
+  static final String SERVICE_JVM_MEMORY = "-Xmx384m";
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+  private static final List<String> SERVICES = List.of("detector", "remediator", "notifier");
+
+  /** Command-line options of {@code demo} and {@code local}. */
+  record Options(Path dir) {
+    static Options parse(String[] args) {
+      Path dir = Path.of(Optional.ofNullable(System.getenv("LEAKGUARD_LOCAL_DIR")).orElse(".leakguard"));
+      for (int i = 0; i < args.length; i++) {
+        if (args[i].equals("--dir") && i + 1 < args.length) {
+          dir = Path.of(args[++i]);
+        } else {
+          throw new IllegalArgumentException("unknown option '" + args[i] + "'; expected --dir DIR");
+        }
+      }
+      return new Options(dir.toAbsolutePath());
+    }
+  }
+
+  /** A started child process. */
+  record Component(String name, Process process, Path log, String healthUrl) {}
+
+  private final Path dir;
+  private final DemoFleet fleet;
+  private final TopicCatalog topics = new TopicCatalog(TopicCatalog.DEFAULT_PREFIX);
+  private final List<Component> components = new ArrayList<>();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final String adminToken = io.leakguard.runtime.SyntheticKeys.random(32);
+  private String bootstrapServers;
+  private String emulatorEndpoint;
+
+  private LocalStack(Path dir, DemoFleet fleet) {
+    this.dir = dir;
+    this.fleet = fleet;
+  }
+
+  /** Starts everything and returns once every service is ready (Kafka Streams RUNNING). */
+  static LocalStack start(Options options, Map<String, String> notifierEnv) throws Exception {
+    LocalStack stack = new LocalStack(options.dir(), DemoFleet.generate());
+    try {
+      stack.startAll(notifierEnv);
+      return stack;
+    } catch (Exception e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  private void startAll(Map<String, String> notifierEnv) throws Exception {
+    prepareDirectory();
+    Path ready = dir.resolve("broker.ready");
+    Component broker = spawn("broker", List.of("run", "broker", "--data-dir", dir.resolve("kafka").toString(),
+        "--ready-file", ready.toString()), Map.of(), null);
+    int emulatorPort = freePort();
+    Component emulator = spawn("emulator", List.of("run", "emulator", "--port", Integer.toString(emulatorPort)),
+        Map.of("LEAKGUARD_EMULATOR_ADMIN_TOKEN", adminToken), null);
+    emulatorEndpoint = "http://127.0.0.1:" + emulatorPort;
+
+    bootstrapServers = awaitFile(broker, ready);
+    awaitHttp(emulator, emulatorEndpoint + "/admin/state", adminToken);
+    seedFleet();
+
+    for (String service : SERVICES) {
+      int port = freePort();
+      Map<String, String> env = new HashMap<>();
+      env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+      env.put("LEAKGUARD_HEALTH_PORT", Integer.toString(port));
+      env.put("LEAKGUARD_HEALTH_BIND", "127.0.0.1");
+      env.put("LEAKGUARD_STATE_DIR", dir.resolve("state").resolve(service).toString());
+      env.put("LEAKGUARD_TOPICS_PARTITIONS", "3");
+      if (service.equals("remediator")) {
+        env.put("LEAKGUARD_CLOUD_ENDPOINT", emulatorEndpoint);
+        // The production path: the default credential chain reads these two variables.
+        env.put("ALIBABA_CLOUD_ACCESS_KEY_ID", fleet.operator().accessKeyId());
+        env.put("ALIBABA_CLOUD_ACCESS_KEY_SECRET", fleet.operator().accessKeySecret());
+      }
+      if (service.equals("notifier")) {
+        env.putAll(notifierEnv);
+      }
+      spawn(service, List.of("run", service), env, "http://127.0.0.1:" + port + "/health/ready");
+    }
+    for (Component component : components) {
+      if (component.healthUrl() != null) {
+        awaitHttp(component, component.healthUrl(), null);
+      }
+    }
+    writeConnectionDetails();
+  }
+
+  private void prepareDirectory() throws IOException {
+    // A fresh broker and fresh state every run: the demo fleet is generated anew, so old records would only confuse.
+    for (String sub : List.of("kafka", "state", "logs")) {
+      deleteRecursively(dir.resolve(sub));
+    }
+    Files.deleteIfExists(dir.resolve("broker.ready"));
+    Files.createDirectories(dir.resolve("logs"));
+  }
+
+  private Component spawn(String name, List<String> args, Map<String, String> env, String healthUrl) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.add(SERVICE_JVM_MEMORY);
+    command.add("-XX:+UseSerialGC");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Cli.class.getName());
+    command.addAll(args);
+    Path log = dir.resolve("logs").resolve(name + ".log");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    Map<String, String> environment = builder.environment();
+    environment.keySet().removeIf(key -> key.startsWith("ALIBABA_CLOUD_") || key.startsWith("LEAKGUARD_")
+        || key.startsWith("KAFKA_"));
+    environment.put("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true");
+    environment.put("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true");
+    environment.putAll(env);
+    Component component = new Component(name, builder.start(), log, healthUrl);
+    components.add(component);
+    return component;
+  }
+
+  private void seedFleet() throws Exception {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(emulatorEndpoint + "/admin/fleet"))
+        .header("Authorization", "Bearer " + adminToken)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(fleet.toFleetJson())).build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() / 100 != 2) {
+      throw new IllegalStateException("the emulator refused the demo fleet: HTTP " + response.statusCode() + " "
+          + response.body());
+    }
+  }
+
+  private String awaitFile(Component component, Path file) throws Exception {
+    Instant deadline = Instant.now().plus(START_TIMEOUT);
+    while (!Files.exists(file)) {
+      checkAlive(component, deadline);
+      Thread.sleep(50); // polling a file another process writes: there is no event to wait on
+    }
+    return Files.readString(file).trim();
+  }
+
+  private void awaitHttp(Component component, String url, String token) throws Exception {
+    Instant deadline = Instant.now().plus(START_TIMEOUT);
+    while (true) {
+      checkAlive(component, deadline);
+      try {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2));
+        if (token != null) {
+          request.header("Authorization", "Bearer " + token);
+        }
+        if (http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(100); // polling another process's readiness endpoint
+    }
+  }
+
+  private void checkAlive(Component component, Instant deadline) throws IOException {
+    if (!component.process().isAlive()) {
+      throw new IllegalStateException(component.name() + " exited with code " + component.process().exitValue()
+          + " during start-up; its log ends with:\n" + tail(component.log()));
+    }
+    if (Instant.now().isAfter(deadline)) {
+      throw new IllegalStateException(component.name() + " was not ready within " + START_TIMEOUT.toSeconds()
+          + " s; its log ends with:\n" + tail(component.log()));
+    }
+  }
+
+  static String tail(Path log) throws IOException {
+    if (!Files.exists(log)) {
+      return "(no log)";
+    }
+    List<String> lines = Files.readAllLines(log);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+  }
+
+  private void writeConnectionDetails() throws IOException {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("bootstrapServers", bootstrapServers);
+    details.put("emulator", Map.of("endpoint", emulatorEndpoint, "adminApi", emulatorEndpoint + "/admin/",
+        "adminToken", adminToken));
+    details.put("demoAccountId", fleet.accountId());
+    Map<String, String> topicNames = new LinkedHashMap<>();
+    for (Topic<?, ?> topic : topics.all(SERVICES)) {
+      topicNames.put(topic.name().substring(topics.prefix().length()), topic.name());
+    }
+    details.put("topics", topicNames);
+    Map<String, Object> processes = new LinkedHashMap<>();
+    for (Component component : components) {
+      Map<String, Object> process = new LinkedHashMap<>();
+      process.put("pid", component.process().pid());
+      process.put("log", component.log().toString());
+      if (component.healthUrl() != null) {
+        process.put("health", component.healthUrl());
+      }
+      processes.put(component.name(), process);
+    }
+    details.put("processes", processes);
+    Path file = dir.resolve("local.json");
+    Files.writeString(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(details));
+  }
+
+  String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  String emulatorEndpoint() {
+    return emulatorEndpoint;
+  }
+
+  String adminToken() {
+    return adminToken;
+  }
+
+  DemoFleet fleet() {
+    return fleet;
+  }
+
+  TopicCatalog topics() {
+    return topics;
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  List<Component> components() {
+    return List.copyOf(components);
+  }
+
+  /** Stops the services first, then the emulator and the broker: the reverse of the start order. */
+  @Override
+  public void close() {
+    List<Component> reversed = new ArrayList<>(components);
+    java.util.Collections.reverse(reversed);
+    for (Component component : reversed) {
+      component.process().destroy();
+      try {
+        if (!component.process().waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+          component.process().destroyForcibly().waitFor();
+        }
+      } catch (InterruptedException e) {
+        component.process().destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+    components.clear();
+  }
+
+  static int runUntilInterrupted(Options options) throws Exception {
+    LocalStack stack = start(options, Map.of());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.out.println("stopping the local stack...");
+      stack.close();
+      stopped.countDown();
+    }, "local-stack-shutdown"));
+    System.out.println("LeakGuard local stack is up. Connection details: " + stack.dir().resolve("local.json"));
+    System.out.println("  Kafka:     " + stack.bootstrapServers());
+    System.out.println("  Emulator:  " + stack.emulatorEndpoint() + " (admin token in local.json)");
+    System.out.println("  Logs:      " + stack.dir().resolve("logs"));
+    System.out.println("Press Ctrl-C to stop.");
+    // Watch the children: one dying on its own is reported, the rest keep running.
+    while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+      for (Component component : stack.components()) {
+        if (!component.process().isAlive()) {
+          System.err.println(component.name() + " stopped with exit code " + component.process().exitValue()
+              + "; see " + component.log());
+          stack.components.remove(component);
+        }
+      }
+    }
+    return 0;
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void deleteRecursively(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(path)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
