@@ -35,6 +35,15 @@ public final class Emulator implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Emulator.class);
 
+    static {
+        // The JDK server writes response headers and body in separate packets; without TCP_NODELAY, Nagle's
+        // algorithm meets the client's delayed ACK and every call waits ~40 ms. The property is read once,
+        // when the JDK's server configuration class loads, so it must be set before the first server exists.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final Builder config;
     private final CloudState state;
     private final Faults faults;
