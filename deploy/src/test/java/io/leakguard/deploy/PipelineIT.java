@@ -1,0 +1,329 @@
+package io.leakguard.deploy;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.core.read.ListAppender;
+import com.aliyuncs.auth.BasicCredentials;
+import com.aliyuncs.auth.StaticCredentialsProvider;
+import com.aliyuncs.kms.model.v20160120.GetSecretValueRequest;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.leakguard.cloud.AlibabaCloud;
+import io.leakguard.cloud.CloudCaller;
+import io.leakguard.cloud.CloudException;
+import io.leakguard.cloud.CloudSettings;
+import io.leakguard.cloud.Product;
+import io.leakguard.detector.DetectorApp;
+import io.leakguard.emulator.Emulator;
+import io.leakguard.emulator.KeyView;
+import io.leakguard.notifier.NotifierApp;
+import io.leakguard.remediator.RemediatorApp;
+import io.leakguard.runtime.ServiceDefinition;
+import io.leakguard.runtime.ServiceMain;
+import io.leakguard.runtime.StreamsService;
+import io.leakguard.runtime.SyntheticKeys;
+import io.leakguard.runtime.broker.EmbeddedKafkaBroker;
+import io.leakguard.schemas.DeadLetter;
+import io.leakguard.schemas.NotificationOutcome;
+import io.leakguard.schemas.RemediationOutcome;
+import io.leakguard.schemas.RemediationStatus;
+import io.leakguard.schemas.Topic;
+import io.leakguard.schemas.TopicCatalog;
+import io.leakguard.schemas.edge.RawContent;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The walking skeleton end to end on a real broker and the emulator over real HTTP: a leak goes in; the key is
+ * rotated; the new key is in KMS; the old key is refused; outcome and notification are on their topics; malformed
+ * records go to each service's dead-letter topic while the services keep running; and no secret, leaked or new,
+ * appears in any topic LeakGuard writes or in any log line.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PipelineIT {
+
+  private static final String PREFIX = "it.";
+  private static final TopicCatalog TOPICS = new TopicCatalog(PREFIX);
+
+  @TempDir
+  static Path dir;
+  static EmbeddedKafkaBroker broker;
+  static Emulator emulator;
+  static final List<StreamsService> services = new ArrayList<>();
+  static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+
+  static final String account = SyntheticKeys.accountId();
+  static final String rootId = SyntheticKeys.accessKeyId();
+  static final String rootSecret = SyntheticKeys.secret();
+  static final String operatorId = SyntheticKeys.accessKeyId();
+  static final String operatorSecret = SyntheticKeys.secret();
+  static final Map<String, String[]> users = new HashMap<>();
+  static final Set<String> secretsThatMustNotLeak = ConcurrentHashMap.newKeySet();
+
+  @BeforeAll
+  static void startEverything() throws Exception {
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    logs.setContext(context);
+    logs.start();
+    context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(logs);
+
+    for (String user : List.of("alice", "bob")) {
+      users.put(user, new String[] {SyntheticKeys.accessKeyId(), SyntheticKeys.secret()});
+      secretsThatMustNotLeak.add(users.get(user)[1]);
+    }
+    secretsThatMustNotLeak.add(operatorSecret);
+    broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"));
+    emulator = Emulator.builder().build().start();
+    emulator.state().seedJson("""
+        {"accounts":[{"accountId":"%s","alias":"it","rootKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}],
+          "policies":[{"policyName":"LeakGuardRemediator","policyDocument":%s}],
+          "users":[
+            {"userName":"leakguard","accessKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}],
+             "policies":[{"policyName":"LeakGuardRemediator","policyType":"Custom"}]},
+            {"userName":"alice","email":"alice@example.com","accessKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}]},
+            {"userName":"bob","accessKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}]}]}]}
+        """.formatted(account, rootId, rootSecret, DemoFleet.REMEDIATOR_POLICY, operatorId, operatorSecret,
+        users.get("alice")[0], users.get("alice")[1], users.get("bob")[0], users.get("bob")[1]));
+
+    // The remediator finds its credentials through the default chain, as in production (system properties here,
+    // since a test cannot set its own environment).
+    System.setProperty("alibabacloud.accessKeyId", operatorId);
+    System.setProperty("alibabacloud.accessKeySecret", operatorSecret);
+    start(new DetectorApp());
+    start(new RemediatorApp(), "--cloud.endpoint=" + emulator.endpoint());
+    start(new NotifierApp());
+    await().atMost(Duration.ofSeconds(90))
+        .until(() -> services.stream().allMatch(s -> s.state() == KafkaStreams.State.RUNNING));
+  }
+
+  private static void start(ServiceDefinition definition, String... extra) throws Exception {
+    List<String> args = new ArrayList<>(List.of("--kafka.bootstrap.servers=" + broker.bootstrapServers(),
+        "--topic.prefix=" + PREFIX, "--topics.partitions=2", "--state.dir=" + dir.resolve("state/" + definition.name()),
+        "--health.port=0", "--health.bind=127.0.0.1"));
+    args.addAll(List.of(extra));
+    services.add(StreamsService.start(definition, ServiceMain.loader(definition).load(Map.of(), args)));
+  }
+
+  @AfterAll
+  static void stopEverything() {
+    services.forEach(StreamsService::close);
+    System.clearProperty("alibabacloud.accessKeyId");
+    System.clearProperty("alibabacloud.accessKeySecret");
+    if (emulator != null) {
+      emulator.close();
+    }
+    if (broker != null) {
+      broker.close();
+    }
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(logs);
+  }
+
+  @Test
+  @Order(1)
+  void shouldRotateALeakedKeyEndToEnd() throws Exception {
+    // Given alice's key pair leaks in a file
+    String[] alice = users.get("alice");
+    leak("alice/.env", "ACCESS_KEY_ID=" + alice[0] + "\nACCESS_KEY_SECRET=" + alice[1]);
+
+    // Then an outcome and a notification arrive for it
+    RemediationOutcome outcome = awaitValue(TOPICS.remediationOutcomes(), alice[0]);
+    NotificationOutcome notification = awaitValue(TOPICS.notificationOutcomes(), alice[0]);
+    assertEquals(RemediationStatus.ROTATED, outcome.getStatus(), outcome.getReason());
+    assertEquals(outcome.getIncidentId(), notification.getIncidentId());
+    assertNotNull(notification.getTimeline().getNotifiedAt());
+
+    // And the leaked key is gone, alice has exactly the new key, KMS holds it as ACSCurrent
+    String newKey = outcome.getNewAccessKeyId();
+    assertTrue(emulator.state().key(alice[0]).isEmpty());
+    assertEquals(List.of(newKey), emulator.state().snapshot().keys().stream()
+        .filter(k -> "alice".equals(k.userName())).map(KeyView::accessKeyId).toList());
+    JsonNode secretData = new ObjectMapper().readTree(currentSecretValue(outcome.getKmsSecretName()));
+    assertEquals(newKey, secretData.path("AccessKeyId").asText());
+    secretsThatMustNotLeak.add(secretData.path("AccessKeySecret").asText());
+
+    // And a call signed with the leaked key is refused
+    AlibabaCloud attacker = AlibabaCloud.with(settings(), new StaticCredentialsProvider(
+        new BasicCredentials(alice[0], alice[1])));
+    CloudException refused = org.junit.jupiter.api.Assertions.assertThrows(CloudException.class,
+        () -> attacker.ram().listUsers());
+    assertEquals("InvalidAccessKeyId.NotFound", refused.code());
+  }
+
+  @Test
+  @Order(2)
+  void shouldDeadLetterMalformedRecordsOnEveryInputAndKeepRunning() throws Exception {
+    // Given garbage on the input topic of each service
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(), new ByteArraySerializer(),
+        new ByteArraySerializer())) {
+      for (String topic : List.of(TOPICS.rawContent().name(), TOPICS.leaksDetected().name(),
+          TOPICS.remediationOutcomes().name())) {
+        producer.send(new ProducerRecord<>(topic, "junk".getBytes(), "{garbage".getBytes(StandardCharsets.UTF_8))).get();
+      }
+    }
+
+    // Then each service dead-letters its record with the source coordinates
+    for (String service : List.of("detector", "remediator", "notifier")) {
+      DeadLetter letter = awaitValue(TOPICS.deadLetters(service), null);
+      assertEquals(service, letter.getService());
+      assertNotNull(letter.getSourceOffset());
+    }
+
+    // And every service still works: bob's leak goes all the way through
+    String[] bob = users.get("bob");
+    leak("bob/config.yaml", "accessKeyId: " + bob[0] + "\naccessKeySecret: " + bob[1]);
+    assertEquals(RemediationStatus.ROTATED, awaitValue(TOPICS.remediationOutcomes(), bob[0]).getStatus());
+    awaitValue(TOPICS.notificationOutcomes(), bob[0]);
+    assertTrue(services.stream().allMatch(s -> s.state() == KafkaStreams.State.RUNNING));
+  }
+
+  @Test
+  @Order(3)
+  void shouldNeverWriteASecretToAnyTopicOrLog() throws Exception {
+    assertTrue(secretsThatMustNotLeak.size() >= 4, "the new secrets were collected");
+    // Every topic LeakGuard writes (the raw-content input carries the leak by definition and is not ours).
+    Set<String> topics;
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+      topics = admin.listTopics().names().get();
+    }
+    int records = 0;
+    for (String topic : topics) {
+      if (topic.equals(TOPICS.rawContent().name())) {
+        continue;
+      }
+      for (ConsumerRecord<byte[], byte[]> record : readAll(topic)) {
+        records++;
+        String text = (record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8))
+            + new String(record.value() == null ? new byte[0] : record.value(), StandardCharsets.UTF_8);
+        for (String secret : secretsThatMustNotLeak) {
+          assertFalse(text.contains(secret), "a secret is in topic " + topic + " at offset " + record.offset());
+        }
+      }
+    }
+    assertTrue(records > 10, "only " + records + " records were read");
+
+    List<ILoggingEvent> events = new ArrayList<>(logs.list);
+    assertTrue(events.size() > 10);
+    for (ILoggingEvent event : events) {
+      StringBuilder line = new StringBuilder(event.getFormattedMessage());
+      for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
+        line.append(' ').append(t.getMessage());
+      }
+      for (String secret : secretsThatMustNotLeak) {
+        assertFalse(line.toString().contains(secret), "a secret is in a log line of " + event.getLoggerName());
+      }
+    }
+  }
+
+  private static void leak(String location, String content) throws Exception {
+    Topic<String, RawContent> raw = TOPICS.rawContent();
+    try (KafkaProducer<String, RawContent> producer = new KafkaProducer<>(producerProps(), raw.keySerde().serializer(),
+        raw.valueSerde().serializer())) {
+      producer.send(new ProducerRecord<>(raw.name(), location, new RawContent("it", location, content, null))).get();
+    }
+  }
+
+  /** Waits for the first value on a topic with the given key (any key when null). */
+  private static <V> V awaitValue(Topic<String, V> topic, String key) {
+    List<V> found = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+      consumer.subscribe(List.of(topic.name()));
+      await().atMost(Duration.ofSeconds(60)).until(() -> {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+          String recordKey = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+          if (key == null || key.equals(recordKey)) {
+            found.add(topic.valueSerde().deserializer().deserialize(topic.name(), record.value()));
+          }
+        }
+        return !found.isEmpty();
+      });
+    }
+    return found.get(0);
+  }
+
+  private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
+    List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
+    Properties props = consumerProps();
+    // Aborted transactions too: a secret in an aborted write would still sit on the broker's disk.
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+        new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      await().atMost(Duration.ofSeconds(30)).until(() -> {
+        consumer.poll(Duration.ofMillis(100)).forEach(all::add);
+        return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
+      });
+    }
+    return all;
+  }
+
+  private static String currentSecretValue(String secretName) throws CloudException {
+    CloudCaller root = new CloudCaller(settings(), new StaticCredentialsProvider(new BasicCredentials(rootId, rootSecret)));
+    GetSecretValueRequest request = new GetSecretValueRequest();
+    request.setSecretName(secretName);
+    return root.call(Product.KMS, request).getSecretData();
+  }
+
+  private static CloudSettings settings() {
+    return CloudSettings.defaults("cn-hangzhou").withEndpointForAll(URI.create(emulator.endpoint()));
+  }
+
+  private static Properties producerProps() {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", broker.bootstrapServers());
+    props.put("acks", "all");
+    return props;
+  }
+
+  private static Properties consumerProps() {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", broker.bootstrapServers());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + System.nanoTime());
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    return props;
+  }
+
+  private static KafkaConsumer<byte[], byte[]> consumer() {
+    return new KafkaConsumer<>(consumerProps(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+}
