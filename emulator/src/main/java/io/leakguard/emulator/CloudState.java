@@ -367,7 +367,7 @@ public final class CloudState {
         List<VersionSeed> versions = s.versions();
         if (s.secretData() != null) {
             versions = List.of(new VersionSeed(s.versionId() == null ? "v1" : s.versionId(), s.secretData(),
-                    List.of("ACSCurrent"), null));
+                    null, null));
         }
         for (VersionSeed v : versions) {
             Optional<SecretVersion> existing = secret.version(v.versionId());
@@ -378,12 +378,16 @@ public final class CloudState {
             }
             SecretVersion version = new SecretVersion(v.versionId(), v.secretData(), "text",
                     parseOr(v.createTime(), now));
-            if (v.stages().isEmpty() || v.stages().contains("ACSCurrent")) {
+            if (v.stages().isEmpty()) {
+                // A version without stages is a new value: it becomes ACSCurrent, as PutSecretValue would do.
                 secret.promote(version, now);
-                v.stages().stream().filter(stage -> !stage.equals("ACSCurrent")).forEach(version.stages::add);
             } else {
+                // Explicit stages (e.g. a saved state) are placed exactly, each taken from whoever held it.
                 secret.versions.add(version);
-                version.stages.addAll(v.stages());
+                for (String stage : v.stages()) {
+                    secret.versions.forEach(other -> other.stages.remove(stage));
+                    version.stages.add(stage);
+                }
             }
         }
     }

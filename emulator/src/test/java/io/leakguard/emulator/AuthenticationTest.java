@@ -15,12 +15,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -143,44 +139,16 @@ class AuthenticationTest {
     }
 
     private static Map<String, String> signedParams(TestCloud.Key key, String action, String version, String nonce) {
-        return signedParams(key, action, version, nonce, "POST");
+        return RawRequests.signed(key, "POST", action, version, nonce);
     }
 
-    /** Signs like the SDK does (reference §1.2), independently of the emulator's own signer. */
     private static Map<String, String> signedParams(TestCloud.Key key, String action, String version, String nonce,
                                                     String method) {
-        Map<String, String> params = new TreeMap<>();
-        params.put("Action", action);
-        params.put("Version", version);
-        params.put("Format", "JSON");
-        params.put("AccessKeyId", key.id());
-        params.put("SignatureMethod", "HMAC-SHA1");
-        params.put("SignatureVersion", "1.0");
-        params.put("SignatureNonce", nonce);
-        params.put("Timestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        params.put("RegionId", TestCloud.REGION);
-        String canonical = params.entrySet().stream()
-                .map(e -> percent(e.getKey()) + "=" + percent(e.getValue()))
-                .collect(Collectors.joining("&"));
-        String stringToSign = method + "&%2F&" + percent(canonical);
-        try {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
-            mac.init(new javax.crypto.spec.SecretKeySpec((key.secret() + "&").getBytes(), "HmacSHA1"));
-            params.put("Signature", java.util.Base64.getEncoder().encodeToString(mac.doFinal(stringToSign.getBytes())));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-        return params;
-    }
-
-    private static String percent(String s) {
-        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8)
-                .replace("+", "%20").replace("*", "%2A").replace("%7E", "~");
+        return RawRequests.signed(key, method, action, version, nonce);
     }
 
     private static String encode(Map<String, String> params) {
-        return params.entrySet().stream().map(e -> percent(e.getKey()) + "=" + percent(e.getValue()))
-                .collect(Collectors.joining("&"));
+        return RawRequests.query(params);
     }
 
     private static HttpResponse<String> send(TestCloud cloud, String method, Map<String, String> params)
