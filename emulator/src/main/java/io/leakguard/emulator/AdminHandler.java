@@ -22,7 +22,8 @@ import java.util.Optional;
  * The admin JSON API under {@code /admin/}. Every call needs {@code Authorization: Bearer <admin token>}.
  *
  * <pre>
- * POST   /admin/fleet                  seed from fleet JSON (idempotent)
+ * POST   /admin/fleet                  seed from fleet JSON in the body (idempotent)
+ * POST   /admin/fleet/load             {"file": "..."}: seed from a fleet file on the emulator's machine
  * GET    /admin/state                  accounts, users, keys, roles, policies, secrets, sessions (no secrets)
  * DELETE /admin/state                  forget everything
  * POST   /admin/state/save             {"file": "..."} (optional when started with a state file)
@@ -102,11 +103,7 @@ final class AdminHandler implements HttpHandler {
         List<String> parts = List.of(path.substring("/admin/".length()).split("/"));
         String first = parts.get(0);
         return switch (first) {
-            case "fleet" -> {
-                expect(method, "POST", parts, 1);
-                emulator.state().seed(Fleet.parse(body(exchange)));
-                yield new Reply(200, Map.of("status", "seeded"));
-            }
+            case "fleet" -> fleet(exchange, method, parts);
             case "state" -> state(exchange, method, parts);
             case "keys" -> keys(exchange, method, parts);
             case "events" -> {
@@ -116,6 +113,30 @@ final class AdminHandler implements HttpHandler {
             case "faults" -> faults(exchange, method, parts);
             default -> throw new AdminError(404, "no admin call at " + path);
         };
+    }
+
+    /** {@code POST /admin/fleet} with the fleet as body, or {@code POST /admin/fleet/load} naming a file. */
+    private Reply fleet(HttpExchange exchange, String method, List<String> parts) throws IOException {
+        if (parts.size() == 1) {
+            expect(method, "POST", parts, 1);
+            emulator.state().seed(Fleet.parse(body(exchange)));
+            return new Reply(200, Map.of("status", "seeded"));
+        }
+        expect(method, "POST", parts, 2);
+        if (!parts.get(1).equals("load")) {
+            throw new AdminError(404, "no admin call at /admin/fleet/" + parts.get(1));
+        }
+        JsonNode request = readTree(body(exchange));
+        if (!request.path("file").isTextual()) {
+            throw new IllegalArgumentException("give {\"file\": \"<fleet JSON file>\"}");
+        }
+        Path file = Path.of(request.path("file").asText());
+        try {
+            emulator.state().seed(StateFiles.load(file));
+        } catch (NoSuchFileException e) {
+            throw new AdminError(404, "no fleet file at " + file);
+        }
+        return new Reply(200, Map.of("status", "seeded", "file", file.toString()));
     }
 
     private Reply state(HttpExchange exchange, String method, List<String> parts) throws IOException {

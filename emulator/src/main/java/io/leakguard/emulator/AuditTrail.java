@@ -17,7 +17,7 @@ import java.util.function.Predicate;
  */
 final class AuditTrail {
 
-    static final int CAPACITY = 200_000;
+    static final int CAPACITY = 50_000;
 
     /** Parameters that carry secrets or signing material and never enter an event. */
     private static final Set<String> REDACTED = Set.of("Signature", "SecurityToken", "SecretData",

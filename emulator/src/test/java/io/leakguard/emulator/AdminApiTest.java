@@ -81,6 +81,21 @@ class AdminApiTest {
     }
 
     @Test
+    void shouldSeedFleetFromFileOnTheEmulatorsMachine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        TestCloud.Key carol = TestCloud.newKey();
+        java.nio.file.Path file = dir.resolve("fleet.json");
+        java.nio.file.Files.writeString(file, fleet(TestCloud.newKey(), carol));
+
+        HttpResponse<String> loaded = admin("POST", "/admin/fleet/load", "{\"file\":\"" + file + "\"}");
+        HttpResponse<String> missing = admin("POST", "/admin/fleet/load", "{\"file\":\"" + dir.resolve("no.json") + "\"}");
+
+        assertEquals(200, loaded.statusCode(), loaded.body());
+        assertEquals("carol", cloud.emulator.state().key(carol.id()).orElseThrow().userName());
+        assertEquals(404, missing.statusCode());
+    }
+
+    @Test
     void shouldRefuseBadFleetWithClearMessageAndChangeNothing() throws Exception {
         String before = admin("GET", "/admin/state", null).body();
 
