@@ -288,7 +288,9 @@ final class LocalStack implements AutoCloseable {
   static int runUntilInterrupted(Options options) throws Exception {
     LocalStack stack = start(options, Map.of());
     CountDownLatch stopped = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stopping.set(true);
       System.out.println("stopping the local stack...");
       stack.close();
       stopped.countDown();
@@ -301,7 +303,7 @@ final class LocalStack implements AutoCloseable {
     // Watch the children: one dying on its own is reported, the rest keep running.
     while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
       for (Component component : stack.components()) {
-        if (!component.process().isAlive()) {
+        if (!component.process().isAlive() && !stopping.get()) {
           System.err.println(component.name() + " stopped with exit code " + component.process().exitValue()
               + "; see " + component.log());
           stack.components.remove(component);
