@@ -26,7 +26,7 @@ final class AuditTrail {
     /**
      * One recorded call.
      *
-     * @param seq       a strictly increasing sequence number, used for paging
+     * @param seq       a strictly increasing sequence number, assigned by {@link #record}; used for paging
      * @param accountId the account whose trail holds the event (the caller's); null when the key was unknown
      */
     record Event(long seq, String eventId, String eventName, String serviceName, String apiVersion, boolean write,
@@ -34,6 +34,12 @@ final class AuditTrail {
                  String identityType, String accessKeyId, String userName, String principalId, String errorCode,
                  String errorMessage, Map<String, String> requestParameters, String resourceType,
                  String resourceName, String region) {
+
+        Event withSeq(long newSeq) {
+            return new Event(newSeq, eventId, eventName, serviceName, apiVersion, write, eventTime, sourceIpAddress,
+                    userAgent, requestId, accountId, identityType, accessKeyId, userName, principalId, errorCode,
+                    errorMessage, requestParameters, resourceType, resourceName, region);
+        }
 
         String eventRW() {
             return write ? "Write" : "Read";
@@ -87,12 +93,12 @@ final class AuditTrail {
         return kept;
     }
 
-    synchronized long nextSeq() {
-        return nextSeq++;
-    }
-
+    /**
+     * Appends an event, giving it the next sequence number (whatever it carried), so sequence order and
+     * storage order always agree and NextToken paging never skips an event.
+     */
     synchronized void record(Event event) {
-        events.addLast(event);
+        events.addLast(event.withSeq(nextSeq++));
         if (events.size() > CAPACITY) {
             events.removeFirst();
         }

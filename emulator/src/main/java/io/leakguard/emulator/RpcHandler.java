@@ -189,7 +189,7 @@ final class RpcHandler implements HttpHandler {
             principalId = null;
         }
         String[] resource = resourceOf(params);
-        trail.record(new AuditTrail.Event(trail.nextSeq(), java.util.UUID.randomUUID().toString(), action.name(),
+        trail.record(new AuditTrail.Event(0, java.util.UUID.randomUUID().toString(), action.name(),
                 product.serviceName(), product.version(), action.write(), now, sourceIp,
                 exchange.getRequestHeaders().getFirst("User-Agent"), requestId, accountId, identityType, keyId,
                 userName, principalId, error == null ? null : error.code(), error == null ? null : error.getMessage(),
