@@ -6,6 +6,8 @@ import io.leakguard.emulator.Model.Role;
 import io.leakguard.emulator.Model.StsSession;
 import io.leakguard.emulator.Model.User;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -107,9 +109,8 @@ final class Authenticator {
         if (session == null) {
             throw notFound();
         }
-        if (securityToken == null || !java.security.MessageDigest.isEqual(
-                securityToken.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                session.securityToken().getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+        if (securityToken == null || !MessageDigest.isEqual(
+                securityToken.getBytes(StandardCharsets.UTF_8), session.securityToken().getBytes(StandardCharsets.UTF_8))) {
             throw ApiException.badRequest("InvalidSecurityToken.MismatchWithAccessKey",
                     "The security token does not match the access key.");
         }

@@ -23,7 +23,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -202,7 +205,7 @@ public final class CloudState {
 
     /** A key ID may be seeded again only for the same owner with the same secret. */
     private static void checkConflicts(Model m, Fleet fleet) {
-        java.util.Map<String, String> seen = new java.util.HashMap<>();
+        Map<String, String> seen = new HashMap<>();
         for (AccountSeed a : fleet.accounts()) {
             checkRolesAndSecrets(m, a);
             for (KeySeed k : a.rootKeys()) {
@@ -254,7 +257,7 @@ public final class CloudState {
                 + "policy named " + ref.policyName());
     }
 
-    private static void checkKey(Model m, java.util.Map<String, String> seen, KeySeed k, String accountId,
+    private static void checkKey(Model m, Map<String, String> seen, KeySeed k, String accountId,
                                  String userName) {
         String owner = accountId + "/" + (userName == null ? KeyView.ROOT : userName) + "/" + k.accessKeySecret();
         String previous = seen.putIfAbsent(k.accessKeyId(), owner);
@@ -262,7 +265,7 @@ public final class CloudState {
         AccessKey existing = m.keys.get(k.accessKeyId());
         if (existing != null) {
             boolean same = existing.accountId.equals(accountId)
-                    && java.util.Objects.equals(existing.userName, userName)
+                    && Objects.equals(existing.userName, userName)
                     && existing.secret.equals(k.accessKeySecret());
             require(same, "accessKeyId " + k.accessKeyId() + " already exists with another owner or secret");
         }
@@ -439,7 +442,8 @@ public final class CloudState {
             List<StateSnapshot.SessionView> sessions = m.sessions.values().stream()
                     .filter(s -> s.expiration().isAfter(now))
                     .map(s -> new StateSnapshot.SessionView(s.accessKeyId(), s.accountId(), s.roleName(),
-                            s.roleId(), s.sessionName(), Times.format(s.expiration())))
+                            s.roleId(), s.sessionName(), Times.format(s.expiration()),
+                            s.sourceAccessKeyId()))
                     .toList();
             return new StateSnapshot(accounts, users, keys, roles, policies, secrets, sessions);
         });

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 import static io.leakguard.emulator.Responses.obj;
 import static io.leakguard.emulator.Responses.wrap;
@@ -473,7 +474,7 @@ final class RamApi {
         return role;
     }
 
-    private static String validName(String name, java.util.regex.Pattern pattern, String parameter) {
+    private static String validName(String name, Pattern pattern, String parameter) {
         if (name.length() > 64 && !parameter.equals("PolicyName") || name.length() > 128) {
             throw ApiException.badRequest("InvalidParameter." + parameter + ".Length",
                     "The parameter " + parameter + " is too long.");

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The RPC endpoint: every path outside {@code /admin/}. One call goes through routing (Version + Action),
@@ -189,7 +190,7 @@ final class RpcHandler implements HttpHandler {
             principalId = null;
         }
         String[] resource = resourceOf(params);
-        trail.record(new AuditTrail.Event(0, java.util.UUID.randomUUID().toString(), action.name(),
+        trail.record(new AuditTrail.Event(0, UUID.randomUUID().toString(), action.name(),
                 product.serviceName(), product.version(), action.write(), now, sourceIp,
                 exchange.getRequestHeaders().getFirst("User-Agent"), requestId, accountId, identityType, keyId,
                 userName, principalId, error == null ? null : error.code(), error == null ? null : error.getMessage(),

@@ -42,8 +42,13 @@ public record StateSnapshot(List<AccountView> accounts, List<UserView> users, Li
     public record SecretVersionView(String versionId, List<String> stages, String createTime, String accessKeyId) {
     }
 
-    /** A live STS session (its secret and token are never shown). */
+    /**
+     * A live STS session (its secret and token are never shown).
+     *
+     * @param sourceAccessKeyId the key that called AssumeRole: deleting a leaked key does not end the sessions
+     *                          it opened, so remediation needs to see them
+     */
     public record SessionView(String accessKeyId, String accountId, String roleName, String roleId,
-                              String sessionName, String expiration) {
+                              String sessionName, String expiration, String sourceAccessKeyId) {
     }
 }

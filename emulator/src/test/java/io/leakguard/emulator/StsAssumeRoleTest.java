@@ -80,6 +80,9 @@ class StsAssumeRoleTest {
         String roleId = cloud.emulator.state().snapshot().roles().get(0).roleId();
         assertEquals(roleId + ":leakguard", response.getAssumedRoleUser().getAssumedRoleId());
         assertEquals(roleArn + "/leakguard", response.getAssumedRoleUser().getArn());
+        StateSnapshot.SessionView session = cloud.emulator.state().snapshot().sessions().get(0);
+        assertEquals(c.getAccessKeyId(), session.accessKeyId());
+        assertEquals(cloud.alice.id(), session.sourceAccessKeyId());
     }
 
     @Test
