@@ -47,6 +47,11 @@ public record Fleet(List<AccountSeed> accounts) {
             roles = list(roles);
             secrets = list(secrets);
         }
+
+        /** An account with root keys and users only, the common case in tests. */
+        public AccountSeed(String accountId, List<KeySeed> rootKeys, List<UserSeed> users) {
+            this(accountId, null, rootKeys, users, null, null, null);
+        }
     }
 
     /** An AccessKey pair. {@code status} defaults to Active; dates are ISO-8601 UTC and optional. */
