@@ -30,7 +30,7 @@ import io.leakguard.runtime.ServiceDefinition;
 import io.leakguard.runtime.ServiceMain;
 import io.leakguard.runtime.StreamsService;
 import io.leakguard.runtime.SyntheticKeys;
-import io.leakguard.runtime.broker.EmbeddedKafkaBroker;
+import io.leakguard.runtime.testing.KafkaFixture;
 import io.leakguard.schemas.DeadLetter;
 import io.leakguard.schemas.NotificationOutcome;
 import io.leakguard.schemas.RemediationOutcome;
@@ -82,7 +82,7 @@ class PipelineIT {
 
   @TempDir
   static Path dir;
-  static EmbeddedKafkaBroker broker;
+  static KafkaFixture broker;
   static Emulator emulator;
   static final List<StreamsService> services = new ArrayList<>();
   static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
@@ -107,7 +107,7 @@ class PipelineIT {
       secretsThatMustNotLeak.add(users.get(user)[1]);
     }
     secretsThatMustNotLeak.add(operatorSecret);
-    broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"));
+    broker = KafkaFixture.start(dir.resolve("kafka"));
     emulator = Emulator.builder().build().start();
     emulator.state().seedJson("""
         {"accounts":[{"accountId":"%s","alias":"it","rootKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}],

@@ -4,7 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import io.leakguard.runtime.broker.EmbeddedKafkaBroker;
+import io.leakguard.runtime.testing.KafkaFixture;
 import io.leakguard.runtime.config.Option;
 import io.leakguard.runtime.config.Settings;
 import io.leakguard.schemas.DeadLetter;
@@ -46,7 +46,7 @@ class StreamsServiceIT {
 
   @TempDir
   static Path dir;
-  static EmbeddedKafkaBroker broker;
+  static KafkaFixture broker;
 
   /** Copies raw content's location to a string topic; content "boom" makes processing throw. */
   static final class EchoService implements ServiceDefinition {
@@ -72,7 +72,7 @@ class StreamsServiceIT {
 
   @BeforeAll
   static void startBroker() throws Exception {
-    broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"));
+    broker = KafkaFixture.start(dir.resolve("kafka"));
   }
 
   @AfterAll

@@ -1,0 +1,65 @@
+package io.leakguard.runtime.testing;
+
+import io.leakguard.runtime.broker.EmbeddedKafkaBroker;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.kafka.KafkaContainer;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * The one place that chooses the integration tests' Kafka broker: Testcontainers' {@code apache/kafka} image where a
+ * Docker engine is reachable, otherwise the embedded single-node KRaft broker (this project's CI machines have no
+ * Docker engine). {@code LEAKGUARD_TEST_KAFKA=embedded|container} forces a choice.
+ */
+public final class KafkaFixture implements AutoCloseable {
+
+  /** Kafka's own image; its single-node defaults match the embedded broker's tuning. */
+  static final String IMAGE = System.getenv().getOrDefault("LEAKGUARD_TEST_KAFKA_IMAGE", "apache/kafka:4.1.1");
+
+  private final EmbeddedKafkaBroker embedded;
+  private final KafkaContainer container;
+
+  private KafkaFixture(EmbeddedKafkaBroker embedded, KafkaContainer container) {
+    this.embedded = embedded;
+    this.container = container;
+  }
+
+  public static KafkaFixture start(Path dataDir) throws Exception {
+    String choice = System.getenv().getOrDefault("LEAKGUARD_TEST_KAFKA", "auto").toLowerCase(Locale.ROOT);
+    boolean useContainer = choice.equals("container") || (choice.equals("auto") && dockerAvailable());
+    if (useContainer) {
+      KafkaContainer container = new KafkaContainer(DockerImageName.parse(IMAGE));
+      container.start();
+      return new KafkaFixture(null, container);
+    }
+    return new KafkaFixture(EmbeddedKafkaBroker.start(dataDir), null);
+  }
+
+  private static boolean dockerAvailable() {
+    try {
+      return DockerClientFactory.instance().isDockerAvailable();
+    } catch (RuntimeException | LinkageError e) {
+      return false;
+    }
+  }
+
+  public String bootstrapServers() {
+    return container != null ? container.getBootstrapServers() : embedded.bootstrapServers();
+  }
+
+  /** Which broker runs, for the test log. */
+  public String kind() {
+    return container != null ? "testcontainers " + IMAGE : "embedded KRaft broker";
+  }
+
+  @Override
+  public void close() {
+    if (container != null) {
+      container.stop();
+    }
+    if (embedded != null) {
+      embedded.close();
+    }
+  }
+}
