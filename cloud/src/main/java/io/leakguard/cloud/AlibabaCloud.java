@@ -9,12 +9,19 @@ public final class AlibabaCloud implements AutoCloseable {
   private final RamGateway ram;
   private final KmsGateway kms;
   private final StsGateway sts;
+  private final ActionTrailGateway actionTrail;
 
   private AlibabaCloud(CloudCaller caller) {
     this.caller = caller;
     this.ram = new RamGateway(caller);
     this.kms = new KmsGateway(caller);
     this.sts = new StsGateway(caller);
+    this.actionTrail = new ActionTrailGateway(caller);
+  }
+
+  /** The gateways over an existing caller (one account's credentials and rate limits). */
+  public static AlibabaCloud of(CloudCaller caller) {
+    return new AlibabaCloud(caller);
   }
 
   /** Credentials from the default chain only: environment, RRSA/OIDC, ECS RAM role, credentials URI. */
@@ -24,7 +31,7 @@ public final class AlibabaCloud implements AutoCloseable {
 
   /** Explicit credentials: for probing a leaked key's liveness, and for tests. */
   public static AlibabaCloud with(CloudSettings settings, AlibabaCloudCredentialsProvider credentials) {
-    return new AlibabaCloud(new CloudCaller(settings, credentials));
+    return of(new CloudCaller(settings, credentials));
   }
 
   public RamGateway ram() {
@@ -37,6 +44,10 @@ public final class AlibabaCloud implements AutoCloseable {
 
   public StsGateway sts() {
     return sts;
+  }
+
+  public ActionTrailGateway actionTrail() {
+    return actionTrail;
   }
 
   @Override

@@ -25,9 +25,23 @@ public final class CloudCaller implements AutoCloseable {
 
   private final CloudSettings settings;
   private final IAcsClient client;
+  private final String account;
+  private final RateLimiter limiter;
 
+  /** A caller of its own, with its own rate limits, labelled "default" in logs and limits. */
   public CloudCaller(CloudSettings settings, AlibabaCloudCredentialsProvider credentials) {
+    this(settings, credentials, "default", RateLimiter.withDocumentedLimits(settings.ratePerSecond()));
+  }
+
+  /**
+   * @param account the account the credentials act in: the key of the rate limits and the label of log lines
+   * @param limiter the rate limits, shared by every caller of the process so that limits hold per account
+   */
+  public CloudCaller(CloudSettings settings, AlibabaCloudCredentialsProvider credentials, String account,
+      RateLimiter limiter) {
     this.settings = settings;
+    this.account = account;
+    this.limiter = limiter;
     DefaultProfile profile = DefaultProfile.getProfile(settings.region());
     HttpClientConfig http = HttpClientConfig.getDefault();
     http.setConnectionTimeoutMillis(settings.connectTimeout().toMillis());
@@ -41,17 +55,23 @@ public final class CloudCaller implements AutoCloseable {
   /** Sends the request with retries; the response, or a classified {@link CloudException}. */
   public <T extends AcsResponse> T call(Product product, AcsRequest<T> request) throws CloudException {
     settings.endpoint(product).ifPresent(endpoint -> pointAt(request, endpoint));
+    String action = request.getSysActionName();
     for (int attempt = 1; ; attempt++) {
       try {
+        limiter.acquire(account, product, action);
         return client.getAcsResponse(request);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CloudException(CloudErrorClass.RETRYABLE, "LeakGuard.Interrupted",
+            "interrupted while waiting to call " + action, null, e);
       } catch (ClientException e) {
         CloudException classified = CloudErrors.classify(e);
         if (!classified.errorClass().retryable() || attempt >= settings.maxAttempts()) {
           throw classified;
         }
         long delay = backoffMillis(attempt);
-        LOG.debug("{} {} attempt {} failed with {}; retrying in {} ms", product, request.getSysActionName(), attempt,
-            classified.code(), delay);
+        LOG.debug("{} {} in account {}: attempt {} failed with {}; retrying in {} ms", product, action, account,
+            attempt, classified.code(), delay);
         sleep(delay, classified);
       }
     }

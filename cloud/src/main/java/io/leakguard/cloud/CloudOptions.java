@@ -36,8 +36,18 @@ public final class CloudOptions {
   public static final Option<Duration> BACKOFF_CAP = Option.duration("cloud.backoff.cap", "5s",
       "longest single retry back-off");
 
+  public static final Option<Integer> RATE_PER_SECOND = Option.integer("cloud.rate.per.second", 20, 0, 10_000,
+      "client-side limit of calls per second per account and API (LookupEvents: 2/s as documented); 0 = none");
+  public static final Option<String> FLEET = Option.string("cloud.fleet", "",
+      "member accounts as accountId=roleArn pairs, comma-separated; empty: only the account of LeakGuard's credentials");
+  public static final Option<String> SESSION_NAME = Option.string("cloud.assume.role.session", "leakguard",
+      "session name of the member-account roles LeakGuard assumes (shows in their ActionTrail)");
+  public static final Option<Duration> SESSION_DURATION = Option.duration("cloud.assume.role.duration", "1h",
+      "duration of assumed-role sessions (15m to the role's maximum); renewed 5 minutes before expiry");
+
   public static final List<Option<?>> ALL = List.of(REGION, ENDPOINT, ENDPOINT_RAM, ENDPOINT_STS, ENDPOINT_KMS,
-      ENDPOINT_ACTIONTRAIL, CONNECT_TIMEOUT, READ_TIMEOUT, MAX_ATTEMPTS, BACKOFF_BASE, BACKOFF_CAP);
+      ENDPOINT_ACTIONTRAIL, CONNECT_TIMEOUT, READ_TIMEOUT, MAX_ATTEMPTS, BACKOFF_BASE, BACKOFF_CAP, RATE_PER_SECOND,
+      FLEET, SESSION_NAME, SESSION_DURATION);
 
   private CloudOptions() {}
 
@@ -55,9 +65,19 @@ public final class CloudOptions {
     }
     try {
       return new CloudSettings(settings.get(REGION), endpoints, settings.get(CONNECT_TIMEOUT),
-          settings.get(READ_TIMEOUT), settings.get(MAX_ATTEMPTS), settings.get(BACKOFF_BASE), settings.get(BACKOFF_CAP));
+          settings.get(READ_TIMEOUT), settings.get(MAX_ATTEMPTS), settings.get(BACKOFF_BASE), settings.get(BACKOFF_CAP),
+          settings.get(RATE_PER_SECOND));
     } catch (IllegalArgumentException e) {
       throw new ConfigException("bad cloud endpoint: " + e.getMessage());
+    }
+  }
+
+  /** The fleet: member accounts and the role LeakGuard assumes in each. */
+  public static FleetSettings fleet(Settings settings) {
+    try {
+      return FleetSettings.parse(settings.get(FLEET), settings.get(SESSION_NAME), settings.get(SESSION_DURATION));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("bad value for option '" + FLEET.key() + "': " + e.getMessage());
     }
   }
 

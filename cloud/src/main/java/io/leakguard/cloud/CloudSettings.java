@@ -18,9 +18,11 @@ import java.util.Optional;
  * @param maxAttempts    attempts per call for retryable errors (throttling, 5xx, I/O), the first included
  * @param backoffBase    first back-off; doubled per attempt, with full jitter
  * @param backoffCap     longest single back-off
+ * @param ratePerSecond  client-side limit of calls per second per account and API (documented lower limits such as
+ *                       LookupEvents' 2/s apply on top); 0 = none
  */
 public record CloudSettings(String region, Map<Product, URI> endpoints, Duration connectTimeout, Duration readTimeout,
-    int maxAttempts, Duration backoffBase, Duration backoffCap) {
+    int maxAttempts, Duration backoffBase, Duration backoffCap, double ratePerSecond) {
 
   public CloudSettings {
     Objects.requireNonNull(region, "region");
@@ -39,7 +41,7 @@ public record CloudSettings(String region, Map<Product, URI> endpoints, Duration
   /** Real endpoints, sane timeouts and retries. */
   public static CloudSettings defaults(String region) {
     return new CloudSettings(region, Map.of(), Duration.ofSeconds(5), Duration.ofSeconds(10), 4,
-        Duration.ofMillis(100), Duration.ofSeconds(5));
+        Duration.ofMillis(100), Duration.ofSeconds(5), 20);
   }
 
   /** The same settings with every product pointed at one endpoint (the emulator serves them all). */
@@ -49,7 +51,8 @@ public record CloudSettings(String region, Map<Product, URI> endpoints, Duration
       all.put(product, endpoint);
     }
     all.putAll(endpoints);
-    return new CloudSettings(region, all, connectTimeout, readTimeout, maxAttempts, backoffBase, backoffCap);
+    return new CloudSettings(region, all, connectTimeout, readTimeout, maxAttempts, backoffBase, backoffCap,
+        ratePerSecond);
   }
 
   public Optional<URI> endpoint(Product product) {

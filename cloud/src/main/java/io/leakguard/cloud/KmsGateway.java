@@ -1,6 +1,9 @@
 package io.leakguard.cloud;
 
 import com.aliyuncs.kms.model.v20160120.CreateSecretRequest;
+import com.aliyuncs.kms.model.v20160120.DescribeSecretRequest;
+import com.aliyuncs.kms.model.v20160120.RotateSecretRequest;
+import java.util.Optional;
 import com.aliyuncs.kms.model.v20160120.PutSecretValueRequest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -54,6 +57,31 @@ public final class KmsGateway {
         caller.call(Product.KMS, put);
       }
     }
+  }
+
+  /** The secret's type (Generic, RAMCredentials, ...), or empty when it does not exist. */
+  public Optional<String> secretType(String secretName) throws CloudException {
+    DescribeSecretRequest request = new DescribeSecretRequest();
+    request.setSecretName(secretName);
+    try {
+      return Optional.ofNullable(caller.call(Product.KMS, request).getSecretType());
+    } catch (CloudException e) {
+      if (e.errorClass() == CloudErrorClass.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Rotates a RAMCredentials secret: KMS creates a new key for the user, deletes the old one and stores the new pair.
+   * The version ID makes a retry a no-op.
+   */
+  public void rotateSecret(String secretName, String versionId) throws CloudException {
+    RotateSecretRequest request = new RotateSecretRequest();
+    request.setSecretName(secretName);
+    request.setVersionId(versionId);
+    caller.call(Product.KMS, request);
   }
 
   private static String secretData(String accessKeyId, Secret accessKeySecret) {

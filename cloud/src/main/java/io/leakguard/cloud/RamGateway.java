@@ -1,6 +1,16 @@
 package io.leakguard.cloud;
 
+import com.aliyuncs.ram.model.v20150501.AttachPolicyToRoleRequest;
 import com.aliyuncs.ram.model.v20150501.CreateAccessKeyRequest;
+import com.aliyuncs.ram.model.v20150501.CreateRoleRequest;
+import com.aliyuncs.ram.model.v20150501.DeleteRoleRequest;
+import com.aliyuncs.ram.model.v20150501.DetachPolicyFromRoleRequest;
+import com.aliyuncs.ram.model.v20150501.GetRoleRequest;
+import com.aliyuncs.ram.model.v20150501.GetRoleResponse;
+import com.aliyuncs.ram.model.v20150501.ListPoliciesForRoleRequest;
+import com.aliyuncs.ram.model.v20150501.ListRolesRequest;
+import com.aliyuncs.ram.model.v20150501.ListRolesResponse;
+import com.aliyuncs.ram.model.v20150501.UpdateAccessKeyRequest;
 import com.aliyuncs.ram.model.v20150501.CreateAccessKeyResponse;
 import com.aliyuncs.ram.model.v20150501.DeleteAccessKeyRequest;
 import com.aliyuncs.ram.model.v20150501.GetUserRequest;
@@ -13,7 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** RAM users and their AccessKeys, in the account the caller's credentials belong to. */
+/** RAM users, their AccessKeys, roles and role policies, in the account the caller's credentials act in. */
 public final class RamGateway {
 
   /** A RAM user as LeakGuard needs it. */
@@ -27,6 +37,18 @@ public final class RamGateway {
 
   /** The owner of an AccessKey found by walking users. */
   public record KeyOwner(User user, AccessKey key) {}
+
+  /** A RAM role with what it takes to recreate it identically. */
+  public record Role(String roleId, String roleName, String arn, String description, String trustPolicy,
+      long maxSessionDuration) {}
+
+  /** A policy attached to a user or role. */
+  public record PolicyAttachment(String policyType, String policyName) {
+    @Override
+    public String toString() {
+      return policyType + ":" + policyName;
+    }
+  }
 
   private static final int PAGE = 100;
   private final CloudCaller caller;
@@ -91,6 +113,85 @@ public final class RamGateway {
     DeleteAccessKeyRequest request = new DeleteAccessKeyRequest();
     request.setUserName(userName);
     request.setUserAccessKeyId(accessKeyId);
+    caller.call(Product.RAM, request);
+  }
+
+  /** Active or Inactive. Disabling is reversible containment, never a remediation by itself. */
+  public void updateAccessKey(String userName, String accessKeyId, String status) throws CloudException {
+    UpdateAccessKeyRequest request = new UpdateAccessKeyRequest();
+    request.setUserName(userName);
+    request.setUserAccessKeyId(accessKeyId);
+    request.setStatus(status);
+    caller.call(Product.RAM, request);
+  }
+
+  /** Every role, following {@code Marker} paging. */
+  public List<Role> listRoles() throws CloudException {
+    List<Role> roles = new ArrayList<>();
+    String marker = null;
+    do {
+      ListRolesRequest request = new ListRolesRequest();
+      request.setMaxItems(PAGE);
+      if (marker != null) {
+        request.setMarker(marker);
+      }
+      ListRolesResponse response = caller.call(Product.RAM, request);
+      response.getRoles().forEach(r -> roles.add(new Role(r.getRoleId(), r.getRoleName(), r.getArn(),
+          r.getDescription(), null, r.getMaxSessionDuration() == null ? 3600 : r.getMaxSessionDuration())));
+      marker = Boolean.TRUE.equals(response.getIsTruncated()) ? response.getMarker() : null;
+    } while (marker != null && !marker.isEmpty());
+    return roles;
+  }
+
+  public Role getRole(String roleName) throws CloudException {
+    GetRoleRequest request = new GetRoleRequest();
+    request.setRoleName(roleName);
+    GetRoleResponse.Role r = caller.call(Product.RAM, request).getRole();
+    return new Role(r.getRoleId(), r.getRoleName(), r.getArn(), r.getDescription(), r.getAssumeRolePolicyDocument(),
+        r.getMaxSessionDuration() == null ? 3600 : r.getMaxSessionDuration());
+  }
+
+  /** Creates a role with the given trust policy and settings; returns it with its new RoleId. */
+  public Role createRole(String roleName, String trustPolicy, String description, long maxSessionDuration)
+      throws CloudException {
+    CreateRoleRequest request = new CreateRoleRequest();
+    request.setRoleName(roleName);
+    request.setAssumeRolePolicyDocument(trustPolicy);
+    request.setDescription(description);
+    request.setMaxSessionDuration(maxSessionDuration);
+    var r = caller.call(Product.RAM, request).getRole();
+    return new Role(r.getRoleId(), r.getRoleName(), r.getArn(), r.getDescription(), r.getAssumeRolePolicyDocument(),
+        r.getMaxSessionDuration() == null ? maxSessionDuration : r.getMaxSessionDuration());
+  }
+
+  /** Deletes a role; RAM refuses while policies are attached ({@code DeleteConflict.Role.Policy}). */
+  public void deleteRole(String roleName) throws CloudException {
+    DeleteRoleRequest request = new DeleteRoleRequest();
+    request.setRoleName(roleName);
+    caller.call(Product.RAM, request);
+  }
+
+  public List<PolicyAttachment> listPoliciesForRole(String roleName) throws CloudException {
+    ListPoliciesForRoleRequest request = new ListPoliciesForRoleRequest();
+    request.setRoleName(roleName);
+    return caller.call(Product.RAM, request).getPolicies().stream()
+        .map(p -> new PolicyAttachment(p.getPolicyType(), p.getPolicyName()))
+        .toList();
+  }
+
+  public void attachPolicyToRole(String roleName, PolicyAttachment policy) throws CloudException {
+    AttachPolicyToRoleRequest request = new AttachPolicyToRoleRequest();
+    request.setRoleName(roleName);
+    request.setPolicyType(policy.policyType());
+    request.setPolicyName(policy.policyName());
+    caller.call(Product.RAM, request);
+  }
+
+  public void detachPolicyFromRole(String roleName, PolicyAttachment policy) throws CloudException {
+    DetachPolicyFromRoleRequest request = new DetachPolicyFromRoleRequest();
+    request.setRoleName(roleName);
+    request.setPolicyType(policy.policyType());
+    request.setPolicyName(policy.policyName());
     caller.call(Product.RAM, request);
   }
 }

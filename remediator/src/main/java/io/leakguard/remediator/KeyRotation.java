@@ -2,7 +2,8 @@ package io.leakguard.remediator;
 
 import io.leakguard.cloud.AlibabaCloud;
 import io.leakguard.cloud.CloudException;
-import io.leakguard.cloud.RamGateway.KeyOwner;
+import io.leakguard.cloud.CloudFleet;
+import io.leakguard.cloud.CloudFleet.OwnerSearch;
 import io.leakguard.cloud.RamGateway.NewAccessKey;
 import io.leakguard.schemas.LeakDetected;
 import io.leakguard.schemas.Owner;
@@ -15,13 +16,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rotates a leaked RAM user AccessKey the way Alibaba Cloud advises, replace-first: find the owner (ListUsers, then
- * ListAccessKeys per user), create a new key, store it in KMS where applications fetch it, then delete the leaked
+ * Rotates a leaked RAM user AccessKey the way Alibaba Cloud advises, replace-first: find the owner in the fleet
+ * (ListUsers, then ListAccessKeys per user, every account in parallel), create a new key in the owner's account, store it in KMS where applications fetch it, then delete the leaked
  * key. Delete, never merely disable: a disabled key can be enabled again. The new secret goes from the
  * CreateAccessKey answer straight into KMS and nowhere else.
  */
@@ -30,13 +30,12 @@ public final class KeyRotation implements Remediation {
   private static final Logger LOG = LoggerFactory.getLogger(KeyRotation.class);
   static final String STRATEGY = "replace-first";
 
-  private final AlibabaCloud cloud;
+  private final CloudFleet fleet;
   private final String secretNameTemplate;
   private final Clock clock;
-  private volatile String accountId;
 
-  public KeyRotation(AlibabaCloud cloud, String secretNameTemplate, Clock clock) {
-    this.cloud = cloud;
+  public KeyRotation(CloudFleet fleet, String secretNameTemplate, Clock clock) {
+    this.fleet = fleet;
     this.secretNameTemplate = secretNameTemplate;
     this.clock = clock;
   }
@@ -60,22 +59,30 @@ public final class KeyRotation implements Remediation {
         .setOwner(Owner.newBuilder().build());
     Timeline.Builder timeline = Timeline.newBuilder(leak.getTimeline());
     try {
-      String account = steps.run("GetCallerIdentity", this::account, id -> "account " + id);
-      Optional<KeyOwner> found = steps.run("FindOwner", () -> cloud.ram().findOwner(leak.getAccessKeyId()),
-          owner -> owner.map(o -> "owned by RAM user " + o.user().userName()).orElse("not a RAM user key of this account"));
-      if (found.isEmpty()) {
+      OwnerSearch search = steps.run("FindOwner", () -> fleet.findOwner(leak.getAccessKeyId()),
+          result -> result.owner().map(o -> "owned by RAM user " + o.owner().user().userName() + " in account "
+              + o.accountId()).orElse(result.inconclusive() ? "not found; accounts not searched: "
+              + result.failedAccounts().keySet() : "not a RAM user key of any account of the fleet"));
+      if (search.inconclusive()) {
+        return finish(outcome.setStatus(RemediationStatus.FAILED)
+            .setReason("the owner is unknown: accounts " + search.failedAccounts() + " could not be searched"),
+            steps, timeline);
+      }
+      if (search.owner().isEmpty()) {
         return finish(outcome.setStatus(RemediationStatus.ESCALATED)
-            .setOwner(Owner.newBuilder().setAccountId(account).build())
-            .setReason("the key belongs to no RAM user of account " + account
+            .setReason("the key belongs to no RAM user of the fleet's accounts " + fleet.accountIds()
                 + " (a root key, or a key outside the fleet): the security team decides"), steps, timeline);
       }
-      String userName = found.get().user().userName();
+      String account = search.owner().get().accountId();
+      CloudFleet.FleetOwner found = search.owner().get();
+      AlibabaCloud cloud = fleet.account(account);
+      String userName = found.owner().user().userName();
       outcome.setOwner(Owner.newBuilder()
           .setAccountId(account)
           .setUserName(userName)
           .setArn("acs:ram::" + account + ":user/" + userName)
-          .setDisplayName(found.get().user().displayName())
-          .setEmail(found.get().user().email())
+          .setDisplayName(found.owner().user().displayName())
+          .setEmail(found.owner().user().email())
           .build());
       NewAccessKey created = steps.run("CreateAccessKey", () -> cloud.ram().createAccessKey(userName),
           key -> "created " + key.accessKeyId());
@@ -115,22 +122,13 @@ public final class KeyRotation implements Remediation {
    */
   public void warmUp() {
     try {
-      var identity = cloud.sts().callerIdentity();
-      accountId = identity.accountId();
+      var identity = fleet.home().sts().callerIdentity();
+      fleet.homeAccountId();
       LOG.info("remediating as {} ({}) in account {}", identity.arn(), identity.identityType(), identity.accountId());
     } catch (CloudException e) {
       LOG.warn("cannot tell who the remediator is yet ({}: {}); will retry on the first leak", e.code(),
           e.errorClass());
     }
-  }
-
-  private String account() throws CloudException {
-    String known = accountId;
-    if (known == null) {
-      known = cloud.sts().callerIdentity().accountId();
-      accountId = known;
-    }
-    return known;
   }
 
   /** A cloud call that may fail with a classified error. */

@@ -1,6 +1,6 @@
 package io.leakguard.remediator;
 
-import io.leakguard.cloud.AlibabaCloud;
+import io.leakguard.cloud.CloudFleet;
 import io.leakguard.cloud.CloudOptions;
 import io.leakguard.runtime.Resources;
 import io.leakguard.runtime.ServiceDefinition;
@@ -50,8 +50,9 @@ public final class RemediatorApp implements ServiceDefinition {
 
   @Override
   public Topology topology(Settings settings, TopicCatalog topics, Resources resources) {
-    AlibabaCloud cloud = resources.register(AlibabaCloud.fromDefaultChain(CloudOptions.settings(settings)));
-    KeyRotation rotation = new KeyRotation(cloud, settings.get(SECRET_NAME_TEMPLATE), Clock.systemUTC());
+    CloudFleet fleet = resources.register(
+        CloudFleet.fromDefaultChain(CloudOptions.settings(settings), CloudOptions.fleet(settings)));
+    KeyRotation rotation = new KeyRotation(fleet, settings.get(SECRET_NAME_TEMPLATE), Clock.systemUTC());
     rotation.warmUp();
     return RemediatorTopology.build(topics, rotation);
   }

@@ -1,0 +1,129 @@
+package io.leakguard.cloud;
+
+import com.aliyuncs.actiontrail.model.v20200706.GetAccessKeyLastUsedInfoRequest;
+import com.aliyuncs.actiontrail.model.v20200706.GetAccessKeyLastUsedInfoResponse;
+import com.aliyuncs.actiontrail.model.v20200706.GetAccessKeyLastUsedIpsRequest;
+import com.aliyuncs.actiontrail.model.v20200706.GetAccessKeyLastUsedProductsRequest;
+import com.aliyuncs.actiontrail.model.v20200706.LookupEventsRequest;
+import com.aliyuncs.actiontrail.model.v20200706.LookupEventsResponse;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** What a key did, from ActionTrail: the events it signed and its last-use summaries. */
+public final class ActionTrailGateway {
+
+  /** One ActionTrail event, as LeakGuard needs it. */
+  public record TrailEvent(String eventId, String eventName, String serviceName, String eventRW, Instant eventTime,
+      String sourceIpAddress, String errorCode, String identityType, String userName, String accessKeyId) {}
+
+  /** A key's last use: when, and in which service. */
+  public record LastUse(Instant usedAt, String serviceName) {}
+
+  /** An address a key was used from, and when last. */
+  public record IpUse(String ip, Instant usedAt) {}
+
+  /** LookupEvents returns at most 50 events a page. */
+  static final int PAGE = 50;
+  private static final DateTimeFormatter ISO = DateTimeFormatter.ISO_INSTANT;
+
+  private final CloudCaller caller;
+
+  public ActionTrailGateway(CloudCaller caller) {
+    this.caller = caller;
+  }
+
+  /** The events signed with an AccessKey in a time window, newest first, at most {@code limit}. */
+  public List<TrailEvent> eventsOfAccessKey(String accessKeyId, Instant start, Instant end, int limit)
+      throws CloudException {
+    List<TrailEvent> events = new ArrayList<>();
+    String nextToken = null;
+    do {
+      LookupEventsRequest request = new LookupEventsRequest();
+      LookupEventsRequest.LookupAttribute attribute = new LookupEventsRequest.LookupAttribute();
+      attribute.setKey("EventAccessKeyId");
+      attribute.setValue(accessKeyId);
+      request.setLookupAttributes(List.of(attribute));
+      request.setStartTime(ISO.format(start.truncatedTo(ChronoUnit.SECONDS)));
+      request.setEndTime(ISO.format(end.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1)));
+      request.setMaxResults(Integer.toString(Math.min(PAGE, limit - events.size())));
+      if (nextToken != null) {
+        request.setNextToken(nextToken);
+      }
+      LookupEventsResponse response = caller.call(Product.ACTIONTRAIL, request);
+      for (Map<Object, Object> event : response.getEvents()) {
+        events.add(event(event));
+      }
+      nextToken = response.getNextToken();
+    } while (nextToken != null && !nextToken.isEmpty() && events.size() < limit);
+    return events;
+  }
+
+  /** When and where the key was last used, or empty when ActionTrail never saw it. */
+  public Optional<LastUse> lastUse(String accessKeyId) throws CloudException {
+    GetAccessKeyLastUsedInfoRequest request = new GetAccessKeyLastUsedInfoRequest();
+    request.setAccessKey(accessKeyId);
+    try {
+      GetAccessKeyLastUsedInfoResponse response = caller.call(Product.ACTIONTRAIL, request);
+      if (response.getUsedTimestamp() == null) {
+        return Optional.empty();
+      }
+      return Optional.of(new LastUse(Instant.ofEpochMilli(response.getUsedTimestamp()), response.getServiceName()));
+    } catch (CloudException e) {
+      if (e.errorClass() == CloudErrorClass.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** The services the key called. */
+  public List<String> usedServices(String accessKeyId) throws CloudException {
+    GetAccessKeyLastUsedProductsRequest request = new GetAccessKeyLastUsedProductsRequest();
+    request.setAccessKey(accessKeyId);
+    return caller.call(Product.ACTIONTRAIL, request).getProducts().stream().map(p -> p.getServiceName()).toList();
+  }
+
+  /** The addresses the key called a service from. */
+  public List<IpUse> usedIps(String accessKeyId, String serviceName) throws CloudException {
+    List<IpUse> ips = new ArrayList<>();
+    String nextToken = null;
+    do {
+      GetAccessKeyLastUsedIpsRequest request = new GetAccessKeyLastUsedIpsRequest();
+      request.setAccessKey(accessKeyId);
+      request.setServiceName(serviceName);
+      request.setPageSize("100");
+      if (nextToken != null) {
+        request.setNextToken(nextToken);
+      }
+      var response = caller.call(Product.ACTIONTRAIL, request);
+      response.getIps().forEach(ip -> ips.add(new IpUse(ip.getIp(),
+          ip.getUsedTimestamp() == null ? null : Instant.ofEpochMilli(ip.getUsedTimestamp()))));
+      nextToken = response.getNextToken();
+    } while (nextToken != null && !nextToken.isEmpty());
+    return ips;
+  }
+
+  @SuppressWarnings("unchecked")
+  static TrailEvent event(Map<Object, Object> event) {
+    Object identity = event.get("userIdentity");
+    Map<Object, Object> user = identity instanceof Map<?, ?> map ? (Map<Object, Object>) map : Map.of();
+    String time = text(event.get("eventTime"));
+    return new TrailEvent(text(event.get("eventId")), text(event.get("eventName")), text(event.get("serviceName")),
+        text(event.get("eventRW")), time == null ? null : Instant.parse(time), text(event.get("sourceIpAddress")),
+        blankToNull(text(event.get("errorCode"))), text(user.get("type")), text(user.get("userName")),
+        text(user.get("accessKeyId")));
+  }
+
+  private static String text(Object value) {
+    return value == null ? null : value.toString();
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isEmpty() ? null : value;
+  }
+}

@@ -1,0 +1,96 @@
+package io.leakguard.cloud;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.aliyuncs.auth.BasicCredentials;
+import com.aliyuncs.auth.StaticCredentialsProvider;
+import io.leakguard.emulator.Emulator;
+import io.leakguard.emulator.Faults;
+import io.leakguard.runtime.SyntheticKeys;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Retries of the cloud boundary against the emulator's faults, through the real SDK. */
+class CloudCallerTest {
+
+  private final String account = SyntheticKeys.accountId();
+  private final String keyId = SyntheticKeys.accessKeyId();
+  private final String secret = SyntheticKeys.secret();
+  private Emulator emulator;
+  private AlibabaCloud cloud;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    emulator = Emulator.builder().build().start();
+    emulator.state().seedJson("""
+        {"accounts":[{"accountId":"%s","rootKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}],
+          "users":[{"userName":"alice"}]}]}""".formatted(account, keyId, secret));
+    CloudSettings settings = new CloudSettings("cn-hangzhou", Map.of(), Duration.ofSeconds(2), Duration.ofSeconds(5),
+        4, Duration.ofMillis(1), Duration.ofMillis(20), 0).withEndpointForAll(URI.create(emulator.endpoint()));
+    cloud = AlibabaCloud.with(settings, new StaticCredentialsProvider(new BasicCredentials(keyId, secret)));
+  }
+
+  @AfterEach
+  void tearDown() {
+    emulator.close();
+  }
+
+  private void failNext(String target, int count, String code) {
+    emulator.faults().configure(new Faults.Config(1L,
+        List.of(new Faults.Rule(target, null, code, null, null, count)), null));
+  }
+
+  private int remaining() {
+    return emulator.faults().current().rules().get(0).failNext();
+  }
+
+  @Test
+  void shouldRetryServiceUnavailableUntilItSucceeds() throws Exception {
+    failNext("Ram:ListUsers", 3, "ServiceUnavailable");
+
+    assertEquals(List.of("alice"), cloud.ram().listUsers().stream().map(RamGateway.User::userName).toList());
+    assertEquals(0, remaining());
+  }
+
+  @Test
+  void shouldRetryThrottlingSentWithHttp400WhichTheSdkNeverRetries() throws Exception {
+    failNext("Ram:ListUsers", 2, "Throttling.User");
+
+    assertEquals(1, cloud.ram().listUsers().size());
+  }
+
+  @Test
+  void shouldRetryKmsThrottlingWith429() throws Exception {
+    failNext("Kms", 2, "Rejected.Throttling");
+
+    cloud.kms().storeAccessKey("app/key", "v1", SyntheticKeys.accessKeyId(), new Secret(SyntheticKeys.secret()));
+
+    assertEquals(1, emulator.state().snapshot().secrets().size());
+  }
+
+  @Test
+  void shouldGiveUpAfterTheLastAttempt() {
+    failNext("Ram:ListUsers", 10, "ServiceUnavailable");
+
+    CloudException e = assertThrows(CloudException.class, () -> cloud.ram().listUsers());
+
+    assertEquals(CloudErrorClass.RETRYABLE, e.errorClass());
+    assertEquals(6, remaining(), "4 attempts, no more");
+  }
+
+  @Test
+  void shouldNotRetryAPermanentError() {
+    failNext("Ram:ListUsers", 5, "NoPermission");
+
+    CloudException e = assertThrows(CloudException.class, () -> cloud.ram().listUsers());
+
+    assertEquals(CloudErrorClass.DENIED, e.errorClass());
+    assertEquals(4, remaining(), "exactly one attempt");
+  }
+}

@@ -1,0 +1,48 @@
+package io.leakguard.cloud;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class RateLimiterTest {
+
+  private final AtomicLong now = new AtomicLong(0);
+  private final RateLimiter limiter = new RateLimiter(10, RateLimiter.DOCUMENTED_LIMITS, now::get);
+
+  @Test
+  void shouldSpaceLookupEventsTwoPerSecondPerAccount() {
+    assertEquals(0, limiter.reserve("A", Product.ACTIONTRAIL, "LookupEvents"));
+    assertEquals(500_000_000L, limiter.reserve("A", Product.ACTIONTRAIL, "LookupEvents"));
+    assertEquals(1_000_000_000L, limiter.reserve("A", Product.ACTIONTRAIL, "LookupEvents"));
+  }
+
+  @Test
+  void shouldNeverMakeOneAccountWaitForAnother() {
+    // Given account A has used up its LookupEvents budget for the next second
+    for (int i = 0; i < 5; i++) {
+      limiter.reserve("A", Product.ACTIONTRAIL, "LookupEvents");
+    }
+
+    // Then account B, and A's other APIs, go at once
+    assertEquals(0, limiter.reserve("B", Product.ACTIONTRAIL, "LookupEvents"));
+    assertEquals(0, limiter.reserve("A", Product.RAM, "ListUsers"));
+  }
+
+  @Test
+  void shouldFreeSlotsAsTimePasses() {
+    limiter.reserve("A", Product.RAM, "ListUsers");
+    now.addAndGet(150_000_000L);
+
+    assertEquals(0, limiter.reserve("A", Product.RAM, "ListUsers"));
+  }
+
+  @Test
+  void shouldNotLimitWhenTheRateIsZero() {
+    RateLimiter unlimited = new RateLimiter(0, Map.of(), now::get);
+    for (int i = 0; i < 100; i++) {
+      assertEquals(0, unlimited.reserve("A", Product.RAM, "ListUsers"));
+    }
+  }
+}
