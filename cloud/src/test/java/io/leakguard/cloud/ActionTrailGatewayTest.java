@@ -1,0 +1,89 @@
+package io.leakguard.cloud;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.aliyuncs.auth.BasicCredentials;
+import com.aliyuncs.auth.StaticCredentialsProvider;
+import com.aliyuncs.ram.model.v20150501.ListUsersRequest;
+import io.leakguard.cloud.ActionTrailGateway.TrailEvent;
+import io.leakguard.emulator.Emulator;
+import io.leakguard.runtime.SyntheticKeys;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What a leaked key did, read back from the emulator's audit trail through the real SDK. */
+class ActionTrailGatewayTest {
+
+  private final String account = SyntheticKeys.accountId();
+  private final String rootKey = SyntheticKeys.accessKeyId();
+  private final String rootSecret = SyntheticKeys.secret();
+  private final String leakedKey = SyntheticKeys.accessKeyId();
+  private final String leakedSecret = SyntheticKeys.secret();
+  private Emulator emulator;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    emulator = Emulator.builder().build().start();
+    emulator.state().seedJson("""
+        {"accounts":[{"accountId":"%s","rootKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}],
+          "users":[{"userName":"alice","accessKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}],
+                    "policies":[{"policyName":"ReadOnlyAccess","policyType":"System"}]}]}]}
+        """.formatted(account, rootKey, rootSecret, leakedKey, leakedSecret));
+  }
+
+  @AfterEach
+  void tearDown() {
+    emulator.close();
+  }
+
+  private CloudSettings settings() {
+    return CloudSettings.defaults("cn-hangzhou").withEndpointForAll(URI.create(emulator.endpoint()));
+  }
+
+  @Test
+  void shouldListTheCallsOfALeakedKeyWithTheAttackersAddress() throws Exception {
+    // Given an attacker calls RAM with the leaked key from 203.0.113.7
+    Instant start = Instant.now().minusSeconds(5);
+    CloudCaller attacker = new CloudCaller(settings(),
+        new StaticCredentialsProvider(new BasicCredentials(leakedKey, leakedSecret)));
+    for (int i = 0; i < 3; i++) {
+      ListUsersRequest request = new ListUsersRequest();
+      request.putHeaderParameter("X-Forwarded-For", "203.0.113.7");
+      attacker.call(Product.RAM, request);
+    }
+
+    // When the security side looks the key up in ActionTrail
+    ActionTrailGateway trail = AlibabaCloud.with(settings(),
+        new StaticCredentialsProvider(new BasicCredentials(rootKey, rootSecret))).actionTrail();
+    List<TrailEvent> events = trail.eventsOfAccessKey(leakedKey, start, Instant.now(), 100);
+
+    // Then it sees each call, from that address, signed by alice's key
+    assertEquals(3, events.size());
+    assertTrue(events.stream().allMatch(e -> e.eventName().equals("ListUsers")
+        && "203.0.113.7".equals(e.sourceIpAddress()) && leakedKey.equals(e.accessKeyId())), events.toString());
+    assertTrue(trail.lastUse(leakedKey).isPresent());
+    assertTrue(trail.usedServices(leakedKey).stream().anyMatch(s -> s.equalsIgnoreCase("ram")),
+        trail.usedServices(leakedKey).toString());
+  }
+
+  @Test
+  void shouldPageThroughMoreEventsThanOnePageHolds() throws Exception {
+    Instant start = Instant.now().minusSeconds(5);
+    CloudCaller user = new CloudCaller(settings(),
+        new StaticCredentialsProvider(new BasicCredentials(leakedKey, leakedSecret)));
+    for (int i = 0; i < ActionTrailGateway.PAGE + 7; i++) {
+      user.call(Product.RAM, new ListUsersRequest());
+    }
+
+    ActionTrailGateway trail = AlibabaCloud.with(settings(),
+        new StaticCredentialsProvider(new BasicCredentials(rootKey, rootSecret))).actionTrail();
+
+    assertEquals(ActionTrailGateway.PAGE + 7, trail.eventsOfAccessKey(leakedKey, start, Instant.now(), 500).size());
+    assertEquals(20, trail.eventsOfAccessKey(leakedKey, start, Instant.now(), 20).size());
+  }
+}
