@@ -1,6 +1,7 @@
 package io.leakguard.schemas;
 
 import io.leakguard.schemas.edge.GithubSecretScanningAlert;
+import io.leakguard.schemas.edge.ManualReport;
 import io.leakguard.schemas.edge.RawContent;
 import io.leakguard.schemas.edge.SecurityCenterLeakRecord;
 import io.leakguard.schemas.serde.AvroSerde;
@@ -15,10 +16,10 @@ import org.apache.kafka.common.serialization.Serdes;
  * Every topic LeakGuard reads or writes, each with its serdes. Names are {@code <prefix><name>}; the prefix comes
  * from configuration (default {@code leakguard.}) so several environments can share one cluster.
  *
- * <p>Edge topics (written by outside systems, JSON): raw content, GitHub alerts, Security Center alerts. Internal
- * topics (Avro single-object encoding, keyed by AccessKey ID unless said otherwise): leaks detected, leaks enriched,
- * remediation outcomes, notification outcomes, approvals (keyed by incident ID), inventory (compacted), and one
- * dead-letter topic per service.
+ * <p>Edge topics (written by outside systems, JSON): raw content, GitHub alerts, Security Center alerts, manual
+ * reports. Internal topics (Avro single-object encoding, keyed by AccessKey ID unless said otherwise): leaks
+ * detected, incidents (compacted), leaks enriched, remediation outcomes, notification outcomes, approvals (keyed by
+ * incident ID), inventory (compacted), and one dead-letter topic per service.
  */
 public final class TopicCatalog {
 
@@ -51,6 +52,15 @@ public final class TopicCatalog {
 
   public Topic<String, SecurityCenterLeakRecord> securityCenterAlerts() {
     return edge("alerts.security-center", SecurityCenterLeakRecord.class);
+  }
+
+  public Topic<String, ManualReport> manualReports() {
+    return edge("reports.manual", ManualReport.class);
+  }
+
+  /** One record per leaked key: the incident's latest state (compacted). */
+  public Topic<String, Incident> incidents() {
+    return avro("incidents", Incident.class, true);
   }
 
   public Topic<String, LeakDetected> leaksDetected() {
@@ -88,7 +98,8 @@ public final class TopicCatalog {
   /** Every topic of the pipeline, the dead-letter topics of the given services included. */
   public List<Topic<?, ?>> all(List<String> services) {
     List<Topic<?, ?>> topics = new ArrayList<>(List.of(
-        rawContent(), githubAlerts(), securityCenterAlerts(), leaksDetected(), leaksEnriched(),
+        rawContent(), githubAlerts(), securityCenterAlerts(), manualReports(), leaksDetected(), incidents(),
+        leaksEnriched(),
         remediationOutcomes(), notificationOutcomes(), approvals(), inventory()));
     services.forEach(service -> topics.add(deadLetters(service)));
     return List.copyOf(topics);

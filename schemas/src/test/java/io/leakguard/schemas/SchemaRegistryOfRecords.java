@@ -13,7 +13,8 @@ final class SchemaRegistryOfRecords {
       NotificationOutcome.getClassSchema(),
       ApprovalDecision.getClassSchema(),
       InventoryEntry.getClassSchema(),
-      DeadLetter.getClassSchema());
+      DeadLetter.getClassSchema(),
+      Incident.getClassSchema());
 
   private SchemaRegistryOfRecords() {}
 }
