@@ -1,6 +1,7 @@
 package io.leakguard.deploy;
 
 import io.leakguard.detector.DetectorApp;
+import io.leakguard.detector.enrich.EnricherApp;
 import io.leakguard.emulator.EmulatorMain;
 import io.leakguard.notifier.NotifierApp;
 import io.leakguard.remediator.RemediatorApp;
@@ -11,7 +12,7 @@ import java.util.Arrays;
  * The {@code leakguard} command line.
  *
  * <pre>
- * leakguard run SERVICE [options]   one component: detector, remediator, notifier, emulator, broker
+ * leakguard run SERVICE [options]   one component: detector, enricher, remediator, notifier, emulator, broker
  * leakguard local                   the whole stack on this machine, until interrupted
  * leakguard demo                    the stack, one leaked key, its remediation, checked end to end
  * </pre>
@@ -43,12 +44,13 @@ public final class Cli {
 
   private static int runComponent(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("leakguard run: which component? detector, remediator, notifier, emulator or broker");
+      System.err.println("leakguard run: which component? detector, enricher, remediator, notifier, emulator or broker");
       return 2;
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     switch (args[0]) {
       case "detector" -> ServiceMain.run(new DetectorApp(), rest);
+      case "enricher" -> ServiceMain.run(new EnricherApp(), rest);
       case "remediator" -> ServiceMain.run(new RemediatorApp(), rest);
       case "notifier" -> ServiceMain.run(new NotifierApp(), rest);
       case "emulator" -> EmulatorMain.main(rest);
@@ -57,7 +59,7 @@ public final class Cli {
       }
       default -> {
         System.err.println("leakguard run: unknown component '" + args[0]
-            + "'; one of detector, remediator, notifier, emulator, broker");
+            + "'; one of detector, enricher, remediator, notifier, emulator, broker");
         return 2;
       }
     }
@@ -71,7 +73,7 @@ public final class Cli {
           demo                 start the local stack, leak one demo key, show its remediation, check it, stop
           local                start the local stack (broker, emulator, services) until Ctrl-C;
                                connection details go to .leakguard/local.json
-          run SERVICE [opts]   run one component: detector | remediator | notifier | emulator | broker
+          run SERVICE [opts]   run one component: detector | enricher | remediator | notifier | emulator | broker
                                (leakguard run detector --help lists a service's options)
           help                 this text
 

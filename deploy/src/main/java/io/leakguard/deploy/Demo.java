@@ -161,6 +161,7 @@ final class Demo {
     System.out.println("  timeline (ms after the leak was written to the raw-content topic)");
     line(injectedAt, timeline.getSightedAt(), "sighted", "leak on " + "raw-content");
     line(injectedAt, timeline.getDetectedAt(), "detected", "leak-detected record, secret kept as a SHA-256 fingerprint only");
+    line(injectedAt, timeline.getEnrichedAt(), "enriched", "owner, ActionTrail activity and severity attached");
     for (RemediationStep step : outcome.getSteps()) {
       line(injectedAt, step.getFinishedAt(), "  " + step.getName(), step.getOutcome() + " in "
           + (step.getFinishedAt().toEpochMilli() - step.getStartedAt().toEpochMilli()) + " ms: " + step.getDetail());

@@ -8,7 +8,7 @@ import java.util.Map;
  * The demo organization the local stack seeds into the emulator: one account, LeakGuard's own operator user with a
  * least-privilege custom policy, and three application users with one key each. All keys are generated per run.
  */
-record DemoFleet(String accountId, Key operator, Map<String, Key> users) {
+record DemoFleet(String accountId, Key operator, Key enricher, Map<String, Key> users) {
 
   /** A generated key pair. The secret never leaves this process except into the emulator and a child's env. */
   record Key(String accessKeyId, String accessKeySecret) {
@@ -23,6 +23,7 @@ record DemoFleet(String accountId, Key operator, Map<String, Key> users) {
   }
 
   static final String OPERATOR = "leakguard-remediator";
+  static final String ENRICHER = "leakguard-enricher";
   static final List<String> USERS = List.of("alice", "bob", "carol");
 
   /** The remediator's least privilege: find owners, rotate keys, write secrets. Nothing else. */
@@ -32,10 +33,16 @@ record DemoFleet(String accountId, Key operator, Map<String, Key> users) {
           "ram:DeleteAccessKey"],"Resource":"*"},
         {"Effect":"Allow","Action":["kms:CreateSecret","kms:PutSecretValue","kms:DescribeSecret"],"Resource":"*"}]}""";
 
+  /** The enricher's least privilege: read users, keys and the audit trail. Nothing that changes anything. */
+  static final String ENRICHER_POLICY = """
+      {"Version":"1","Statement":[
+        {"Effect":"Allow","Action":["ram:ListUsers","ram:GetUser","ram:ListAccessKeys"],"Resource":"*"},
+        {"Effect":"Allow","Action":["actiontrail:LookupEvents","actiontrail:GetAccessKeyLastUsed*"],"Resource":"*"}]}""";
+
   static DemoFleet generate() {
     Map<String, Key> users = new java.util.LinkedHashMap<>();
     USERS.forEach(user -> users.put(user, Key.generate()));
-    return new DemoFleet(SyntheticKeys.accountId(), Key.generate(), Map.copyOf(users));
+    return new DemoFleet(SyntheticKeys.accountId(), Key.generate(), Key.generate(), Map.copyOf(users));
   }
 
   Key user(String name) {
@@ -55,10 +62,15 @@ record DemoFleet(String accountId, Key operator, Map<String, Key> users) {
     return """
         {"accounts":[{"accountId":"%s","alias":"demo",
           "policies":[{"policyName":"LeakGuardRemediator","description":"least privilege of the remediator",
+                       "policyDocument":%s},
+                      {"policyName":"LeakGuardEnricher","description":"least privilege of the enricher",
                        "policyDocument":%s}],
           "users":[{"userName":"%s","displayName":"LeakGuard remediator","accessKeys":[%s],
-                    "policies":[{"policyName":"LeakGuardRemediator","policyType":"Custom"}]}%s]}]}
-        """.formatted(accountId, REMEDIATOR_POLICY, OPERATOR, keyJson(operator), users);
+                    "policies":[{"policyName":"LeakGuardRemediator","policyType":"Custom"}]},
+                   {"userName":"%s","displayName":"LeakGuard enricher","accessKeys":[%s],
+                    "policies":[{"policyName":"LeakGuardEnricher","policyType":"Custom"}]}%s]}]}
+        """.formatted(accountId, REMEDIATOR_POLICY, ENRICHER_POLICY, OPERATOR, keyJson(operator), ENRICHER,
+        keyJson(enricher), users);
   }
 
   private static String keyJson(Key key) {

@@ -36,7 +36,7 @@ final class LocalStack implements AutoCloseable {
 
   static final String SERVICE_JVM_MEMORY = "-Xmx384m";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
-  private static final List<String> SERVICES = List.of("detector", "remediator", "notifier");
+  private static final List<String> SERVICES = List.of("detector", "enricher", "remediator", "notifier");
 
   /** Command-line options of {@code demo} and {@code local}. */
   record Options(Path dir) {
@@ -104,11 +104,17 @@ final class LocalStack implements AutoCloseable {
       env.put("LEAKGUARD_HEALTH_BIND", "127.0.0.1");
       env.put("LEAKGUARD_STATE_DIR", dir.resolve("state").resolve(service).toString());
       env.put("LEAKGUARD_TOPICS_PARTITIONS", "3");
-      if (service.equals("remediator")) {
+      // The production path: the default credential chain reads these two variables. Each service that calls the
+      // cloud has its own identity with its own least privilege.
+      DemoFleet.Key identity = switch (service) {
+        case "remediator" -> fleet.operator();
+        case "enricher" -> fleet.enricher();
+        default -> null;
+      };
+      if (identity != null) {
         env.put("LEAKGUARD_CLOUD_ENDPOINT", emulatorEndpoint);
-        // The production path: the default credential chain reads these two variables.
-        env.put("ALIBABA_CLOUD_ACCESS_KEY_ID", fleet.operator().accessKeyId());
-        env.put("ALIBABA_CLOUD_ACCESS_KEY_SECRET", fleet.operator().accessKeySecret());
+        env.put("ALIBABA_CLOUD_ACCESS_KEY_ID", identity.accessKeyId());
+        env.put("ALIBABA_CLOUD_ACCESS_KEY_SECRET", identity.accessKeySecret());
       }
       if (service.equals("notifier")) {
         env.putAll(notifierEnv);

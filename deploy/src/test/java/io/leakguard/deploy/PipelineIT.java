@@ -22,6 +22,7 @@ import io.leakguard.cloud.CloudException;
 import io.leakguard.cloud.CloudSettings;
 import io.leakguard.cloud.Product;
 import io.leakguard.detector.DetectorApp;
+import io.leakguard.detector.enrich.EnricherApp;
 import io.leakguard.emulator.Emulator;
 import io.leakguard.emulator.KeyView;
 import io.leakguard.notifier.NotifierApp;
@@ -69,7 +70,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
- * The walking skeleton end to end on a real broker and the emulator over real HTTP: a leak goes in; the key is
+ * The pipeline end to end on a real broker and the emulator over real HTTP: a leak goes in; the key is
  * rotated; the new key is in KMS; the old key is refused; outcome and notification are on their topics; malformed
  * records go to each service's dead-letter topic while the services keep running; and no secret, leaked or new,
  * appears in any topic LeakGuard writes or in any log line.
@@ -111,13 +112,16 @@ class PipelineIT {
     emulator = Emulator.builder().build().start();
     emulator.state().seedJson("""
         {"accounts":[{"accountId":"%s","alias":"it","rootKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}],
-          "policies":[{"policyName":"LeakGuardRemediator","policyDocument":%s}],
+          "policies":[{"policyName":"LeakGuardRemediator","policyDocument":%s},
+                      {"policyName":"LeakGuardEnricher","policyDocument":%s}],
           "users":[
             {"userName":"leakguard","accessKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}],
-             "policies":[{"policyName":"LeakGuardRemediator","policyType":"Custom"}]},
+             "policies":[{"policyName":"LeakGuardRemediator","policyType":"Custom"},
+                         {"policyName":"LeakGuardEnricher","policyType":"Custom"}]},
             {"userName":"alice","email":"alice@example.com","accessKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}]},
             {"userName":"bob","accessKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}]}]}]}
-        """.formatted(account, rootId, rootSecret, DemoFleet.REMEDIATOR_POLICY, operatorId, operatorSecret,
+        """.formatted(account, rootId, rootSecret, DemoFleet.REMEDIATOR_POLICY, DemoFleet.ENRICHER_POLICY,
+        operatorId, operatorSecret,
         users.get("alice")[0], users.get("alice")[1], users.get("bob")[0], users.get("bob")[1]));
 
     // The remediator finds its credentials through the default chain, as in production (system properties here,
@@ -125,6 +129,7 @@ class PipelineIT {
     System.setProperty("alibabacloud.accessKeyId", operatorId);
     System.setProperty("alibabacloud.accessKeySecret", operatorSecret);
     start(new DetectorApp());
+    start(new EnricherApp(), "--cloud.endpoint=" + emulator.endpoint());
     start(new RemediatorApp(), "--cloud.endpoint=" + emulator.endpoint());
     start(new NotifierApp());
     await().atMost(Duration.ofSeconds(90))
@@ -192,13 +197,13 @@ class PipelineIT {
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(), new ByteArraySerializer(),
         new ByteArraySerializer())) {
       for (String topic : List.of(TOPICS.rawContent().name(), TOPICS.leaksDetected().name(),
-          TOPICS.remediationOutcomes().name())) {
+          TOPICS.leaksEnriched().name(), TOPICS.remediationOutcomes().name())) {
         producer.send(new ProducerRecord<>(topic, "junk".getBytes(), "{garbage".getBytes(StandardCharsets.UTF_8))).get();
       }
     }
 
     // Then each service dead-letters its record with the source coordinates
-    for (String service : List.of("detector", "remediator", "notifier")) {
+    for (String service : List.of("detector", "enricher", "remediator", "notifier")) {
       DeadLetter letter = awaitValue(TOPICS.deadLetters(service), null);
       assertEquals(service, letter.getService());
       assertNotNull(letter.getSourceOffset());

@@ -5,7 +5,8 @@ import io.leakguard.cloud.CloudException;
 import io.leakguard.cloud.CloudFleet;
 import io.leakguard.cloud.CloudFleet.OwnerSearch;
 import io.leakguard.cloud.RamGateway.NewAccessKey;
-import io.leakguard.schemas.LeakDetected;
+import io.leakguard.schemas.LeakEnriched;
+import io.leakguard.schemas.OwnerKind;
 import io.leakguard.schemas.Owner;
 import io.leakguard.schemas.RemediationOutcome;
 import io.leakguard.schemas.RemediationStatus;
@@ -46,7 +47,7 @@ public final class KeyRotation implements Remediation {
   }
 
   @Override
-  public RemediationOutcome remediate(LeakDetected leak) {
+  public RemediationOutcome remediate(LeakEnriched leak) {
     Steps steps = new Steps(clock);
     RemediationOutcome.Builder outcome = RemediationOutcome.newBuilder()
         .setIncidentId(leak.getIncidentId())
@@ -56,34 +57,53 @@ public final class KeyRotation implements Remediation {
         .setSecretFingerprint(leak.getSecretFingerprint())
         .setSource(leak.getSource())
         .setStrategy(STRATEGY)
-        .setOwner(Owner.newBuilder().build());
+        .setOwner(leak.getOwner());
     Timeline.Builder timeline = Timeline.newBuilder(leak.getTimeline());
+    OwnerKind kind = leak.getOwnerKind();
+    if (kind == OwnerKind.ROOT_ACCOUNT) {
+      return finish(outcome.setStatus(RemediationStatus.ESCALATED).setStrategy("escalate")
+          .setReason("a root account key must never be in use and is never rotated automatically: the account owner "
+              + "deletes it in the console and the security team reviews what it did"), steps, timeline);
+    }
+    if (kind == OwnerKind.OUTSIDE_FLEET) {
+      return finish(outcome.setStatus(RemediationStatus.ESCALATED).setStrategy("escalate")
+          .setReason("the key belongs to no account of the fleet: LeakGuard cannot act, the security team decides"),
+          steps, timeline);
+    }
+    if (kind == OwnerKind.ASSUMED_ROLE || leak.getKind() == io.leakguard.schemas.CredentialKind.STS_TOKEN) {
+      return finish(outcome.setStatus(RemediationStatus.ESCALATED).setStrategy("escalate")
+          .setReason("leaked STS tokens are escalated until role neutralization is enabled"), steps, timeline);
+    }
     try {
-      OwnerSearch search = steps.run("FindOwner", () -> fleet.findOwner(leak.getAccessKeyId()),
-          result -> result.owner().map(o -> "owned by RAM user " + o.owner().user().userName() + " in account "
-              + o.accountId()).orElse(result.inconclusive() ? "not found; accounts not searched: "
-              + result.failedAccounts().keySet() : "not a RAM user key of any account of the fleet"));
-      if (search.inconclusive()) {
-        return finish(outcome.setStatus(RemediationStatus.FAILED)
-            .setReason("the owner is unknown: accounts " + search.failedAccounts() + " could not be searched"),
-            steps, timeline);
+      Owner owner = confirmedOwner(leak, steps);
+      if (owner == null) {
+        OwnerSearch search = steps.run("FindOwner", () -> fleet.findOwner(leak.getAccessKeyId()),
+            result -> result.owner().map(o -> "owned by RAM user " + o.owner().user().userName() + " in account "
+                + o.accountId()).orElse(result.inconclusive() ? "not found; accounts not searched: "
+                + result.failedAccounts().keySet() : "not a RAM user key of any account of the fleet"));
+        if (search.inconclusive()) {
+          return finish(outcome.setStatus(RemediationStatus.FAILED)
+              .setReason("the owner is unknown: accounts " + search.failedAccounts() + " could not be searched"),
+              steps, timeline);
+        }
+        if (search.owner().isEmpty()) {
+          return finish(outcome.setStatus(RemediationStatus.ESCALATED).setStrategy("escalate")
+              .setReason("the key belongs to no RAM user of the fleet's accounts " + fleet.accountIds()
+                  + " (a root key, or a key outside the fleet): the security team decides"), steps, timeline);
+        }
+        CloudFleet.FleetOwner found = search.owner().get();
+        owner = Owner.newBuilder()
+            .setAccountId(found.accountId())
+            .setUserName(found.owner().user().userName())
+            .setArn("acs:ram::" + found.accountId() + ":user/" + found.owner().user().userName())
+            .setDisplayName(found.owner().user().displayName())
+            .setEmail(found.owner().user().email())
+            .build();
       }
-      if (search.owner().isEmpty()) {
-        return finish(outcome.setStatus(RemediationStatus.ESCALATED)
-            .setReason("the key belongs to no RAM user of the fleet's accounts " + fleet.accountIds()
-                + " (a root key, or a key outside the fleet): the security team decides"), steps, timeline);
-      }
-      String account = search.owner().get().accountId();
-      CloudFleet.FleetOwner found = search.owner().get();
+      outcome.setOwner(owner);
+      String account = owner.getAccountId();
+      String userName = owner.getUserName();
       AlibabaCloud cloud = fleet.account(account);
-      String userName = found.owner().user().userName();
-      outcome.setOwner(Owner.newBuilder()
-          .setAccountId(account)
-          .setUserName(userName)
-          .setArn("acs:ram::" + account + ":user/" + userName)
-          .setDisplayName(found.owner().user().displayName())
-          .setEmail(found.owner().user().email())
-          .build());
       NewAccessKey created = steps.run("CreateAccessKey", () -> cloud.ram().createAccessKey(userName),
           key -> "created " + key.accessKeyId());
       outcome.setNewAccessKeyId(created.accessKeyId());
@@ -104,6 +124,22 @@ public final class KeyRotation implements Remediation {
       return finish(outcome.setStatus(RemediationStatus.FAILED)
           .setReason(steps.current() + " failed: " + e.getMessage()), steps, timeline);
     }
+  }
+
+  /**
+   * The owner the enrichment named, confirmed by reading the user's keys again right before acting; null when the
+   * enrichment named none or RAM no longer lists the key for that user (then the fleet is searched).
+   */
+  private Owner confirmedOwner(LeakEnriched leak, Steps steps) throws CloudException {
+    Owner named = leak.getOwner();
+    if (leak.getOwnerKind() != OwnerKind.RAM_USER || named.getAccountId() == null || named.getUserName() == null) {
+      return null;
+    }
+    boolean listed = steps.run("VerifyOwner", () -> fleet.account(named.getAccountId()).ram()
+            .listAccessKeys(named.getUserName()).stream().anyMatch(k -> k.accessKeyId().equals(leak.getAccessKeyId())),
+        ok -> ok ? "RAM lists the key for user " + named.getUserName() + " in account " + named.getAccountId()
+            : "RAM no longer lists the key for user " + named.getUserName() + "; searching the fleet");
+    return listed ? named : null;
   }
 
   private RemediationOutcome finish(RemediationOutcome.Builder outcome, Steps steps, Timeline.Builder timeline) {

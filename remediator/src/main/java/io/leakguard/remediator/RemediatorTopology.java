@@ -1,6 +1,6 @@
 package io.leakguard.remediator;
 
-import io.leakguard.schemas.LeakDetected;
+import io.leakguard.schemas.LeakEnriched;
 import io.leakguard.schemas.RemediationOutcome;
 import io.leakguard.schemas.Topic;
 import io.leakguard.schemas.TopicCatalog;
@@ -11,10 +11,10 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 
 /**
- * Remediates detected leaks.
+ * Remediates enriched leaks.
  *
  * <ul>
- *   <li>Input: {@code <prefix>leaks.detected}, key: AccessKey ID, value: {@link LeakDetected} (Avro).</li>
+ *   <li>Input: {@code <prefix>leaks.enriched}, key: AccessKey ID, value: {@link LeakEnriched} (Avro).</li>
  *   <li>Output: {@code <prefix>remediation.outcomes}, key: AccessKey ID, value: {@link RemediationOutcome}.</li>
  *   <li>Dead letters: {@code <prefix>dlq.remediator} (unreadable records, unexpected failures).</li>
  * </ul>
@@ -28,10 +28,10 @@ public final class RemediatorTopology {
 
   public static Topology build(TopicCatalog topics, Remediation remediation) {
     StreamsBuilder builder = new StreamsBuilder();
-    Topic<String, LeakDetected> detected = topics.leaksDetected();
+    Topic<String, LeakEnriched> enriched = topics.leaksEnriched();
     Topic<String, RemediationOutcome> outcomes = topics.remediationOutcomes();
-    builder.stream(detected.name(), Consumed.with(detected.keySerde(), detected.valueSerde())
-            .withName("leaks-detected-source"))
+    builder.stream(enriched.name(), Consumed.with(enriched.keySerde(), enriched.valueSerde())
+            .withName("leaks-enriched-source"))
         .mapValues(remediation::remediate, Named.as("remediate"))
         .to(outcomes.name(), Produced.with(outcomes.keySerde(), outcomes.valueSerde())
             .withName("remediation-outcomes-sink"));

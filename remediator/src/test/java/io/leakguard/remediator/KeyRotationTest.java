@@ -106,6 +106,44 @@ class KeyRotationTest {
   }
 
   @Test
+  void shouldVerifyTheEnrichedOwnerWithRamBeforeActing() {
+    seed(key(leakedId, leakedSecret));
+
+    RemediationOutcome outcome = new KeyRotation(fleet, "leakguard/{accountId}/{userName}", Clock.systemUTC())
+        .remediate(Leaks.ownedBy("inc-known", leakedId, account, "alice"));
+
+    assertEquals(RemediationStatus.ROTATED, outcome.getStatus(), outcome.getReason());
+    assertEquals(List.of("VerifyOwner", "CreateAccessKey", "StoreSecret", "DeleteAccessKey"),
+        outcome.getSteps().stream().map(RemediationStep::getName).toList());
+  }
+
+  @Test
+  void shouldSearchTheFleetWhenTheEnrichedOwnerNoLongerHasTheKey() {
+    seed(key(leakedId, leakedSecret));
+
+    RemediationOutcome outcome = new KeyRotation(fleet, "leakguard/{accountId}/{userName}", Clock.systemUTC())
+        .remediate(Leaks.ownedBy("inc-moved", leakedId, account, "leakguard"));
+
+    assertEquals(RemediationStatus.ROTATED, outcome.getStatus(), outcome.getReason());
+    assertEquals("alice", outcome.getOwner().getUserName());
+    assertEquals(List.of("VerifyOwner", "FindOwner", "CreateAccessKey", "StoreSecret", "DeleteAccessKey"),
+        outcome.getSteps().stream().map(RemediationStep::getName).toList());
+  }
+
+  @Test
+  void shouldEscalateARootKeyWithoutTouchingIt() {
+    seed(key(leakedId, leakedSecret));
+
+    RemediationOutcome outcome = new KeyRotation(fleet, "leakguard/{accountId}/{userName}", Clock.systemUTC())
+        .remediate(Leaks.builder("inc-root", leakedId, Instant.now())
+            .setOwnerKind(io.leakguard.schemas.OwnerKind.ROOT_ACCOUNT).build());
+
+    assertEquals(RemediationStatus.ESCALATED, outcome.getStatus());
+    assertTrue(outcome.getSteps().isEmpty());
+    assertTrue(emulator.state().key(leakedId).isPresent());
+  }
+
+  @Test
   void shouldRefuseTheLeakedKeyOnItsNextCall() {
     seed(key(leakedId, leakedSecret));
     remediate("inc-refuse");

@@ -7,7 +7,7 @@ import io.leakguard.runtime.SyntheticKeys;
 import io.leakguard.runtime.TestDrivers;
 import io.leakguard.schemas.DeadLetter;
 import io.leakguard.schemas.FailureStage;
-import io.leakguard.schemas.LeakDetected;
+import io.leakguard.schemas.LeakEnriched;
 import io.leakguard.schemas.Owner;
 import io.leakguard.schemas.RemediationOutcome;
 import io.leakguard.schemas.RemediationStatus;
@@ -29,14 +29,14 @@ class RemediatorTopologyTest {
   private static final Instant START = Instant.parse("2026-11-22T10:00:00Z");
 
   private final TopicCatalog topics = new TopicCatalog("test.");
-  private final List<LeakDetected> handled = new ArrayList<>();
+  private final List<LeakEnriched> handled = new ArrayList<>();
   private TopologyTestDriver driver;
-  private TestInputTopic<String, LeakDetected> detected;
+  private TestInputTopic<String, LeakEnriched> detected;
   private TestOutputTopic<String, RemediationOutcome> outcomes;
   private TestOutputTopic<String, DeadLetter> deadLetters;
 
   /** Rotates everything, except a key ending in "BOOM", on which it fails unexpectedly. */
-  private RemediationOutcome fakeRemediation(LeakDetected leak) {
+  private RemediationOutcome fakeRemediation(LeakEnriched leak) {
     if (leak.getAccessKeyId().endsWith("BOOM")) {
       throw new IllegalStateException("unexpected bug");
     }
@@ -52,8 +52,8 @@ class RemediatorTopologyTest {
   void setUp() {
     driver = TestDrivers.driver(new RemediatorApp(), RemediatorTopology.build(topics, this::fakeRemediation), START,
         "--topic.prefix=test.");
-    detected = driver.createInputTopic(topics.leaksDetected().name(), new StringSerializer(),
-        topics.leaksDetected().valueSerde().serializer());
+    detected = driver.createInputTopic(topics.leaksEnriched().name(), new StringSerializer(),
+        topics.leaksEnriched().valueSerde().serializer());
     outcomes = driver.createOutputTopic(topics.remediationOutcomes().name(),
         topics.remediationOutcomes().keySerde().deserializer(),
         topics.remediationOutcomes().valueSerde().deserializer());
@@ -83,8 +83,8 @@ class RemediatorTopologyTest {
 
   @Test
   void shouldDeadLetterAnUnreadableRecordAndCarryOn() {
-    // Given bytes that are not a LeakDetected, then a good leak
-    var raw = driver.createInputTopic(topics.leaksDetected().name(), new StringSerializer(), new ByteArraySerializer());
+    // Given bytes that are not a LeakEnriched, then a good leak
+    var raw = driver.createInputTopic(topics.leaksEnriched().name(), new StringSerializer(), new ByteArraySerializer());
     raw.pipeInput("junk", new byte[] {1, 2, 3});
     String id = SyntheticKeys.accessKeyId();
     detected.pipeInput(id, Leaks.of("inc-2", id, START));
@@ -92,7 +92,7 @@ class RemediatorTopologyTest {
     // Then the junk is a dead letter and the leak is remediated
     DeadLetter letter = deadLetters.readValue();
     assertEquals(FailureStage.DESERIALIZATION, letter.getStage());
-    assertEquals(topics.leaksDetected().name(), letter.getSourceTopic());
+    assertEquals(topics.leaksEnriched().name(), letter.getSourceTopic());
     assertEquals(1, outcomes.readRecordsToList().size());
   }
 

@@ -1,0 +1,60 @@
+package io.leakguard.detector.enrich;
+
+import io.leakguard.cloud.CloudFleet;
+import io.leakguard.cloud.CloudOptions;
+import io.leakguard.runtime.Resources;
+import io.leakguard.runtime.ServiceDefinition;
+import io.leakguard.runtime.ServiceMain;
+import io.leakguard.runtime.config.Option;
+import io.leakguard.runtime.config.Settings;
+import io.leakguard.schemas.TopicCatalog;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.Topology;
+
+/** The enricher service: {@code leakguard run enricher}. */
+public final class EnricherApp implements ServiceDefinition {
+
+  public static final String NAME = "enricher";
+
+  public static final Option<Duration> ACTIVITY_TIMEOUT = Option.duration("enrich.activity.timeout", "1500ms",
+      "longest wait for ActionTrail before a leak is handed on without activity (marked partial)");
+  public static final Option<Duration> LOOKBACK = Option.duration("enrich.activity.lookback", "168h",
+      "how far before the leak ActionTrail is read to learn the key's usual addresses");
+  public static final Option<Duration> INVENTORY_INTERVAL = Option.duration("inventory.refresh.interval", "15m",
+      "how often every account's users and keys are listed into the inventory topic");
+
+  public static void main(String[] args) {
+    ServiceMain.run(new EnricherApp(), args);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String applicationId() {
+    return "leakguard-enricher";
+  }
+
+  @Override
+  public List<Option<?>> options() {
+    List<Option<?>> options = new ArrayList<>(CloudOptions.ALL);
+    options.addAll(List.of(ACTIVITY_TIMEOUT, LOOKBACK, INVENTORY_INTERVAL));
+    return options;
+  }
+
+  @Override
+  public Topology topology(Settings settings, TopicCatalog topics, Resources resources) {
+    CloudFleet fleet = resources.register(
+        CloudFleet.fromDefaultChain(CloudOptions.settings(settings), CloudOptions.fleet(settings)));
+    resources.register(InventoryRefresher.start(fleet, settings.kafka(), topics.inventory(),
+        settings.get(INVENTORY_INTERVAL)));
+    FleetEnrichment enrichment = resources.register(new FleetEnrichment(fleet, settings.get(ACTIVITY_TIMEOUT),
+        settings.get(LOOKBACK), Clock.systemUTC()));
+    return EnricherTopology.build(topics, enrichment);
+  }
+}
