@@ -2,6 +2,8 @@ package io.leakguard.cloud;
 
 import com.aliyuncs.kms.model.v20160120.CreateSecretRequest;
 import com.aliyuncs.kms.model.v20160120.DescribeSecretRequest;
+import com.aliyuncs.kms.model.v20160120.GetSecretValueRequest;
+import com.aliyuncs.kms.model.v20160120.GetSecretValueResponse;
 import com.aliyuncs.kms.model.v20160120.RotateSecretRequest;
 import java.util.Optional;
 import com.aliyuncs.kms.model.v20160120.PutSecretValueRequest;
@@ -82,6 +84,85 @@ public final class KmsGateway {
     request.setSecretName(secretName);
     request.setVersionId(versionId);
     caller.call(Product.KMS, request);
+  }
+
+  /** The version of a secret that is {@code ACSCurrent}, and the AccessKey ID it holds (null if none). */
+  public record CurrentVersion(String versionId, String accessKeyId) {}
+
+  /**
+   * Which version of a secret is {@code ACSCurrent} and which AccessKey ID it holds, or empty when the secret does
+   * not exist. Reads the value (GetSecretValue) to learn the key ID and drops the secret at once: a remediator that
+   * resumes after a crash needs to know which of a user's keys applications fetch, and only KMS can tell.
+   */
+  public Optional<CurrentVersion> currentVersion(String secretName) throws CloudException {
+    GetSecretValueRequest request = new GetSecretValueRequest();
+    request.setSecretName(secretName);
+    request.setVersionStage("ACSCurrent");
+    GetSecretValueResponse response;
+    try {
+      response = caller.call(Product.KMS, request);
+    } catch (CloudException e) {
+      if (e.errorClass() == CloudErrorClass.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+    String keyId = null;
+    try {
+      var data = JSON.readTree(response.getSecretData() == null ? "{}" : response.getSecretData());
+      keyId = data.path("AccessKeyId").isTextual() ? data.path("AccessKeyId").asText() : null;
+    } catch (JsonProcessingException notJson) {
+      // A secret that does not hold an AccessKey pair: the version is still worth knowing.
+    }
+    return Optional.of(new CurrentVersion(response.getVersionId(), keyId));
+  }
+
+  /** The text of one version of a Generic secret, or empty when the secret or the version does not exist. */
+  public Optional<String> textVersion(String secretName, String versionId) throws CloudException {
+    GetSecretValueRequest request = new GetSecretValueRequest();
+    request.setSecretName(secretName);
+    request.setVersionId(versionId);
+    try {
+      return Optional.ofNullable(caller.call(Product.KMS, request).getSecretData());
+    } catch (CloudException e) {
+      if (e.errorClass() == CloudErrorClass.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Stores a text (a record LeakGuard keeps, e.g. a role before it is changed) as a version of a Generic secret,
+   * creating the secret when absent. The same version with the same data is an idempotent success.
+   */
+  public void storeText(String secretName, String versionId, String data) throws CloudException {
+    PutSecretValueRequest put = new PutSecretValueRequest();
+    put.setSecretName(secretName);
+    put.setVersionId(versionId);
+    put.setSecretData(data);
+    put.setSecretDataType("text");
+    try {
+      caller.call(Product.KMS, put);
+    } catch (CloudException e) {
+      if (e.errorClass() != CloudErrorClass.NOT_FOUND) {
+        throw e;
+      }
+      CreateSecretRequest create = new CreateSecretRequest();
+      create.setSecretName(secretName);
+      create.setVersionId(versionId);
+      create.setSecretData(data);
+      create.setSecretDataType("text");
+      create.setDescription("record kept by LeakGuard");
+      try {
+        caller.call(Product.KMS, create);
+      } catch (CloudException raced) {
+        if (raced.errorClass() != CloudErrorClass.CONFLICT) {
+          throw raced;
+        }
+        caller.call(Product.KMS, put);
+      }
+    }
   }
 
   private static String secretData(String accessKeyId, Secret accessKeySecret) {
