@@ -1,6 +1,10 @@
 package io.leakguard.detector;
 
+import io.leakguard.cloud.CloudOptions;
+import io.leakguard.detector.intake.LivenessProbe;
+import io.leakguard.detector.intake.StsLivenessProbe;
 import io.leakguard.runtime.Resources;
+import io.leakguard.runtime.RuntimeOptions;
 import io.leakguard.runtime.ServiceDefinition;
 import io.leakguard.runtime.ServiceMain;
 import io.leakguard.runtime.config.Option;
@@ -13,6 +17,9 @@ import org.apache.kafka.streams.Topology;
 public final class DetectorApp implements ServiceDefinition {
 
   public static final String NAME = "detector";
+
+  public static final Option<Boolean> LIVENESS = Option.bool("detector.liveness.check", true,
+      "call STS GetCallerIdentity with each leaked pair found to learn whether it is live and whose it is");
 
   public static void main(String[] args) {
     ServiceMain.run(new DetectorApp(), args);
@@ -30,11 +37,15 @@ public final class DetectorApp implements ServiceDefinition {
 
   @Override
   public List<Option<?>> options() {
-    return List.of();
+    List<Option<?>> options = new java.util.ArrayList<>(CloudOptions.ALL);
+    options.add(LIVENESS);
+    return options;
   }
 
   @Override
   public Topology topology(Settings settings, TopicCatalog topics, Resources resources) {
-    return DetectorTopology.build(topics, new Scanner());
+    LivenessProbe probe = settings.get(LIVENESS)
+        ? new StsLivenessProbe(CloudOptions.settings(settings)) : LivenessProbe.OFF;
+    return DetectorTopology.build(topics, new Scanner(), probe, settings.get(RuntimeOptions.TOPICS_PARTITIONS));
   }
 }

@@ -1,98 +1,99 @@
 package io.leakguard.detector;
 
-import io.leakguard.schemas.KeyForms;
+import io.leakguard.detector.intake.IncidentFolding;
+import io.leakguard.detector.intake.IntakeProcessors;
+import io.leakguard.detector.intake.LivenessProbe;
+import io.leakguard.schemas.Incident;
 import io.leakguard.schemas.LeakDetected;
-import io.leakguard.schemas.LeakSourceType;
-import io.leakguard.schemas.SourceLocation;
-import io.leakguard.schemas.Timeline;
+import io.leakguard.schemas.RemediationOutcome;
 import io.leakguard.schemas.Topic;
 import io.leakguard.schemas.TopicCatalog;
-import io.leakguard.schemas.edge.RawContent;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
 
 /**
- * Scans raw content for leaked AccessKey pairs.
+ * Finds leaked credentials in every source and folds all sightings of a key into one incident.
  *
  * <ul>
- *   <li>Input: {@code <prefix>raw-content}, key: anything (String), value: {@link RawContent} JSON.</li>
- *   <li>Output: {@code <prefix>leaks.detected}, key: AccessKey ID, value: {@link LeakDetected} (Avro).</li>
- *   <li>Dead letters: {@code <prefix>dlq.detector} (malformed JSON, failures).</li>
+ *   <li>Inputs (JSON, any key): {@code <prefix>raw-content} ({@code RawContent}), {@code <prefix>alerts.github}
+ *       (GitHub {@code secret_scanning_alert}), {@code <prefix>alerts.security-center} (Security Center leak records),
+ *       {@code <prefix>reports.manual} ({@code ManualReport}); and {@code <prefix>remediation.outcomes}
+ *       ({@link RemediationOutcome}, keyed by AccessKey ID) for incident status.</li>
+ *   <li>Internal: repartition topics {@code sightings} and {@code outcomes-by-key} (keyed by AccessKey ID, Avro, never
+ *       a secret), the store {@value IncidentFolding#STORE} (AccessKey ID to {@link Incident}).</li>
+ *   <li>Outputs, keyed by AccessKey ID: {@code <prefix>leaks.detected} ({@link LeakDetected}, the first sighting of
+ *       each key only) and {@code <prefix>incidents} ({@link Incident}, compacted, every change).</li>
+ *   <li>Dead letters: {@code <prefix>dlq.detector}.</li>
  * </ul>
  *
- * <p>Rule: every AccessKey ID found with a secret next to it becomes one leak-detected record carrying the
- * secret's SHA-256 fingerprint, never the secret. An ID with no secret near it is not a usable credential and is
- * not reported. The incident ID is derived from the input record's coordinates, so a reprocessed record yields the
- * same incident.
+ * <p>Rule: a key pair found in content is probed for liveness with STS GetCallerIdentity (the secret is then
+ * dropped; only its SHA-256 fingerprint travels), every sighting is re-keyed by AccessKey ID, and the first
+ * sighting of a key opens its incident and goes on to enrichment and remediation; later sightings only update the
+ * incident.
  */
 public final class DetectorTopology {
 
+  /** Sightings kept per incident; the count keeps growing. */
+  public static final int MAX_SIGHTINGS = 20;
+
   private DetectorTopology() {}
 
-  public static Topology build(TopicCatalog topics, Scanner scanner) {
+  public static Topology build(TopicCatalog topics, Scanner scanner, LivenessProbe probe, int partitions) {
     StreamsBuilder builder = new StreamsBuilder();
-    Topic<String, RawContent> raw = topics.rawContent();
     Topic<String, LeakDetected> detected = topics.leaksDetected();
-    builder.stream(raw.name(), Consumed.with(raw.keySerde(), raw.valueSerde()).withName("raw-content-source"))
-        .process(() -> new ScanProcessor(scanner), org.apache.kafka.streams.kstream.Named.as("scan"))
-        .to(detected.name(), Produced.with(detected.keySerde(), detected.valueSerde()).withName("leaks-detected-sink"));
+    Topic<String, Incident> incidents = topics.incidents();
+    Topic<String, RemediationOutcome> outcomes = topics.remediationOutcomes();
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IncidentFolding.STORE),
+        incidents.keySerde(), incidents.valueSerde()));
+
+    KStream<String, LeakDetected> fromContent = builder.stream(topics.rawContent().name(),
+            Consumed.with(topics.rawContent().keySerde(), topics.rawContent().valueSerde()).withName("raw-content-source"))
+        .process(() -> new IntakeProcessors.ScanContent(scanner, probe), Named.as("scan-content"));
+    KStream<String, LeakDetected> fromGithub = builder.stream(topics.githubAlerts().name(),
+            Consumed.with(topics.githubAlerts().keySerde(), topics.githubAlerts().valueSerde())
+                .withName("github-alerts-source"))
+        .process(() -> new IntakeProcessors.GithubAlerts(scanner, probe), Named.as("github-alerts"));
+    KStream<String, LeakDetected> fromSecurityCenter = builder.stream(topics.securityCenterAlerts().name(),
+            Consumed.with(topics.securityCenterAlerts().keySerde(), topics.securityCenterAlerts().valueSerde())
+                .withName("security-center-source"))
+        .process(IntakeProcessors.SecurityCenterAlerts::new, Named.as("security-center-alerts"));
+    KStream<String, LeakDetected> fromReports = builder.stream(topics.manualReports().name(),
+            Consumed.with(topics.manualReports().keySerde(), topics.manualReports().valueSerde())
+                .withName("manual-reports-source"))
+        .process(IntakeProcessors.ManualReports::new, Named.as("manual-reports"));
+
+    KStream<String, SpecificRecord> folded = fromContent
+        .merge(fromGithub, Named.as("merge-github"))
+        .merge(fromSecurityCenter, Named.as("merge-security-center"))
+        .merge(fromReports, Named.as("merge-manual"))
+        .repartition(Repartitioned.with(detected.keySerde(), detected.valueSerde()).withName("sightings")
+            .withNumberOfPartitions(partitions))
+        .process(() -> new IncidentFolding.FoldSightings(MAX_SIGHTINGS), Named.as("fold-sightings"),
+            IncidentFolding.STORE);
+    KStream<String, SpecificRecord> statuses = builder.stream(outcomes.name(),
+            Consumed.with(outcomes.keySerde(), outcomes.valueSerde()).withName("remediation-outcomes-source"))
+        .repartition(Repartitioned.with(outcomes.keySerde(), outcomes.valueSerde()).withName("outcomes-by-key")
+            .withNumberOfPartitions(partitions))
+        .process(IncidentFolding.RecordOutcomes::new, Named.as("record-outcomes"), IncidentFolding.STORE);
+
+    folded.merge(statuses, Named.as("merge-incident-updates"))
+        .split(Named.as("route-"))
+        .branch((key, value) -> value instanceof LeakDetected, Branched.withConsumer(leaks -> leaks
+            .mapValues(value -> (LeakDetected) value, Named.as("as-leak"))
+            .to(detected.name(), Produced.with(detected.keySerde(), detected.valueSerde())
+                .withName("leaks-detected-sink")), "leak"))
+        .defaultBranch(Branched.withConsumer(updates -> updates
+            .mapValues(value -> (Incident) value, Named.as("as-incident"))
+            .to(incidents.name(), Produced.with(incidents.keySerde(), incidents.valueSerde())
+                .withName("incidents-sink")), "incident"));
     return builder.build();
-  }
-
-  /** Scans one record and forwards one leak per paired AccessKey ID, re-keyed by the ID. */
-  static final class ScanProcessor implements Processor<String, RawContent, String, LeakDetected> {
-    private final Scanner scanner;
-    private ProcessorContext<String, LeakDetected> context;
-
-    ScanProcessor(Scanner scanner) {
-      this.scanner = scanner;
-    }
-
-    @Override
-    public void init(ProcessorContext<String, LeakDetected> context) {
-      this.context = context;
-    }
-
-    @Override
-    public void process(Record<String, RawContent> record) {
-      RawContent content = record.value();
-      String coordinates = context.recordMetadata()
-          .map(m -> m.topic() + "/" + m.partition() + "/" + m.offset())
-          .orElse("unknown/" + record.timestamp());
-      Instant detectedAt = Instant.ofEpochMilli(context.currentSystemTimeMs());
-      for (Finding finding : scanner.scan(content.content())) {
-        if (!finding.secretFound()) {
-          continue;
-        }
-        String incidentId = UUID.nameUUIDFromBytes(
-            (coordinates + "/" + finding.accessKeyId()).getBytes(StandardCharsets.UTF_8)).toString();
-        LeakDetected leak = LeakDetected.newBuilder()
-            .setIncidentId(incidentId)
-            .setAccessKeyId(finding.accessKeyId())
-            .setKind(finding.kind())
-            .setMaskedKey(KeyForms.mask(finding.accessKeyId()))
-            .setSecretFingerprint(finding.secretFingerprint())
-            .setSource(SourceLocation.newBuilder()
-                .setType(LeakSourceType.SCANNER)
-                .setLocation(content.source() + ":" + content.location())
-                .setLine(finding.line())
-                .setReference(content.reference())
-                .build())
-            .setTimeline(Timeline.newBuilder()
-                .setSightedAt(Instant.ofEpochMilli(record.timestamp()))
-                .setDetectedAt(detectedAt)
-                .build())
-            .build();
-        context.forward(new Record<>(finding.accessKeyId(), leak, record.timestamp()));
-      }
-    }
   }
 }

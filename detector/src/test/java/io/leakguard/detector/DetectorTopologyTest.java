@@ -2,19 +2,34 @@ package io.leakguard.detector;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.leakguard.cloud.Secret;
+import io.leakguard.detector.intake.LivenessProbe;
+import io.leakguard.runtime.SyntheticKeys;
 import io.leakguard.runtime.TestDrivers;
+import io.leakguard.schemas.CallerIdentity;
 import io.leakguard.schemas.CredentialKind;
 import io.leakguard.schemas.DeadLetter;
 import io.leakguard.schemas.FailureStage;
-import io.leakguard.runtime.SyntheticKeys;
+import io.leakguard.schemas.Incident;
+import io.leakguard.schemas.IncidentStatus;
 import io.leakguard.schemas.KeyForms;
 import io.leakguard.schemas.LeakDetected;
+import io.leakguard.schemas.LeakSourceType;
+import io.leakguard.schemas.Owner;
+import io.leakguard.schemas.RemediationOutcome;
+import io.leakguard.schemas.RemediationStatus;
 import io.leakguard.schemas.TopicCatalog;
+import io.leakguard.schemas.edge.GithubSecretScanningAlert;
+import io.leakguard.schemas.edge.ManualReport;
 import io.leakguard.schemas.edge.RawContent;
+import io.leakguard.schemas.edge.SecurityCenterLeakRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
@@ -27,21 +42,33 @@ import org.junit.jupiter.api.Test;
 class DetectorTopologyTest {
 
   private static final Instant START = Instant.parse("2026-11-22T10:00:00Z");
+  private static final String ACCOUNT = "1000000000000001";
 
   private final TopicCatalog topics = new TopicCatalog("test.");
+  private final List<String> probedSecrets = new ArrayList<>();
   private TopologyTestDriver driver;
   private TestInputTopic<String, RawContent> raw;
   private TestOutputTopic<String, LeakDetected> detected;
+  private TestOutputTopic<String, Incident> incidents;
   private TestOutputTopic<String, DeadLetter> deadLetters;
+
+  /** Answers "live, a RAM user" for every pair, and remembers that it was asked (by fingerprint only). */
+  private LivenessProbe.Liveness probe(String accessKeyId, Secret secret, Secret token) {
+    probedSecrets.add(KeyForms.fingerprint(secret.reveal()));
+    return new LivenessProbe.Liveness(true, CallerIdentity.newBuilder().setIdentityType("RAMUser")
+        .setAccountId(ACCOUNT).setArn("acs:ram::" + ACCOUNT + ":user/alice").build());
+  }
 
   @BeforeEach
   void setUp() {
-    DetectorApp app = new DetectorApp();
-    driver = TestDrivers.driver(app, DetectorTopology.build(topics, new Scanner()), START, "--topic.prefix=test.");
+    driver = TestDrivers.driver(new DetectorApp(), DetectorTopology.build(topics, new Scanner(), this::probe, 2),
+        START, "--topic.prefix=test.");
     raw = driver.createInputTopic(topics.rawContent().name(), new StringSerializer(),
         topics.rawContent().valueSerde().serializer());
     detected = driver.createOutputTopic(topics.leaksDetected().name(),
         topics.leaksDetected().keySerde().deserializer(), topics.leaksDetected().valueSerde().deserializer());
+    incidents = driver.createOutputTopic(topics.incidents().name(),
+        topics.incidents().keySerde().deserializer(), topics.incidents().valueSerde().deserializer());
     deadLetters = driver.createOutputTopic(topics.deadLetters("detector").name(),
         topics.deadLetters("detector").keySerde().deserializer(),
         topics.deadLetters("detector").valueSerde().deserializer());
@@ -62,18 +89,24 @@ class DetectorTopologyTest {
     raw.pipeInput("build-42", new RawContent("ci", "build/42/log", "id=" + id + " secret=" + secret, "42"),
         START.minusMillis(5));
 
-    // Then one leak is detected, keyed by the ID, with the fingerprint and both timestamps
+    // Then one leak is detected, keyed by the ID, with the fingerprint, liveness and both timestamps
     var record = detected.readKeyValue();
     assertEquals(id, record.key);
     LeakDetected leak = record.value;
     assertEquals(CredentialKind.RAM_USER_KEY, leak.getKind());
     assertEquals(KeyForms.mask(id), leak.getMaskedKey());
     assertEquals(KeyForms.fingerprint(secret), leak.getSecretFingerprint());
+    assertEquals(List.of(KeyForms.fingerprint(secret)), probedSecrets);
+    assertEquals(Boolean.TRUE, leak.getLive());
+    assertEquals("acs:ram::" + ACCOUNT + ":user/alice", leak.getCallerIdentity().getArn());
     assertEquals("ci:build/42/log", leak.getSource().getLocation());
     assertEquals(START.minusMillis(5), leak.getTimeline().getSightedAt());
     assertEquals(START, leak.getTimeline().getDetectedAt());
     assertFalse(leak.toString().contains(secret));
     assertTrue(detected.isEmpty());
+    Incident incident = incidents.readValue();
+    assertEquals(leak.getIncidentId(), incident.getIncidentId());
+    assertEquals(IncidentStatus.OPEN, incident.getStatus());
     assertTrue(deadLetters.isEmpty());
   }
 
@@ -82,24 +115,116 @@ class DetectorTopologyTest {
     raw.pipeInput("k", new RawContent("ci", "log", "id=" + SyntheticKeys.accessKeyId() + " and nothing else", null));
 
     assertTrue(detected.isEmpty());
+    assertTrue(incidents.isEmpty());
     assertTrue(deadLetters.isEmpty());
   }
 
   @Test
-  void shouldSendMalformedJsonToTheDeadLetterTopicAndCarryOn() {
-    // Given a record that is not JSON, holding a secret, then a good one
+  void shouldFoldSightingsFromEverySourceIntoOneIncident() {
+    // Given one key seen in a log, on GitHub, by Security Center and by a person
+    String id = SyntheticKeys.accessKeyId();
     String secret = SyntheticKeys.secret();
-    var bytes = driver.createInputTopic(topics.rawContent().name(), new StringSerializer(), new ByteArraySerializer());
-    bytes.pipeInput("k", ("{not json " + secret).getBytes(StandardCharsets.UTF_8));
+    raw.pipeInput("log", new RawContent("ci", "build/1", id + " " + secret, null), START);
+    driver.createInputTopic(topics.githubAlerts().name(), new StringSerializer(),
+            topics.githubAlerts().valueSerde().serializer())
+        .pipeInput("gh", new GithubSecretScanningAlert("created", new GithubSecretScanningAlert.Alert(7,
+            "alibaba_cloud_access_key_id", "https://github.com/acme/app/security/secret-scanning/7", "active", id,
+            true), new GithubSecretScanningAlert.Repository("acme/app", null)), START.plusSeconds(1));
+    driver.createInputTopic(topics.securityCenterAlerts().name(), new StringSerializer(),
+            topics.securityCenterAlerts().valueSerde().serializer())
+        .pipeInput("sc", new SecurityCenterLeakRecord(99L, id, "AccessKey", "GitHub", "https://github.com/acme/app",
+            null, "acme/app", ".env", "2026-11-22 10:00:02", "pending", "no"), START.plusSeconds(2));
+    driver.createInputTopic(topics.manualReports().name(), new StringSerializer(),
+            topics.manualReports().valueSerde().serializer())
+        .pipeInput("m", new ManualReport(id, "pasted in a ticket", "soc@example.com"), START.plusSeconds(3));
+
+    // Then the key goes to remediation once, and its incident counts four sightings from four sources
+    List<LeakDetected> leaks = detected.readValuesToList();
+    assertEquals(1, leaks.size());
+    assertEquals(1, leaks.get(0).getSightingCount());
+    List<Incident> updates = incidents.readValuesToList();
+    Incident last = updates.get(updates.size() - 1);
+    assertEquals(4, last.getSightingCount());
+    assertEquals(leaks.get(0).getIncidentId(), last.getIncidentId());
+    assertEquals(List.of(LeakSourceType.SCANNER, LeakSourceType.GITHUB, LeakSourceType.SECURITY_CENTER,
+        LeakSourceType.MANUAL), last.getSightings().stream().map(s -> s.getSource().getType()).toList());
+    assertEquals(START.plusSeconds(3), last.getLastSightedAt());
+  }
+
+  @Test
+  void shouldRecordASightingOfARemediatedKeyAsSuch() {
+    // Given a key that was detected and then rotated
+    String id = SyntheticKeys.accessKeyId();
+    raw.pipeInput("log", new RawContent("ci", "build/1", id + " " + SyntheticKeys.secret(), null), START);
+    LeakDetected leak = detected.readValue();
+    driver.createInputTopic(topics.remediationOutcomes().name(), new StringSerializer(),
+            topics.remediationOutcomes().valueSerde().serializer())
+        .pipeInput(id, RemediationOutcome.newBuilder().setIncidentId(leak.getIncidentId()).setAccessKeyId(id)
+            .setKind(leak.getKind()).setMaskedKey(leak.getMaskedKey()).setSource(leak.getSource())
+            .setOwner(Owner.newBuilder().build()).setStatus(RemediationStatus.ROTATED).setStrategy("replace-first")
+            .setTimeline(leak.getTimeline()).build());
+
+    // When it is seen again
+    driver.createInputTopic(topics.manualReports().name(), new StringSerializer(),
+            topics.manualReports().valueSerde().serializer())
+        .pipeInput("m", new ManualReport(id, "still in the wiki", "soc"), START.plusSeconds(60));
+
+    // Then nothing goes to remediation, and the incident says the sighting came after remediation
+    assertTrue(detected.isEmpty());
+    List<Incident> updates = incidents.readValuesToList();
+    Incident last = updates.get(updates.size() - 1);
+    assertEquals(IncidentStatus.REMEDIATED, last.getStatus());
+    assertEquals(RemediationStatus.ROTATED, last.getRemediationStatus());
+    assertTrue(last.getSightings().get(1).getAfterRemediation());
+  }
+
+  @Test
+  void shouldIgnoreGithubAlertsOfOtherTypesAndActions() {
+    var github = driver.createInputTopic(topics.githubAlerts().name(), new StringSerializer(),
+        topics.githubAlerts().valueSerde().serializer());
+    String id = SyntheticKeys.accessKeyId();
+    github.pipeInput("a", new GithubSecretScanningAlert("resolved", new GithubSecretScanningAlert.Alert(1,
+        "alibaba_cloud_access_key_id", null, null, id, null), null));
+    github.pipeInput("b", new GithubSecretScanningAlert("created", new GithubSecretScanningAlert.Alert(2,
+        "github_personal_access_token", null, null, id, null), null));
+
+    assertTrue(detected.isEmpty());
+  }
+
+  @Test
+  void shouldSendMalformedInputToTheDeadLetterTopicAndCarryOn() {
+    // Given a record that is not JSON, holding a secret; a Security Center record without a key; then a good one
+    String secret = SyntheticKeys.secret();
+    driver.createInputTopic(topics.rawContent().name(), new StringSerializer(), new ByteArraySerializer())
+        .pipeInput("k", ("{not json " + secret).getBytes(StandardCharsets.UTF_8));
+    driver.createInputTopic(topics.securityCenterAlerts().name(), new StringSerializer(),
+            topics.securityCenterAlerts().valueSerde().serializer())
+        .pipeInput("sc", new SecurityCenterLeakRecord(1L, null, null, null, null, null, null, null, null, null, null));
     raw.pipeInput("k2", new RawContent("ci", "log", SyntheticKeys.accessKeyId() + " " + SyntheticKeys.secret(), null));
 
-    // Then the first is a dead letter with its coordinates and no secret, and the second is detected
-    DeadLetter letter = deadLetters.readValue();
-    assertEquals(FailureStage.DESERIALIZATION, letter.getStage());
-    assertEquals(topics.rawContent().name(), letter.getSourceTopic());
-    assertEquals(0L, letter.getSourceOffset());
-    assertEquals("detector", letter.getService());
-    assertFalse(letter.toString().contains(secret), letter.toString());
+    // Then both bad records are dead letters with their coordinates and no secret, and the good one is detected
+    DeadLetter malformed = deadLetters.readValue();
+    assertEquals(FailureStage.DESERIALIZATION, malformed.getStage());
+    assertEquals(topics.rawContent().name(), malformed.getSourceTopic());
+    assertEquals(0L, malformed.getSourceOffset());
+    assertFalse(malformed.toString().contains(secret), malformed.toString());
+    DeadLetter incomplete = deadLetters.readValue();
+    assertEquals(FailureStage.PROCESSING, incomplete.getStage());
+    assertTrue(incomplete.getReason().contains("AccesskeyId"), incomplete.getReason());
     assertEquals(1, detected.readRecordsToList().size());
+  }
+
+  @Test
+  void shouldLeaveLivenessUnknownWhenNoSecretWasSeen() {
+    String id = SyntheticKeys.accessKeyId();
+    driver.createInputTopic(topics.manualReports().name(), new StringSerializer(),
+            topics.manualReports().valueSerde().serializer())
+        .pipeInput("m", new ManualReport(id, null, null));
+
+    LeakDetected leak = detected.readValue();
+    assertNull(leak.getLive());
+    assertNull(leak.getSecretFingerprint());
+    assertEquals(LeakSourceType.MANUAL, leak.getSource().getType());
+    assertTrue(probedSecrets.isEmpty());
   }
 }

@@ -1,0 +1,128 @@
+package io.leakguard.detector.intake;
+
+import io.leakguard.schemas.Incident;
+import io.leakguard.schemas.IncidentStatus;
+import io.leakguard.schemas.LeakDetected;
+import io.leakguard.schemas.RemediationOutcome;
+import io.leakguard.schemas.Sighting;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * One incident per key. Every sighting of an AccessKey ID, from any source, is folded into the incident in the
+ * {@value #STORE} store: the first one opens the incident and goes on to remediation; later ones are appended
+ * (bounded) and go nowhere else, so a key seen five times is remediated once. Remediation outcomes update the
+ * incident's status, so a sighting of a key already remediated is recorded as such.
+ */
+public final class IncidentFolding {
+
+  public static final String STORE = "incidents-store";
+
+  private IncidentFolding() {}
+
+  /** Folds sightings; forwards the first sighting ({@link LeakDetected}) and every incident update ({@link Incident}). */
+  public static final class FoldSightings implements Processor<String, LeakDetected, String, SpecificRecord> {
+    private final int maxSightings;
+    private ProcessorContext<String, SpecificRecord> context;
+    private KeyValueStore<String, Incident> incidents;
+
+    public FoldSightings(int maxSightings) {
+      this.maxSightings = maxSightings;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+      this.context = context;
+      this.incidents = context.getStateStore(STORE);
+    }
+
+    @Override
+    public void process(Record<String, LeakDetected> record) {
+      LeakDetected sighting = record.value();
+      Incident known = incidents.get(record.key());
+      if (known == null) {
+        Incident opened = Incident.newBuilder()
+            .setIncidentId(sighting.getIncidentId())
+            .setAccessKeyId(sighting.getAccessKeyId())
+            .setMaskedKey(sighting.getMaskedKey())
+            .setKind(sighting.getKind())
+            .setStatus(IncidentStatus.OPEN)
+            .setFirstSightedAt(sighting.getTimeline().getSightedAt())
+            .setLastSightedAt(sighting.getTimeline().getSightedAt())
+            .setSightingCount(1)
+            .setSightings(List.of(entry(sighting, false)))
+            .setSecretFingerprints(sighting.getSecretFingerprint() == null ? List.of()
+                : List.of(sighting.getSecretFingerprint()))
+            .build();
+        incidents.put(record.key(), opened);
+        context.forward(record.withValue(opened));
+        sighting.setSightingCount(1);
+        context.forward(record.withValue(sighting));
+        return;
+      }
+      List<Sighting> recent = new ArrayList<>(known.getSightings());
+      recent.add(entry(sighting, known.getStatus() == IncidentStatus.REMEDIATED));
+      while (recent.size() > maxSightings) {
+        recent.remove(0);
+      }
+      List<String> fingerprints = new ArrayList<>(known.getSecretFingerprints());
+      if (sighting.getSecretFingerprint() != null && !fingerprints.contains(sighting.getSecretFingerprint())
+          && fingerprints.size() < maxSightings) {
+        fingerprints.add(sighting.getSecretFingerprint());
+      }
+      Incident updated = Incident.newBuilder(known)
+          .setSightingCount(known.getSightingCount() + 1)
+          .setLastSightedAt(max(known.getLastSightedAt(), sighting.getTimeline().getSightedAt()))
+          .setSightings(recent)
+          .setSecretFingerprints(fingerprints)
+          .build();
+      incidents.put(record.key(), updated);
+      context.forward(record.withValue(updated));
+    }
+
+    private static Sighting entry(LeakDetected sighting, boolean afterRemediation) {
+      return Sighting.newBuilder().setSource(sighting.getSource()).setSightedAt(sighting.getTimeline().getSightedAt())
+          .setAfterRemediation(afterRemediation).build();
+    }
+
+    private static java.time.Instant max(java.time.Instant a, java.time.Instant b) {
+      return a.isAfter(b) ? a : b;
+    }
+  }
+
+  /** Records the remediator's outcome on the incident. */
+  public static final class RecordOutcomes implements Processor<String, RemediationOutcome, String, SpecificRecord> {
+    private ProcessorContext<String, SpecificRecord> context;
+    private KeyValueStore<String, Incident> incidents;
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+      this.context = context;
+      this.incidents = context.getStateStore(STORE);
+    }
+
+    @Override
+    public void process(Record<String, RemediationOutcome> record) {
+      Incident known = incidents.get(record.key());
+      if (known == null) {
+        return;
+      }
+      IncidentStatus status = switch (record.value().getStatus()) {
+        case ROTATED, NEUTRALIZED -> IncidentStatus.REMEDIATED;
+        case ESCALATED, REJECTED -> IncidentStatus.ESCALATED;
+        case FAILED -> IncidentStatus.FAILED;
+        case SKIPPED -> known.getStatus();
+        default -> IncidentStatus.OPEN;
+      };
+      Incident updated = Incident.newBuilder(known).setStatus(status)
+          .setRemediationStatus(record.value().getStatus()).build();
+      incidents.put(record.key(), updated);
+      context.forward(record.withValue(updated));
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package io.leakguard.detector.intake;
+
+import io.leakguard.schemas.CallerIdentity;
+import io.leakguard.schemas.CredentialKind;
+import io.leakguard.schemas.KeyForms;
+import io.leakguard.schemas.LeakDetected;
+import io.leakguard.schemas.LeakSourceType;
+import io.leakguard.schemas.SourceLocation;
+import io.leakguard.schemas.Timeline;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Builds the sighting records that every intake produces (as {@link LeakDetected}, before incident folding): one
+ * shape for the scanner, GitHub, Security Center and manual reports.
+ */
+public final class Sightings {
+
+  private Sightings() {}
+
+  /**
+   * A sighting. Its incident ID is derived from where it was seen, so a reprocessed input record yields the same ID;
+   * the incident store replaces it with the incident's own ID when the key was seen before.
+   */
+  public static LeakDetected sighting(String accessKeyId, CredentialKind kind, String secretFingerprint,
+      SourceLocation source, String coordinates, Instant sightedAt, Instant detectedAt, LivenessProbe.Liveness live) {
+    return LeakDetected.newBuilder()
+        .setIncidentId(UUID.nameUUIDFromBytes((coordinates + "/" + accessKeyId).getBytes(StandardCharsets.UTF_8))
+            .toString())
+        .setAccessKeyId(accessKeyId)
+        .setKind(kind)
+        .setMaskedKey(KeyForms.mask(accessKeyId))
+        .setSecretFingerprint(secretFingerprint)
+        .setSource(source)
+        .setLive(live.live())
+        .setCallerIdentity(live.identity())
+        .setTimeline(Timeline.newBuilder().setSightedAt(sightedAt).setDetectedAt(detectedAt).build())
+        .build();
+  }
+
+  public static SourceLocation source(LeakSourceType type, String location, Integer line, String reference) {
+    return SourceLocation.newBuilder().setType(type).setLocation(location == null ? "unknown" : location)
+        .setLine(line).setReference(reference).build();
+  }
+
+  /** The credential kind the caller identity proves, else the kind the ID's form suggests. */
+  public static CredentialKind kindOf(String accessKeyId, CallerIdentity identity) {
+    if (identity != null) {
+      return switch (identity.getIdentityType()) {
+        case "Account" -> CredentialKind.ROOT_KEY;
+        case "AssumedRoleUser" -> CredentialKind.STS_TOKEN;
+        default -> CredentialKind.RAM_USER_KEY;
+      };
+    }
+    return accessKeyId.startsWith("STS.") ? CredentialKind.STS_TOKEN : CredentialKind.RAM_USER_KEY;
+  }
+}
