@@ -14,7 +14,8 @@ final class SchemaRegistryOfRecords {
       ApprovalDecision.getClassSchema(),
       InventoryEntry.getClassSchema(),
       DeadLetter.getClassSchema(),
-      Incident.getClassSchema());
+      Incident.getClassSchema(),
+      RemediationJournal.getClassSchema());
 
   private SchemaRegistryOfRecords() {}
 }
