@@ -86,8 +86,8 @@ public final class KmsGateway {
     caller.call(Product.KMS, request);
   }
 
-  /** The version of a secret that is {@code ACSCurrent}, and the AccessKey ID it holds (null if none). */
-  public record CurrentVersion(String versionId, String accessKeyId) {}
+  /** The version of a secret that is {@code ACSCurrent}, the AccessKey ID it holds (null if none), its type. */
+  public record CurrentVersion(String versionId, String accessKeyId, String secretType) {}
 
   /**
    * Which version of a secret is {@code ACSCurrent} and which AccessKey ID it holds, or empty when the secret does
@@ -114,7 +114,7 @@ public final class KmsGateway {
     } catch (JsonProcessingException notJson) {
       // A secret that does not hold an AccessKey pair: the version is still worth knowing.
     }
-    return Optional.of(new CurrentVersion(response.getVersionId(), keyId));
+    return Optional.of(new CurrentVersion(response.getVersionId(), keyId, response.getSecretType()));
   }
 
   /** The text of one version of a Generic secret, or empty when the secret or the version does not exist. */
