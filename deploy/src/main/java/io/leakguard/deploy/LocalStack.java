@@ -111,8 +111,11 @@ final class LocalStack implements AutoCloseable {
         case "enricher" -> fleet.enricher();
         default -> null;
       };
-      if (identity != null) {
+      if (!service.equals("notifier")) {
+        // The detector calls STS with each leaked pair (its liveness probe) and needs no identity of its own.
         env.put("LEAKGUARD_CLOUD_ENDPOINT", emulatorEndpoint);
+      }
+      if (identity != null) {
         env.put("ALIBABA_CLOUD_ACCESS_KEY_ID", identity.accessKeyId());
         env.put("ALIBABA_CLOUD_ACCESS_KEY_SECRET", identity.accessKeySecret());
       }

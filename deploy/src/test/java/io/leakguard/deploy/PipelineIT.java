@@ -128,7 +128,7 @@ class PipelineIT {
     // since a test cannot set its own environment).
     System.setProperty("alibabacloud.accessKeyId", operatorId);
     System.setProperty("alibabacloud.accessKeySecret", operatorSecret);
-    start(new DetectorApp());
+    start(new DetectorApp(), "--cloud.endpoint=" + emulator.endpoint());
     start(new EnricherApp(), "--cloud.endpoint=" + emulator.endpoint());
     start(new RemediatorApp(), "--cloud.endpoint=" + emulator.endpoint());
     start(new NotifierApp());
