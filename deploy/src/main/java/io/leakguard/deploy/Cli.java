@@ -35,6 +35,7 @@ public final class Cli {
       case "run" -> runComponent(rest);
       case "local" -> LocalStack.runUntilInterrupted(LocalStack.Options.parse(rest));
       case "demo" -> Demo.run(LocalStack.Options.parse(rest));
+      case "report" -> ReportCommand.run(rest, System.getenv(), java.nio.file.Path.of(".leakguard", "local.json"));
       default -> {
         System.err.println("leakguard: unknown command '" + args[0] + "'\n\n" + usage());
         yield 2;
@@ -75,6 +76,8 @@ public final class Cli {
                                connection details go to .leakguard/local.json
           run SERVICE [opts]   run one component: detector | enricher | remediator | notifier | emulator | broker
                                (leakguard run detector --help lists a service's options)
+          report --access-key-id ID [--reason TEXT]
+                               report a leaked key by its ID (never the secret) to the pipeline
           help                 this text
 
         Options of demo and local: --dir DIR (default .leakguard), --keep-logs

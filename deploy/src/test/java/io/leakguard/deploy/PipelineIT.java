@@ -103,7 +103,7 @@ class PipelineIT {
     logs.start();
     context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(logs);
 
-    for (String user : List.of("alice", "bob")) {
+    for (String user : List.of("alice", "bob", "carol")) {
       users.put(user, new String[] {SyntheticKeys.accessKeyId(), SyntheticKeys.secret()});
       secretsThatMustNotLeak.add(users.get(user)[1]);
     }
@@ -119,10 +119,12 @@ class PipelineIT {
              "policies":[{"policyName":"LeakGuardRemediator","policyType":"Custom"},
                          {"policyName":"LeakGuardEnricher","policyType":"Custom"}]},
             {"userName":"alice","email":"alice@example.com","accessKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}]},
-            {"userName":"bob","accessKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}]}]}]}
+            {"userName":"bob","accessKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}]},
+            {"userName":"carol","accessKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}]}]}]}
         """.formatted(account, rootId, rootSecret, DemoFleet.REMEDIATOR_POLICY, DemoFleet.ENRICHER_POLICY,
         operatorId, operatorSecret,
-        users.get("alice")[0], users.get("alice")[1], users.get("bob")[0], users.get("bob")[1]));
+        users.get("alice")[0], users.get("alice")[1], users.get("bob")[0], users.get("bob")[1],
+        users.get("carol")[0], users.get("carol")[1]));
 
     // The remediator finds its credentials through the default chain, as in production (system properties here,
     // since a test cannot set its own environment).
@@ -219,6 +221,23 @@ class PipelineIT {
 
   @Test
   @Order(3)
+  void shouldRemediateAKeyReportedByAPersonWithTheReportCommand() throws Exception {
+    // Given a person reports carol's key by its ID alone
+    String[] carol = users.get("carol");
+    int exit = ReportCommand.run(new String[] {"--access-key-id", carol[0], "--reason", "pasted in a ticket",
+        "--reporter", "soc", "--bootstrap-servers", broker.bootstrapServers(), "--topic-prefix", PREFIX},
+        Map.of(), dir.resolve("no-local.json"));
+
+    // Then the report is folded into an incident and the key is rotated like any other leak
+    assertEquals(0, exit);
+    RemediationOutcome outcome = awaitValue(TOPICS.remediationOutcomes(), carol[0]);
+    assertEquals(RemediationStatus.ROTATED, outcome.getStatus(), outcome.getReason());
+    assertEquals(io.leakguard.schemas.LeakSourceType.MANUAL, outcome.getSource().getType());
+    assertTrue(emulator.state().key(carol[0]).isEmpty());
+  }
+
+  @Test
+  @Order(4)
   void shouldNeverWriteASecretToAnyTopicOrLog() throws Exception {
     assertTrue(secretsThatMustNotLeak.size() >= 4, "the new secrets were collected");
     // Every topic LeakGuard writes (the raw-content input carries the leak by definition and is not ours).
