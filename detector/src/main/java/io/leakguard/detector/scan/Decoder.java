@@ -1,0 +1,147 @@
+package io.leakguard.detector.scan;
+
+import java.util.function.IntUnaryOperator;
+
+/**
+ * Decodes one region of a text in two passes: escapes first (URL {@code %XX}, JSON {@code \}-escapes, so that a
+ * URL-encoded base64 value is whole again), then base64 values of 16 characters or more that decode to printable
+ * text. What does not decode is copied as is, so lines around the encoded value stay next to it: a Kubernetes
+ * Secret's {@code accessKeyId} and {@code accessKeySecret}, each base64, decode into a pair on adjacent lines.
+ */
+final class Decoder {
+
+  static final int MIN_BASE64 = 16;
+  private static final String JSON_ESCAPES = "\\/\"nrtbf";
+  private static final String JSON_VALUES = "\\/\"\n\r\t\b\f";
+
+  /** A decoded region and the way back from its positions to positions of the text it came from. */
+  record Decoded(String text, IntUnaryOperator toSource) {}
+
+  private Decoder() {}
+
+  /** The region {@code [from, to)} of {@code text} decoded, or null when nothing in it decodes. */
+  static Decoded decode(String text, int from, int to) {
+    OffsetMap escapeMap = new OffsetMap();
+    String unescaped = unescape(text, from, to, escapeMap);
+    boolean unescapedChanged = unescaped != null;
+    String stage = unescapedChanged ? unescaped : text.substring(from, to);
+    OffsetMap base64Map = new OffsetMap();
+    String decoded = decodeBase64(stage, base64Map);
+    if (!unescapedChanged && decoded == null) {
+      return null;
+    }
+    String result = decoded != null ? decoded : stage;
+    IntUnaryOperator toStage = decoded != null ? base64Map::toSource : IntUnaryOperator.identity();
+    IntUnaryOperator toText = unescapedChanged ? escapeMap::toSource : position -> from + position;
+    return new Decoded(result, position -> toText.applyAsInt(toStage.applyAsInt(position)));
+  }
+
+  /** {@code text[from, to)} with its escapes decoded (positions mapped in {@code map}), or null if it has none. */
+  private static String unescape(String text, int from, int to, OffsetMap map) {
+    StringBuilder out = null;
+    int copyFrom = from;
+    int nextPercent = text.indexOf('%', from);
+    int nextBackslash = text.indexOf('\\', from);
+    while (true) {
+      // The next escape candidate, from two cached indexOf results (re-searching both each time could be quadratic).
+      int i = nextPercent < 0 ? nextBackslash : nextBackslash < 0 ? nextPercent : Math.min(nextPercent, nextBackslash);
+      if (i < 0 || i >= to) {
+        break;
+      }
+      int length = 0;
+      char value = 0;
+      if (text.charAt(i) == '%') {
+        int hex = Chars.hexPair(text, i + 1);
+        if (hex >= 0 && i + 3 <= to) {
+          length = 3;
+          value = (char) hex;
+        }
+        nextPercent = text.indexOf('%', i + Math.max(1, length));
+      } else {
+        if (i + 1 < to) {
+          char escape = text.charAt(i + 1);
+          int quad = escape == 'u' ? Chars.hexQuad(text, i + 2) : -1;
+          if (quad >= 0 && i + 6 <= to) {
+            length = 6;
+            value = (char) quad;
+          } else if (JSON_ESCAPES.indexOf(escape) >= 0) {
+            length = 2;
+            value = JSON_VALUES.charAt(JSON_ESCAPES.indexOf(escape));
+          }
+        }
+        nextBackslash = text.indexOf('\\', i + Math.max(1, length));
+      }
+      if (length == 0) {
+        continue;
+      }
+      if (out == null) {
+        out = new StringBuilder(to - from);
+      }
+      if (copyFrom < i) {
+        map.copied(out.length(), copyFrom);
+        out.append(text, copyFrom, i);
+      }
+      map.decoded(out.length(), i, i + length);
+      out.append(value);
+      copyFrom = i + length;
+      if (nextPercent >= 0 && nextPercent < copyFrom) {
+        nextPercent = text.indexOf('%', copyFrom);
+      }
+      if (nextBackslash >= 0 && nextBackslash < copyFrom) {
+        nextBackslash = text.indexOf('\\', copyFrom);
+      }
+    }
+    if (out == null) {
+      return null;
+    }
+    if (copyFrom < to) {
+      map.copied(out.length(), copyFrom);
+      out.append(text, copyFrom, to);
+    }
+    return out.toString();
+  }
+
+  /** {@code text} with its printable base64 values decoded (positions mapped in {@code map}), or null if none. */
+  private static String decodeBase64(String text, OffsetMap map) {
+    StringBuilder out = null;
+    int copyFrom = 0;
+    int n = text.length();
+    int i = 0;
+    while (i < n) {
+      if (!Chars.isBase64(text.charAt(i))) {
+        i++;
+        continue;
+      }
+      int runStart = i;
+      while (i < n && Chars.isBase64(text.charAt(i))) {
+        i++;
+      }
+      int runEnd = i;
+      while (i < n && i - runEnd < 2 && text.charAt(i) == '=') {
+        i++;
+      }
+      String decoded = runEnd - runStart >= MIN_BASE64 ? Base64Text.decodePrintable(text, runStart, runEnd) : null;
+      if (decoded == null) {
+        continue;
+      }
+      if (out == null) {
+        out = new StringBuilder(n);
+      }
+      if (copyFrom < runStart) {
+        map.copied(out.length(), copyFrom);
+        out.append(text, copyFrom, runStart);
+      }
+      map.decoded(out.length(), runStart, i);
+      out.append(decoded);
+      copyFrom = i;
+    }
+    if (out == null) {
+      return null;
+    }
+    if (copyFrom < n) {
+      map.copied(out.length(), copyFrom);
+      out.append(text, copyFrom, n);
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,99 @@
+package io.leakguard.detector.scan;
+
+/**
+ * The shapes of Alibaba Cloud credentials, checked by hand at a known position: no regular expression, so every check
+ * reads a bounded number of characters, whatever the input.
+ *
+ * <ul>
+ *   <li>permanent AccessKey ID: {@code LTAI} + 12 to 20 alphanumerics (24 in all today, 16 to 23 for older keys);</li>
+ *   <li>STS AccessKey ID: {@code STS.} + 16 to 64 alphanumerics;</li>
+ *   <li>secret: 30 alphanumerics for a permanent key, 30 to 64 for an STS one;</li>
+ *   <li>security token: {@code CAIS} + base64, hundreds of characters.</li>
+ * </ul>
+ *
+ * <p>Every shape must stand on word boundaries: a key buried in a longer alphanumeric token is not a key. An escape
+ * just before it ({@code %22}, &#92;u0022, {@code \n}) counts as a boundary, because JSON and URL encoders glue
+ * escapes to the value.
+ */
+final class KeyShapes {
+
+  static final String LTAI = "LTAI";
+  static final String STS = "STS.";
+  static final String TOKEN_PREFIX = "CAIS";
+  static final int LTAI_MIN_BODY = 12;
+  static final int LTAI_MAX_BODY = 20;
+  static final int STS_MIN_BODY = 16;
+  static final int STS_MAX_BODY = 64;
+  static final int SECRET_LENGTH = 30;
+  static final int STS_SECRET_MAX = 64;
+  static final int TOKEN_MIN = 80;
+  static final int TOKEN_MAX = 8192;
+
+  private KeyShapes() {}
+
+  /** End of the permanent AccessKey ID starting at {@code at} (where {@code LTAI} is), or -1 if there is none. */
+  static int accessKeyIdEnd(String text, int at) {
+    return idEnd(text, at, LTAI_MIN_BODY, LTAI_MAX_BODY);
+  }
+
+  /** End of the STS AccessKey ID starting at {@code at} (where {@code STS.} is), or -1 if there is none. */
+  static int stsIdEnd(String text, int at) {
+    return idEnd(text, at, STS_MIN_BODY, STS_MAX_BODY);
+  }
+
+  private static int idEnd(String text, int at, int minBody, int maxBody) {
+    if (!startsOnBoundary(text, at)) {
+      return -1;
+    }
+    int bodyStart = at + 4;
+    int limit = Math.min(text.length(), bodyStart + maxBody + 1);
+    int end = bodyStart;
+    while (end < limit && Chars.isAlnum(text.charAt(end))) {
+      end++;
+    }
+    int body = end - bodyStart;
+    if (body < minBody || body > maxBody) {
+      return -1;
+    }
+    return Plausibility.isRandomLooking(text, bodyStart, end) ? end : -1;
+  }
+
+  /** Whether a value starting at {@code at} is not the tail of a longer alphanumeric token. */
+  static boolean startsOnBoundary(CharSequence text, int at) {
+    return at == 0 || !Chars.isAlnum(text.charAt(at - 1)) || escapeEndsAt(text, at);
+  }
+
+  /** Whether an escape ({@code %XX}, &#92;uXXXX, &#92;n…) ends right before {@code at}. */
+  static boolean escapeEndsAt(CharSequence text, int at) {
+    if (at >= 3 && text.charAt(at - 3) == '%' && Chars.hexPair(text, at - 2) >= 0) {
+      return true;
+    }
+    if (at >= 6 && text.charAt(at - 6) == '\\' && text.charAt(at - 5) == 'u' && Chars.hexQuad(text, at - 4) >= 0) {
+      return true;
+    }
+    return at >= 2 && text.charAt(at - 2) == '\\' && "nrtbf".indexOf(text.charAt(at - 1)) >= 0;
+  }
+
+  /**
+   * Where the value of an alphanumeric run starting at {@code runStart} begins once an escape glued to its front is
+   * skipped: {@code %3D} + secret is the run {@code 3D…}, whose value starts two characters later.
+   */
+  static int valueStart(CharSequence text, int runStart) {
+    if (runStart == 0) {
+      return runStart;
+    }
+    char before = text.charAt(runStart - 1);
+    if (before == '%' && Chars.hexPair(text, runStart) >= 0) {
+      return runStart + 2;
+    }
+    if (before == '\\') {
+      if (text.charAt(runStart) == 'u' && Chars.hexQuad(text, runStart + 1) >= 0) {
+        return runStart + 5;
+      }
+      if ("nrtbf".indexOf(text.charAt(runStart)) >= 0) {
+        return runStart + 1;
+      }
+    }
+    return runStart;
+  }
+}

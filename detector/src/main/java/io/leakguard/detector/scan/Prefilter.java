@@ -1,0 +1,137 @@
+package io.leakguard.detector.scan;
+
+/**
+ * The literal prefilter: one {@code String.indexOf(char)} pass per anchor character (the JDK vectorizes it, gigabytes
+ * per second), then a few character comparisons at each hit. It reports where an AccessKey ID prefix is and where an
+ * encoded region might hide one; everything else in the text is never looked at again.
+ *
+ * <p>Anchors, chosen rare in log-like text and each covering several literals:
+ * <ul>
+ *   <li>{@code 'T'}: {@code LTAI}, {@code STS.}, and the base64 forms {@code TFRBS} ({@code LTAI} at offset 0 of a
+ *       3-byte group), {@code U1RTL} and {@code TVFMu} ({@code STS.} at offsets 0 and 2);</li>
+ *   <li>{@code 'U'}: {@code xUQU} and {@code NUUy} ({@code LTAI} and {@code STS.} at offset 1);</li>
+ *   <li>{@code 'V'}: {@code MVEFJ} ({@code LTAI} at offset 2);</li>
+ *   <li>{@code '%'}: a percent escape of a character that is never escaped in normal URL encoding (a letter, a digit,
+ *       {@code .}, {@code %} itself, {@code \}): a fully encoded or double-encoded value;</li>
+ *   <li>{@code '='}: the padding of a base64 value of {@value #PADDED_BASE64_MIN} characters or more, which may
+ *       encode anything, another encoding included (a base64 value of a base64 value, of an escaped JSON string);</li>
+ *   <li>{@code '\'}: a JSON {@code \}{@code uXXXX} escape of such a character (an encoder that escapes everything).</li>
+ * </ul>
+ * Escapes glued to a plain value ({@code %22LTAI…}, &#92;u0022LTAI…) need no decoding: {@link KeyShapes} counts
+ * them as boundaries. Whatever alignment a base64 encoder starts at, the encoding of {@code LTAI} or {@code STS.} contains one of the
+ * five base64 literals, so base64 anywhere is found without decoding anything that does not hold a key.
+ */
+final class Prefilter {
+
+  /** Positions found in one text, each list ascending except {@code triggers} (sort before use). */
+  record Hits(IntList accessKeyIds, IntList stsIds, IntList triggers) {
+    boolean isEmpty() {
+      return accessKeyIds.isEmpty() && stsIds.isEmpty() && triggers.isEmpty();
+    }
+  }
+
+  static final int PADDED_BASE64_MIN = 24;
+
+  private Prefilter() {}
+
+  static Hits find(String text) {
+    Hits hits = new Hits(new IntList(), new IntList(), new IntList());
+    anchorT(text, hits);
+    anchorU(text, hits.triggers());
+    anchorV(text, hits.triggers());
+    percentEscapes(text, hits.triggers());
+    unicodeEscapes(text, hits.triggers());
+    paddedBase64(text, hits.triggers());
+    return hits;
+  }
+
+  private static void anchorT(String text, Hits hits) {
+    int last = text.length() - 3;
+    for (int i = text.indexOf('T'); i >= 0 && i <= last; i = text.indexOf('T', i + 1)) {
+      // The character after the anchor tells the candidate literals apart; a digit (ISO timestamps) ends it at once.
+      switch (text.charAt(i + 1)) {
+        case 'A' -> {
+          if (i > 0 && text.charAt(i - 1) == 'L' && text.charAt(i + 2) == 'I') {
+            hits.accessKeyIds().add(i - 1);
+          }
+        }
+        case 'S' -> {
+          if (i > 0 && text.charAt(i - 1) == 'S' && text.charAt(i + 2) == '.') {
+            hits.stsIds().add(i - 1);
+          }
+        }
+        case 'F' -> {
+          if (text.startsWith("RBS", i + 2)) {
+            hits.triggers().add(i);
+          }
+        }
+        case 'V' -> {
+          if (text.startsWith("FMu", i + 2)) {
+            hits.triggers().add(i);
+          }
+        }
+        case 'L' -> {
+          if (i >= 3 && text.startsWith("U1R", i - 3)) {
+            hits.triggers().add(i - 3);
+          }
+        }
+        default -> { }
+      }
+    }
+  }
+
+  private static void anchorU(String text, IntList triggers) {
+    int last = text.length() - 3;
+    for (int i = text.indexOf('U', 1); i >= 0 && i <= last; i = text.indexOf('U', i + 1)) {
+      char before = text.charAt(i - 1);
+      char next = text.charAt(i + 1);
+      char third = text.charAt(i + 2);
+      if ((before == 'x' && next == 'Q' && third == 'U') || (before == 'N' && next == 'U' && third == 'y')) {
+        triggers.add(i - 1);
+      }
+    }
+  }
+
+  private static void anchorV(String text, IntList triggers) {
+    int last = text.length() - 4;
+    for (int i = text.indexOf('V', 1); i >= 0 && i <= last; i = text.indexOf('V', i + 1)) {
+      if (text.charAt(i - 1) == 'M' && text.startsWith("EFJ", i + 1)) {
+        triggers.add(i - 1);
+      }
+    }
+  }
+
+  private static void percentEscapes(String text, IntList triggers) {
+    for (int i = text.indexOf('%'); i >= 0; i = text.indexOf('%', i + 1)) {
+      if (hidesKeyCharacter(Chars.hexPair(text, i + 1))) {
+        triggers.add(i);
+      }
+    }
+  }
+
+  private static void unicodeEscapes(String text, IntList triggers) {
+    for (int i = text.indexOf('\\'); i >= 0; i = text.indexOf('\\', i + 1)) {
+      if (i + 1 < text.length() && text.charAt(i + 1) == 'u' && hidesKeyCharacter(Chars.hexQuad(text, i + 2))) {
+        triggers.add(i);
+      }
+    }
+  }
+
+  private static void paddedBase64(String text, IntList triggers) {
+    for (int i = text.indexOf('=', PADDED_BASE64_MIN); i >= 0; i = text.indexOf('=', i + 1)) {
+      // Walk back at most the minimum length: "key=value" stops within a few characters, once per '='.
+      int start = i;
+      while (start > i - PADDED_BASE64_MIN && Chars.isBase64(text.charAt(start - 1))) {
+        start--;
+      }
+      if (start == i - PADDED_BASE64_MIN) {
+        triggers.add(start);
+      }
+    }
+  }
+
+  /** A character that an encoder only escapes when it escapes everything, or when it encodes twice. */
+  private static boolean hidesKeyCharacter(int value) {
+    return value >= 0 && (Chars.isAlnum((char) value) || value == '.' || value == '%' || value == '\\');
+  }
+}

@@ -1,0 +1,60 @@
+package io.leakguard.detector.scan;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The regions to decode around trigger positions: each trigger's pairing window ({@value ContentScan#PAIRING_LINES}
+ * lines each side, at most {@value ContentScan#WINDOW_CHARS} characters each side), widened to whole
+ * whitespace-separated tokens so an encoded value is never cut, and merged when they touch. Triggers come sorted and
+ * every boundary search starts where the previous region ended, so building the regions is linear too.
+ */
+final class Regions {
+
+  private Regions() {}
+
+  static List<int[]> around(String text, LineIndex lines, IntList sortedTriggers) {
+    List<int[]> regions = new ArrayList<>();
+    int start = -1;
+    int end = -1;
+    for (int k = 0; k < sortedTriggers.size(); k++) {
+      int at = sortedTriggers.get(k);
+      if (at < end && at + ContentScan.WINDOW_CHARS < end) {
+        continue;
+      }
+      int line = lines.lineOf(at);
+      int windowStart = Math.max(lines.lineStart(line - ContentScan.PAIRING_LINES), at - ContentScan.WINDOW_CHARS);
+      int windowEnd = Math.max(at + 1,
+          Math.min(lines.lineEnd(line + ContentScan.PAIRING_LINES), at + ContentScan.WINDOW_CHARS));
+      if (start >= 0 && windowStart <= end) {
+        if (windowEnd > end) {
+          end = tokenEnd(text, windowEnd);
+        }
+        continue;
+      }
+      if (start >= 0) {
+        regions.add(new int[] {start, end});
+      }
+      start = tokenStart(text, windowStart, Math.max(end, 0));
+      end = tokenEnd(text, windowEnd);
+    }
+    if (start >= 0) {
+      regions.add(new int[] {start, end});
+    }
+    return regions;
+  }
+
+  private static int tokenStart(String text, int at, int floor) {
+    while (at > floor && !Chars.isWhitespace(text.charAt(at - 1))) {
+      at--;
+    }
+    return at;
+  }
+
+  private static int tokenEnd(String text, int at) {
+    while (at < text.length() && !Chars.isWhitespace(text.charAt(at))) {
+      at++;
+    }
+    return at;
+  }
+}

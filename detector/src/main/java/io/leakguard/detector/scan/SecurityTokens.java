@@ -1,0 +1,90 @@
+package io.leakguard.detector.scan;
+
+/**
+ * STS security tokens ({@code CAIS} + base64) of a text, found lazily and forward only, with {@code indexOf}. A
+ * token in a JSON string or a URL has its {@code /}, {@code +} and {@code =} escaped ({@code \/}, {@code %2F}…):
+ * they are decoded while reading, so the token comes out as STS issued it.
+ */
+final class SecurityTokens {
+
+  private final String text;
+  private final IntList starts = new IntList();
+  private final IntList ends = new IntList();
+  private final java.util.List<String> values = new java.util.ArrayList<>();
+  private int searchFrom;
+  private int firstInWindow;
+  private boolean exhausted;
+
+  SecurityTokens(String text) {
+    this.text = text;
+  }
+
+  /**
+   * The token whose start is nearest to {@code near} within {@code [from, to)}, or null. Windows must be asked for
+   * with non-decreasing {@code from}, so that tokens behind every window are skipped once.
+   */
+  String nearest(int from, int to, int near) {
+    while (!exhausted && searchFrom < to) {
+      findNext();
+    }
+    while (firstInWindow < starts.size() && starts.get(firstInWindow) < from) {
+      firstInWindow++;
+    }
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    // A token is at least 80 characters long, so a window holds a bounded number of them.
+    for (int i = firstInWindow; i < starts.size() && starts.get(i) < to; i++) {
+      int start = starts.get(i);
+      if (ends.get(i) <= to && Math.abs(start - near) < bestDistance) {
+        bestDistance = Math.abs(start - near);
+        best = values.get(i);
+      }
+    }
+    return best;
+  }
+
+  private void findNext() {
+    int at = text.indexOf(KeyShapes.TOKEN_PREFIX, searchFrom);
+    if (at < 0) {
+      exhausted = true;
+      return;
+    }
+    // '=' before the token is an assignment, not padding: only an alphanumeric, '+' or '/' would bury it.
+    char before = at == 0 ? ' ' : text.charAt(at - 1);
+    boolean buried = Chars.isAlnum(before) || before == '+' || before == '/';
+    boolean boundary = !buried || KeyShapes.escapeEndsAt(text, at);
+    StringBuilder token = new StringBuilder();
+    int i = at;
+    while (i < text.length()) {
+      char c = text.charAt(i);
+      char decoded;
+      if (Chars.isTokenChar(c)) {
+        decoded = c;
+        i++;
+      } else if (c == '\\' && i + 1 < text.length() && text.charAt(i + 1) == '/') {
+        decoded = '/';
+        i += 2;
+      } else if (c == '%' && isEscapedTokenSymbol(Chars.hexPair(text, i + 1))) {
+        decoded = (char) Chars.hexPair(text, i + 1);
+        i += 3;
+      } else {
+        break;
+      }
+      // Past the maximum the run is no token, but it is still read to its end (below).
+      if (token.length() <= KeyShapes.TOKEN_MAX) {
+        token.append(decoded);
+      }
+    }
+    // Continue after the whole run: a long base64 blob holding "CAIS" many times is read once.
+    searchFrom = Math.max(i, at + 1);
+    if (boundary && token.length() >= KeyShapes.TOKEN_MIN && token.length() <= KeyShapes.TOKEN_MAX) {
+      starts.add(at);
+      ends.add(i);
+      values.add(token.toString());
+    }
+  }
+
+  private static boolean isEscapedTokenSymbol(int value) {
+    return value == '+' || value == '/' || value == '=';
+  }
+}
