@@ -31,7 +31,8 @@ public final class ContentScan {
   /** Every credential in {@code text}, one per AccessKey ID (a paired sighting preferred), in text order. */
   public List<Sighting> scan(String text) {
     List<Found> found = new ArrayList<>();
-    scanLevel(text, 0, IntUnaryOperator.identity(), found);
+    LineIndex lines = new LineIndex(text);
+    scanLevel(text, lines, 0, IntUnaryOperator.identity(), found);
     if (found.isEmpty()) {
       return List.of();
     }
@@ -42,7 +43,6 @@ public final class ContentScan {
     }
     List<Found> chosen = new ArrayList<>(best.values());
     chosen.sort(Comparator.comparingInt(f -> f.offset));
-    LineIndex lines = new LineIndex(text);
     List<Sighting> sightings = new ArrayList<>(chosen.size());
     for (Found f : chosen) {
       int line = lines.lineOf(f.offset);
@@ -64,12 +64,11 @@ public final class ContentScan {
     }
   }
 
-  private void scanLevel(String text, int depth, IntUnaryOperator toTop, List<Found> found) {
+  private void scanLevel(String text, LineIndex lines, int depth, IntUnaryOperator toTop, List<Found> found) {
     Prefilter.Hits hits = Prefilter.find(text);
     if (hits.isEmpty()) {
       return;
     }
-    LineIndex lines = new LineIndex(text);
     IntList triggers = hits.triggers();
     if (!hits.accessKeyIds().isEmpty() || !hits.stsIds().isEmpty()) {
       Pairing pairing = new Pairing(text, lines);
@@ -98,7 +97,8 @@ public final class ContentScan {
       Decoder.Decoded decoded = Decoder.decode(text, region[0], region[1]);
       if (decoded != null) {
         IntUnaryOperator toSource = decoded.toSource();
-        scanLevel(decoded.text(), depth + 1, position -> toTop.applyAsInt(toSource.applyAsInt(position)), found);
+        scanLevel(decoded.text(), new LineIndex(decoded.text()), depth + 1,
+            position -> toTop.applyAsInt(toSource.applyAsInt(position)), found);
       }
     }
   }

@@ -20,6 +20,14 @@ final class SecretRuns {
 
   /** Index of the first run starting at or after {@code from}; windows must be asked for with non-decreasing starts. */
   int first(int from) {
+    if (scannedTo < from) {
+      // Text between windows is never read: jump to the window, past the rest of a run it may cut.
+      scannedTo = from;
+      while (scannedTo > 0 && scannedTo < text.length() && Chars.isAlnum(text.charAt(scannedTo - 1))
+          && Chars.isAlnum(text.charAt(scannedTo))) {
+        scannedTo++;
+      }
+    }
     while (firstInWindow < starts.size() && starts.get(firstInWindow) < from) {
       firstInWindow++;
     }

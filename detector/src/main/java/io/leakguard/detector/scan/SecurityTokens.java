@@ -1,7 +1,7 @@
 package io.leakguard.detector.scan;
 
 /**
- * STS security tokens ({@code CAIS} + base64) of a text, found lazily and forward only, with {@code indexOf}. A
+ * STS security tokens ({@code CAIS} + base64) of a text, found lazily, within pairing windows and forward only. A
  * token in a JSON string or a URL has its {@code /}, {@code +} and {@code =} escaped ({@code \/}, {@code %2F}…):
  * they are decoded while reading, so the token comes out as STS issued it.
  */
@@ -13,7 +13,6 @@ final class SecurityTokens {
   private final java.util.List<String> values = new java.util.ArrayList<>();
   private int searchFrom;
   private int firstInWindow;
-  private boolean exhausted;
 
   SecurityTokens(String text) {
     this.text = text;
@@ -21,11 +20,18 @@ final class SecurityTokens {
 
   /**
    * The token whose start is nearest to {@code near} within {@code [from, to)}, or null. Windows must be asked for
-   * with non-decreasing {@code from}, so that tokens behind every window are skipped once.
+   * with non-decreasing {@code from}: the search only moves forward and never reads text between windows.
    */
   String nearest(int from, int to, int near) {
-    while (!exhausted && searchFrom < to) {
-      findNext();
+    searchFrom = Math.max(searchFrom, from);
+    int last = Math.min(to, text.length()) - KeyShapes.TOKEN_PREFIX.length();
+    while (searchFrom <= last) {
+      // A bounded loop rather than indexOf, which would read on to the end of the text when no token follows.
+      if (text.charAt(searchFrom) == 'C' && text.startsWith(KeyShapes.TOKEN_PREFIX, searchFrom)) {
+        readToken(searchFrom);
+      } else {
+        searchFrom++;
+      }
     }
     while (firstInWindow < starts.size() && starts.get(firstInWindow) < from) {
       firstInWindow++;
@@ -43,12 +49,8 @@ final class SecurityTokens {
     return best;
   }
 
-  private void findNext() {
-    int at = text.indexOf(KeyShapes.TOKEN_PREFIX, searchFrom);
-    if (at < 0) {
-      exhausted = true;
-      return;
-    }
+  /** Reads the run starting with {@code CAIS} at {@code at} and keeps it if it is a token. */
+  private void readToken(int at) {
     // '=' before the token is an assignment, not padding: only an alphanumeric, '+' or '/' would bury it.
     char before = at == 0 ? ' ' : text.charAt(at - 1);
     boolean buried = Chars.isAlnum(before) || before == '+' || before == '/';
@@ -76,7 +78,7 @@ final class SecurityTokens {
       }
     }
     // Continue after the whole run: a long base64 blob holding "CAIS" many times is read once.
-    searchFrom = Math.max(i, at + 1);
+    searchFrom = i;
     if (boundary && token.length() >= KeyShapes.TOKEN_MIN && token.length() <= KeyShapes.TOKEN_MAX) {
       starts.add(at);
       ends.add(i);
