@@ -26,12 +26,17 @@ record DemoFleet(String accountId, Key operator, Key enricher, Map<String, Key> 
   static final String ENRICHER = "leakguard-enricher";
   static final List<String> USERS = List.of("alice", "bob", "carol");
 
-  /** The remediator's least privilege: find owners, rotate keys, write secrets. Nothing else. */
+  /**
+   * The remediator's least privilege: find owners, rotate and disable keys, write secrets, read back which key a
+   * secret holds (crash recovery), neutralize roles. Nothing else.
+   */
   static final String REMEDIATOR_POLICY = """
       {"Version":"1","Statement":[
         {"Effect":"Allow","Action":["ram:ListUsers","ram:GetUser","ram:ListAccessKeys","ram:CreateAccessKey",
-          "ram:DeleteAccessKey"],"Resource":"*"},
-        {"Effect":"Allow","Action":["kms:CreateSecret","kms:PutSecretValue","kms:DescribeSecret"],"Resource":"*"}]}""";
+          "ram:DeleteAccessKey","ram:UpdateAccessKey","ram:GetRole","ram:CreateRole","ram:DeleteRole",
+          "ram:ListPoliciesForRole","ram:AttachPolicyToRole","ram:DetachPolicyFromRole"],"Resource":"*"},
+        {"Effect":"Allow","Action":["kms:CreateSecret","kms:PutSecretValue","kms:DescribeSecret",
+          "kms:GetSecretValue","kms:RotateSecret"],"Resource":"*"}]}""";
 
   /** The enricher's least privilege: read users, keys and the audit trail. Nothing that changes anything. */
   static final String ENRICHER_POLICY = """

@@ -1,21 +1,28 @@
 package io.leakguard.remediator;
 
+import io.leakguard.cloud.CloudException;
 import io.leakguard.cloud.CloudFleet;
 import io.leakguard.cloud.CloudOptions;
 import io.leakguard.runtime.Resources;
 import io.leakguard.runtime.ServiceDefinition;
 import io.leakguard.runtime.ServiceMain;
+import io.leakguard.runtime.config.ConfigException;
 import io.leakguard.runtime.config.Option;
 import io.leakguard.runtime.config.Settings;
 import io.leakguard.schemas.TopicCatalog;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The remediator service: {@code leakguard run remediator}. */
 public final class RemediatorApp implements ServiceDefinition {
 
+  private static final Logger LOG = LoggerFactory.getLogger(RemediatorApp.class);
   public static final String NAME = "remediator";
 
   public static final Option<String> SECRET_NAME_TEMPLATE = new Option<>("kms.secret.name.template",
@@ -26,6 +33,21 @@ public final class RemediatorApp implements ServiceDefinition {
         }
         return template;
       });
+  public static final Option<String> POLICY_FILE = Option.string("remediation.policy.file", "",
+      "JSON remediation policy (modes and strategies per account, user, role); empty: auto, replace-first, "
+          + "fallback revoke-first, no containment, STS purge");
+  public static final Option<Duration> APPROVAL_TIMEOUT = Option.duration("remediation.approval.timeout", "30m",
+      "how long an incident in approve mode waits for a decision before it is escalated");
+  public static final Option<Integer> WORKERS = Option.integer("remediation.workers", 32, 1, 1024,
+      "worker threads doing cloud work (cloud calls wait on the network, not the CPU)");
+  public static final Option<Integer> WORKERS_PER_ACCOUNT = Option.integer("remediation.workers.per.account", 8, 1,
+      1024, "incidents of one account that run at once, so one slow or throttled account cannot take every worker");
+  public static final Option<Integer> ROUNDS = Option.integer("remediation.max.rounds", 4, 1, 100,
+      "runs of one incident on retryable errors (each after the SDK's own retries, reconciling first)");
+  public static final Option<Duration> RETRY_BASE = Option.duration("remediation.retry.base", "500ms",
+      "back-off before a new round, doubled per round, with full jitter");
+  public static final Option<Duration> DRAIN_INTERVAL = Option.duration("remediation.drain.interval", "10ms",
+      "how often the stream thread journals the workers' progress and emits outcomes");
 
   public static void main(String[] args) {
     ServiceMain.run(new RemediatorApp(), args);
@@ -44,16 +66,50 @@ public final class RemediatorApp implements ServiceDefinition {
   @Override
   public List<Option<?>> options() {
     List<Option<?>> options = new ArrayList<>(CloudOptions.ALL);
-    options.add(SECRET_NAME_TEMPLATE);
+    options.addAll(List.of(SECRET_NAME_TEMPLATE, POLICY_FILE, APPROVAL_TIMEOUT, WORKERS, WORKERS_PER_ACCOUNT, ROUNDS,
+        RETRY_BASE, DRAIN_INTERVAL));
     return options;
+  }
+
+  /** The policy the options name, validated; errors name the entry. */
+  public static RemediationPolicy policy(Settings settings) {
+    String file = settings.get(POLICY_FILE);
+    if (file.isBlank()) {
+      return RemediationPolicy.builtIn();
+    }
+    try {
+      return RemediationPolicy.load(Path.of(file));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("bad value for option '" + POLICY_FILE.key() + "' (" + file + "): " + e.getMessage());
+    }
   }
 
   @Override
   public Topology topology(Settings settings, TopicCatalog topics, Resources resources) {
+    RemediationPolicy policy = policy(settings);
     CloudFleet fleet = resources.register(
         CloudFleet.fromDefaultChain(CloudOptions.settings(settings), CloudOptions.fleet(settings)));
-    KeyRotation rotation = new KeyRotation(fleet, settings.get(SECRET_NAME_TEMPLATE), Clock.systemUTC());
-    rotation.warmUp();
-    return RemediatorTopology.build(topics, rotation);
+    warmUp(fleet);
+    CloudRemediationEngine engine = resources.register(new CloudRemediationEngine(fleet,
+        settings.get(SECRET_NAME_TEMPLATE), Clock.systemUTC(), settings.get(WORKERS),
+        settings.get(WORKERS_PER_ACCOUNT), settings.get(ROUNDS), settings.get(RETRY_BASE)));
+    return RemediatorTopology.build(topics, engine, policy, settings.get(APPROVAL_TIMEOUT),
+        settings.get(DRAIN_INTERVAL));
+  }
+
+  /**
+   * Asks who LeakGuard is, once, at start: it proves the credential chain works before the first leak arrives,
+   * logs the identity the remediator acts as, and warms the SDK's HTTP path so the first remediation is not slowed
+   * by class loading. A failure is logged, not fatal: the cloud may be briefly unreachable at start.
+   */
+  static void warmUp(CloudFleet fleet) {
+    try {
+      var identity = fleet.home().sts().callerIdentity();
+      fleet.homeAccountId();
+      LOG.info("remediating as {} ({}) in account {}", identity.arn(), identity.identityType(), identity.accountId());
+    } catch (CloudException e) {
+      LOG.warn("cannot tell who the remediator is yet ({}: {}); will retry on the first leak", e.code(),
+          e.errorClass());
+    }
   }
 }

@@ -5,55 +5,89 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.leakguard.runtime.SyntheticKeys;
 import io.leakguard.runtime.TestDrivers;
+import io.leakguard.schemas.ApprovalDecision;
 import io.leakguard.schemas.DeadLetter;
+import io.leakguard.schemas.Decision;
 import io.leakguard.schemas.FailureStage;
+import io.leakguard.schemas.JournalPhase;
 import io.leakguard.schemas.LeakEnriched;
-import io.leakguard.schemas.Owner;
+import io.leakguard.schemas.OwnerKind;
+import io.leakguard.schemas.RemediationJournal;
 import io.leakguard.schemas.RemediationOutcome;
 import io.leakguard.schemas.RemediationStatus;
 import io.leakguard.schemas.TopicCatalog;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The remediator's topology with a fake engine: the stream thread journals, dedupes, waits for approvals and emits
+ * outcomes; the engine's cloud work is played by the test.
+ */
 class RemediatorTopologyTest {
 
   private static final Instant START = Instant.parse("2026-11-22T10:00:00Z");
+  private static final Duration APPROVAL_TIMEOUT = Duration.ofMinutes(30);
 
   private final TopicCatalog topics = new TopicCatalog("test.");
-  private final List<LeakEnriched> handled = new ArrayList<>();
+  private final FakeEngine engine = new FakeEngine();
   private TopologyTestDriver driver;
-  private TestInputTopic<String, LeakEnriched> detected;
+  private TestInputTopic<String, LeakEnriched> leaks;
+  private TestInputTopic<String, ApprovalDecision> approvals;
   private TestOutputTopic<String, RemediationOutcome> outcomes;
   private TestOutputTopic<String, DeadLetter> deadLetters;
 
-  /** Rotates everything, except a key ending in "BOOM", on which it fails unexpectedly. */
-  private RemediationOutcome fakeRemediation(LeakEnriched leak) {
-    if (leak.getAccessKeyId().endsWith("BOOM")) {
-      throw new IllegalStateException("unexpected bug");
+  /** Records submissions; the test reports progress as the workers would. */
+  static final class FakeEngine implements RemediationEngine {
+    final List<RemediationJournal> submitted = new ArrayList<>();
+    final List<Consumer<RemediationJournal>> reports = new ArrayList<>();
+
+    @Override
+    public Handle submit(RemediationJournal journal, Consumer<RemediationJournal> progress) {
+      if (journal.getAccessKeyId().endsWith("BOOM")) {
+        throw new IllegalStateException("unexpected bug");
+      }
+      submitted.add(journal);
+      reports.add(progress);
+      return () -> {};
     }
-    handled.add(leak);
-    return RemediationOutcome.newBuilder()
-        .setIncidentId(leak.getIncidentId()).setAccessKeyId(leak.getAccessKeyId()).setKind(leak.getKind())
-        .setMaskedKey(leak.getMaskedKey()).setSource(leak.getSource()).setOwner(Owner.newBuilder().build())
-        .setStatus(RemediationStatus.ROTATED).setStrategy("replace-first").setTimeline(leak.getTimeline())
-        .build();
+
+    void report(int run, RemediationJournal snapshot) {
+      reports.get(run).accept(snapshot);
+    }
+
+    void finish(int run, RemediationStatus status) {
+      report(run, RemediationJournal.newBuilder(submitted.get(run)).setPhase(JournalPhase.DONE).setStatus(status)
+          .setNewAccessKeyId(status == RemediationStatus.ROTATED ? SyntheticKeys.accessKeyId() : null).build());
+    }
   }
 
   @BeforeEach
   void setUp() {
-    driver = TestDrivers.driver(new RemediatorApp(), RemediatorTopology.build(topics, this::fakeRemediation), START,
-        "--topic.prefix=test.");
-    detected = driver.createInputTopic(topics.leaksEnriched().name(), new StringSerializer(),
+    start(RemediationPolicy.builtIn());
+  }
+
+  private void start(RemediationPolicy policy) {
+    if (driver != null) {
+      driver.close();
+    }
+    driver = TestDrivers.driver(new RemediatorApp(), RemediatorTopology.build(topics, engine, policy,
+        APPROVAL_TIMEOUT, Duration.ofMillis(10)), START, "--topic.prefix=test.");
+    leaks = driver.createInputTopic(topics.leaksEnriched().name(), new StringSerializer(),
         topics.leaksEnriched().valueSerde().serializer());
+    approvals = driver.createInputTopic(topics.approvals().name(), new StringSerializer(),
+        topics.approvals().valueSerde().serializer());
     outcomes = driver.createOutputTopic(topics.remediationOutcomes().name(),
         topics.remediationOutcomes().keySerde().deserializer(),
         topics.remediationOutcomes().valueSerde().deserializer());
@@ -67,18 +101,137 @@ class RemediatorTopologyTest {
     driver.close();
   }
 
+  private void tick() {
+    driver.advanceWallClockTime(Duration.ofMillis(250));
+  }
+
+  private KeyValueStore<String, RemediationJournal> journal() {
+    return driver.getKeyValueStore(RemediatorTopology.JOURNAL_STORE);
+  }
+
   @Test
-  void shouldEmitOneOutcomePerLeakKeyedByAccessKeyId() {
+  void shouldJournalTheLeakAndEmitOneOutcomeKeyedByAccessKeyIdWhenTheRunEnds() {
+    // Given a leak of alice's key
     String id = SyntheticKeys.accessKeyId();
+    leaks.pipeInput(id, Leaks.ownedBy("inc-1", id, "1000000000000001", "alice"));
 
-    detected.pipeInput(id, Leaks.of("inc-1", id, START));
+    // When the engine reports a step, then the end
+    assertEquals(1, engine.submitted.size());
+    assertEquals(JournalPhase.PENDING, journal().get(id).getPhase());
+    engine.report(0, RemediationJournal.newBuilder(engine.submitted.get(0)).setStrategy("replace-first").build());
+    tick();
+    assertTrue(outcomes.isEmpty(), "no outcome while the run is in progress");
+    engine.finish(0, RemediationStatus.ROTATED);
+    tick();
 
+    // Then one outcome, keyed by the AccessKey ID, and the journal is done
     var outcome = outcomes.readKeyValue();
     assertEquals(id, outcome.key);
     assertEquals(RemediationStatus.ROTATED, outcome.value.getStatus());
     assertEquals("inc-1", outcome.value.getIncidentId());
+    assertEquals("auto", outcome.value.getMode());
+    assertEquals(JournalPhase.DONE, journal().get(id).getPhase());
     assertTrue(outcomes.isEmpty());
     assertTrue(deadLetters.isEmpty());
+  }
+
+  @Test
+  void shouldNeverStartASecondRunForADuplicateOrRedeliveredLeak() {
+    String id = SyntheticKeys.accessKeyId();
+    LeakEnriched leak = Leaks.ownedBy("inc-dup", id, "1000000000000001", "alice");
+
+    // Given the same incident arrives twice while running, and once more after it ended
+    leaks.pipeInput(id, leak);
+    leaks.pipeInput(id, leak);
+    engine.finish(0, RemediationStatus.ROTATED);
+    tick();
+    leaks.pipeInput(id, leak);
+    tick();
+
+    // Then the engine ran it once and there is exactly one outcome
+    assertEquals(1, engine.submitted.size());
+    assertEquals(1, outcomes.readRecordsToList().size());
+  }
+
+  @Test
+  void shouldEscalateARootKeyAndAKeyOutsideTheFleetWithoutCloudWork() {
+    String root = SyntheticKeys.accessKeyId();
+    String outside = SyntheticKeys.accessKeyId();
+
+    leaks.pipeInput(root, Leaks.builder("inc-root", root, START).setOwnerKind(OwnerKind.ROOT_ACCOUNT).build());
+    leaks.pipeInput(outside, Leaks.builder("inc-out", outside, START).setOwnerKind(OwnerKind.OUTSIDE_FLEET).build());
+
+    List<RemediationOutcome> all = outcomes.readValuesToList();
+    assertEquals(List.of(RemediationStatus.ESCALATED, RemediationStatus.ESCALATED),
+        all.stream().map(RemediationOutcome::getStatus).toList());
+    assertEquals("escalate", all.get(0).getStrategy());
+    assertTrue(all.get(0).getReason().contains("root"), all.get(0).getReason());
+    assertTrue(all.get(1).getReason().contains("no account of the fleet"), all.get(1).getReason());
+    assertTrue(engine.submitted.isEmpty());
+  }
+
+  @Test
+  void shouldWaitForApprovalThenRunWhenApproved() {
+    // Given a policy in approve mode and a run that planned and now waits
+    start(RemediationPolicy.parse("{\"default\":{\"mode\":\"approve\"}}"));
+    String id = SyntheticKeys.accessKeyId();
+    leaks.pipeInput(id, Leaks.ownedBy("inc-approve", id, "1000000000000001", "alice"));
+    assertEquals("approve", engine.submitted.get(0).getMode());
+    engine.report(0, RemediationJournal.newBuilder(engine.submitted.get(0))
+        .setPhase(JournalPhase.AWAITING_APPROVAL).setStatus(RemediationStatus.AWAITING_APPROVAL)
+        .setPlan(List.of("RAM CreateAccessKey for user alice")).build());
+    tick();
+    RemediationOutcome waiting = outcomes.readValue();
+    assertEquals(RemediationStatus.AWAITING_APPROVAL, waiting.getStatus());
+    assertEquals(List.of("RAM CreateAccessKey for user alice"), waiting.getPlan());
+
+    // When a person approves
+    approvals.pipeInput("inc-approve", decision("inc-approve", Decision.APPROVE));
+    tick();
+
+    // Then the run is submitted again, approved, and its end is the incident's outcome
+    assertEquals(2, engine.submitted.size());
+    assertEquals(JournalPhase.APPROVED, engine.submitted.get(1).getPhase());
+    engine.finish(1, RemediationStatus.ROTATED);
+    tick();
+    assertEquals(RemediationStatus.ROTATED, outcomes.readValue().getStatus());
+    assertTrue(outcomes.isEmpty());
+  }
+
+  @Test
+  void shouldEndRejectedWhenAPersonRejects() {
+    start(RemediationPolicy.parse("{\"default\":{\"mode\":\"approve\"}}"));
+    String id = SyntheticKeys.accessKeyId();
+    leaks.pipeInput(id, Leaks.ownedBy("inc-reject", id, "1000000000000001", "alice"));
+    engine.report(0, RemediationJournal.newBuilder(engine.submitted.get(0))
+        .setPhase(JournalPhase.AWAITING_APPROVAL).setStatus(RemediationStatus.CONTAINED).setContained(true).build());
+    tick();
+    assertEquals(RemediationStatus.CONTAINED, outcomes.readValue().getStatus());
+
+    approvals.pipeInput("inc-reject", decision("inc-reject", Decision.REJECT));
+    tick();
+
+    RemediationOutcome rejected = outcomes.readValue();
+    assertEquals(RemediationStatus.REJECTED, rejected.getStatus());
+    assertTrue(rejected.getReason().startsWith("rejected by carol: not this one"), rejected.getReason());
+    assertEquals(1, engine.submitted.size());
+  }
+
+  @Test
+  void shouldEscalateWhenNoDecisionArrivesInTime() {
+    start(RemediationPolicy.parse("{\"default\":{\"mode\":\"approve\"}}"));
+    String id = SyntheticKeys.accessKeyId();
+    leaks.pipeInput(id, Leaks.ownedBy("inc-timeout", id, "1000000000000001", "alice"));
+    engine.report(0, RemediationJournal.newBuilder(engine.submitted.get(0))
+        .setPhase(JournalPhase.AWAITING_APPROVAL).setStatus(RemediationStatus.AWAITING_APPROVAL).build());
+    tick();
+    outcomes.readValue();
+
+    driver.advanceWallClockTime(APPROVAL_TIMEOUT.plusSeconds(1));
+
+    RemediationOutcome escalated = outcomes.readValue();
+    assertEquals(RemediationStatus.ESCALATED, escalated.getStatus());
+    assertTrue(escalated.getReason().startsWith("no approval decision within"), escalated.getReason());
   }
 
   @Test
@@ -87,7 +240,9 @@ class RemediatorTopologyTest {
     var raw = driver.createInputTopic(topics.leaksEnriched().name(), new StringSerializer(), new ByteArraySerializer());
     raw.pipeInput("junk", new byte[] {1, 2, 3});
     String id = SyntheticKeys.accessKeyId();
-    detected.pipeInput(id, Leaks.of("inc-2", id, START));
+    leaks.pipeInput(id, Leaks.of("inc-2", id, START));
+    engine.finish(0, RemediationStatus.ROTATED);
+    tick();
 
     // Then the junk is a dead letter and the leak is remediated
     DeadLetter letter = deadLetters.readValue();
@@ -101,12 +256,19 @@ class RemediatorTopologyTest {
     String bad = SyntheticKeys.accessKeyId().substring(0, 20) + "BOOM";
     String good = SyntheticKeys.accessKeyId();
 
-    detected.pipeInput(bad, Leaks.of("inc-3", bad, START));
-    detected.pipeInput(good, Leaks.of("inc-4", good, START));
+    leaks.pipeInput(bad, Leaks.of("inc-3", bad, START));
+    leaks.pipeInput(good, Leaks.of("inc-4", good, START));
+    engine.finish(0, RemediationStatus.ROTATED);
+    tick();
 
     DeadLetter letter = deadLetters.readValue();
     assertEquals(FailureStage.PROCESSING, letter.getStage());
     assertTrue(letter.getReason().contains("unexpected bug"), letter.getReason());
     assertEquals(List.of("inc-4"), outcomes.readValuesToList().stream().map(RemediationOutcome::getIncidentId).toList());
+  }
+
+  private static ApprovalDecision decision(String incident, Decision decision) {
+    return ApprovalDecision.newBuilder().setIncidentId(incident).setDecision(decision).setDecidedBy("carol")
+        .setDecidedAt(START).setComment(decision == Decision.REJECT ? "not this one" : null).build();
   }
 }

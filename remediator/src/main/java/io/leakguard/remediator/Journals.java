@@ -1,0 +1,105 @@
+package io.leakguard.remediator;
+
+import io.leakguard.schemas.CredentialKind;
+import io.leakguard.schemas.JournalPhase;
+import io.leakguard.schemas.JournalStep;
+import io.leakguard.schemas.LeakEnriched;
+import io.leakguard.schemas.OwnerKind;
+import io.leakguard.schemas.RemediationJournal;
+import io.leakguard.schemas.RemediationOutcome;
+import io.leakguard.schemas.RemediationStatus;
+import io.leakguard.schemas.RemediationStep;
+import io.leakguard.schemas.StepResult;
+import io.leakguard.schemas.Timeline;
+import java.time.Instant;
+import java.util.List;
+
+/** Turns leaks into journals and journals into outcome records. */
+final class Journals {
+
+  private Journals() {}
+
+  /** True for a leaked STS token: it is neutralized through its role. */
+  static boolean isStsToken(RemediationJournal journal) {
+    return journal.getKind() == CredentialKind.STS_TOKEN || journal.getOwnerKind() == OwnerKind.ASSUMED_ROLE;
+  }
+
+  /** The first journal of an incident, with the policy's rule for its credential. */
+  static RemediationJournal open(LeakEnriched leak, RemediationPolicy policy, Instant now) {
+    var owner = leak.getOwner();
+    boolean sts = leak.getKind() == CredentialKind.STS_TOKEN || leak.getOwnerKind() == OwnerKind.ASSUMED_ROLE;
+    RemediationPolicy.Rule rule = policy.ruleFor(owner.getAccountId(), sts ? null : owner.getUserName(),
+        sts ? owner.getRoleName() : null);
+    return RemediationJournal.newBuilder()
+        .setIncidentId(leak.getIncidentId())
+        .setAccessKeyId(leak.getAccessKeyId())
+        .setKind(leak.getKind())
+        .setMaskedKey(leak.getMaskedKey())
+        .setSecretFingerprint(leak.getSecretFingerprint())
+        .setSource(leak.getSource())
+        .setOwner(owner)
+        .setOwnerKind(leak.getOwnerKind())
+        .setTimeline(leak.getTimeline())
+        .setPhase(JournalPhase.PENDING)
+        .setMode(rule.mode())
+        .setStrategy(sts ? rule.stsToken() : rule.accessKey())
+        .setFallback(rule.whenTwoKeys())
+        .setContain(rule.contain())
+        .setKmsSecretName(sts ? null : rule.managedSecret())
+        .setOpenedAt(now)
+        .build();
+  }
+
+  /** The outcome record of a journal in its current state; {@code now} is when the remediation ended. */
+  static RemediationOutcome outcome(RemediationJournal journal, Instant now) {
+    Timeline.Builder timeline = Timeline.newBuilder(journal.getTimeline()).setRemediatedAt(now);
+    Long neutralizationMillis = null;
+    if (journal.getNeutralizedAt() != null) {
+      timeline.setNeutralizedAt(journal.getNeutralizedAt());
+      neutralizationMillis = journal.getNeutralizedAt().toEpochMilli()
+          - journal.getTimeline().getDetectedAt().toEpochMilli();
+    }
+    List<RemediationStep> steps = journal.getSteps().stream().map(Journals::step).toList();
+    return RemediationOutcome.newBuilder()
+        .setIncidentId(journal.getIncidentId())
+        .setAccessKeyId(journal.getAccessKeyId())
+        .setKind(journal.getKind())
+        .setMaskedKey(journal.getMaskedKey())
+        .setSecretFingerprint(journal.getSecretFingerprint())
+        .setSource(journal.getSource())
+        .setOwner(journal.getOwner())
+        .setStatus(journal.getStatus() == null ? RemediationStatus.FAILED : journal.getStatus())
+        .setStrategy(journal.getStrategy())
+        .setSteps(steps)
+        .setNewAccessKeyId(journal.getNewAccessKeyId())
+        .setKmsSecretName(journal.getNewAccessKeyId() == null ? null : journal.getKmsSecretName())
+        .setKmsSecretVersion(journal.getNewAccessKeyId() == null ? null : journal.getKmsSecretVersion())
+        .setDetachedPolicies(journal.getDetachedPolicies())
+        .setReason(journal.getReason())
+        .setMode(journal.getMode())
+        .setPlan(journal.getPlan())
+        .setRoleName(journal.getRoleName())
+        .setOldRoleId(journal.getOldRoleId())
+        .setNewRoleId(journal.getNewRoleId())
+        .setNeutralizationMillis(neutralizationMillis)
+        .setTimeline(timeline.build())
+        .build();
+  }
+
+  private static RemediationStep step(JournalStep step) {
+    boolean interrupted = step.getFinishedAt() == null;
+    StepResult result = switch (step.getOutcome()) {
+      case "OK" -> StepResult.OK;
+      case "SKIPPED" -> StepResult.SKIPPED;
+      default -> StepResult.FAILED;
+    };
+    return RemediationStep.newBuilder()
+        .setName(step.getName())
+        .setStartedAt(step.getStartedAt())
+        .setFinishedAt(interrupted ? step.getStartedAt() : step.getFinishedAt())
+        .setOutcome(result)
+        .setDetail(interrupted ? "interrupted: the remediator stopped during this step; the next run reconciled it"
+            : step.getDetail())
+        .build();
+  }
+}

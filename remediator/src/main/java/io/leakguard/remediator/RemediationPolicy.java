@@ -1,0 +1,198 @@
+package io.leakguard.remediator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the remediator may do, per account with optional overrides per RAM user or role. JSON, because the project
+ * already depends on Jackson and a policy file is small (README "Remediation policy" has a complete example):
+ *
+ * <pre>
+ * {"default":  {"mode":"auto","accessKey":"replace-first","whenTwoKeys":"revoke-first","contain":false,
+ *               "stsToken":"purge"},
+ *  "accounts": {"1000000000000001": {"mode":"approve","contain":true,
+ *                                    "users": {"ci-bot": {"mode":"auto","managedSecret":"ci-bot-ak"}},
+ *                                    "roles": {"app": {"stsToken":"reincarnate"}}}}}
+ * </pre>
+ *
+ * Each level overrides only the fields it sets: default, then the account, then the user or role. Every entry is
+ * validated when the file is loaded; an error names the entry ({@code accounts.1000000000000001.users.ci-bot.mode}).
+ */
+public final class RemediationPolicy {
+
+  public static final Set<String> MODES = Set.of("auto", "approve", "dry-run");
+  public static final Set<String> KEY_STRATEGIES = Set.of("replace-first", "revoke-first", "escalate");
+  public static final Set<String> TWO_KEY_FALLBACKS = Set.of("revoke-first", "escalate");
+  public static final Set<String> STS_STRATEGIES = Set.of("purge", "reincarnate", "escalate");
+  private static final Set<String> RULE_FIELDS = Set.of("mode", "accessKey", "whenTwoKeys", "contain", "stsToken",
+      "managedSecret");
+
+  /**
+   * The rule for one credential.
+   *
+   * @param mode          auto (act at once), approve (wait for a person), dry-run (plan, touch nothing)
+   * @param accessKey     replace-first, revoke-first or escalate, for RAM user AccessKeys
+   * @param whenTwoKeys   what to do when the user already has two keys: revoke-first or escalate
+   * @param contain       whether to disable the key (UpdateAccessKey Inactive, reversible) while waiting for approval
+   * @param stsToken      purge, reincarnate or escalate, for STS tokens
+   * @param managedSecret the KMS RAMCredentials secret managing the user's key, when its name is not the template's
+   */
+  public record Rule(String mode, String accessKey, String whenTwoKeys, boolean contain, String stsToken,
+      String managedSecret) {}
+
+  /** The built-in default: auto, replace-first, fall back to revoke-first, no containment, STS purge. */
+  public static final Rule DEFAULT_RULE = new Rule("auto", "replace-first", "revoke-first", false, "purge", null);
+
+  private record AccountRules(JsonNode account, Map<String, JsonNode> users, Map<String, JsonNode> roles) {}
+
+  private final JsonNode defaults;
+  private final Map<String, AccountRules> accounts;
+
+  private RemediationPolicy(JsonNode defaults, Map<String, AccountRules> accounts) {
+    this.defaults = defaults;
+    this.accounts = accounts;
+  }
+
+  public static RemediationPolicy builtIn() {
+    return new RemediationPolicy(null, Map.of());
+  }
+
+  public static RemediationPolicy load(Path file) {
+    try {
+      return parse(Files.readString(file));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read policy file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Parses and validates a policy; the message of the exception names the bad entry. */
+  public static RemediationPolicy parse(String json) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper().readTree(json);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("the policy is not JSON: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+    }
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException("the policy must be a JSON object with 'default' and/or 'accounts'");
+    }
+    onlyFields(root, Set.of("default", "accounts"), "(top level)");
+    JsonNode defaults = root.get("default");
+    if (defaults != null) {
+      validateRule(defaults, "default");
+    }
+    Map<String, AccountRules> accounts = new LinkedHashMap<>();
+    JsonNode list = root.path("accounts");
+    if (!list.isMissingNode() && !list.isObject()) {
+      throw new IllegalArgumentException("accounts: must be an object keyed by account ID");
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = list.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      String where = "accounts." + entry.getKey();
+      if (!entry.getKey().matches("\\d{16}")) {
+        throw new IllegalArgumentException(where + ": '" + entry.getKey() + "' is not a 16-digit account ID");
+      }
+      JsonNode account = entry.getValue();
+      if (!account.isObject()) {
+        throw new IllegalArgumentException(where + ": must be an object");
+      }
+      Set<String> allowed = new java.util.HashSet<>(RULE_FIELDS);
+      allowed.addAll(Set.of("users", "roles"));
+      onlyFields(account, allowed, where);
+      validateRule(account, where);
+      accounts.put(entry.getKey(), new AccountRules(account, named(account, "users", where),
+          named(account, "roles", where)));
+    }
+    return new RemediationPolicy(defaults, accounts);
+  }
+
+  private static Map<String, JsonNode> named(JsonNode account, String field, String where) {
+    Map<String, JsonNode> rules = new LinkedHashMap<>();
+    JsonNode node = account.path(field);
+    if (node.isMissingNode()) {
+      return rules;
+    }
+    if (!node.isObject()) {
+      throw new IllegalArgumentException(where + "." + field + ": must be an object keyed by name");
+    }
+    node.fields().forEachRemaining(e -> {
+      validateRule(e.getValue(), where + "." + field + "." + e.getKey());
+      // RAM names are case-insensitive for roles; users are matched exactly, roles in lower case.
+      rules.put(field.equals("roles") ? e.getKey().toLowerCase(java.util.Locale.ROOT) : e.getKey(), e.getValue());
+    });
+    return rules;
+  }
+
+  private static void validateRule(JsonNode rule, String where) {
+    if (!rule.isObject()) {
+      throw new IllegalArgumentException(where + ": must be an object");
+    }
+    if (!where.startsWith("accounts.") || where.contains(".users.") || where.contains(".roles.")) {
+      onlyFields(rule, RULE_FIELDS, where);
+    }
+    oneOf(rule, "mode", MODES, where);
+    oneOf(rule, "accessKey", KEY_STRATEGIES, where);
+    oneOf(rule, "whenTwoKeys", TWO_KEY_FALLBACKS, where);
+    oneOf(rule, "stsToken", STS_STRATEGIES, where);
+    if (rule.has("contain") && !rule.get("contain").isBoolean()) {
+      throw new IllegalArgumentException(where + ".contain: must be true or false");
+    }
+    if (rule.has("managedSecret") && !(rule.get("managedSecret").isTextual()
+        && !rule.get("managedSecret").asText().isBlank())) {
+      throw new IllegalArgumentException(where + ".managedSecret: must be a secret name");
+    }
+  }
+
+  private static void oneOf(JsonNode rule, String field, Set<String> values, String where) {
+    if (rule.has(field) && !(rule.get(field).isTextual() && values.contains(rule.get(field).asText()))) {
+      throw new IllegalArgumentException(where + "." + field + ": '" + rule.get(field).asText() + "' is not one of "
+          + new java.util.TreeSet<>(values));
+    }
+  }
+
+  private static void onlyFields(JsonNode node, Set<String> allowed, String where) {
+    node.fieldNames().forEachRemaining(name -> {
+      if (!allowed.contains(name)) {
+        throw new IllegalArgumentException(where + ": unknown field '" + name + "'; known: "
+            + new java.util.TreeSet<>(allowed));
+      }
+    });
+  }
+
+  /** The rule for a RAM user's key (userName) or a role's token (roleName); either may be null. */
+  public Rule ruleFor(String accountId, String userName, String roleName) {
+    Rule rule = apply(DEFAULT_RULE, defaults);
+    AccountRules account = accountId == null ? null : accounts.get(accountId);
+    if (account != null) {
+      rule = apply(rule, account.account());
+      if (userName != null) {
+        rule = apply(rule, account.users().get(userName));
+      }
+      if (roleName != null) {
+        rule = apply(rule, account.roles().get(roleName.toLowerCase(java.util.Locale.ROOT)));
+      }
+    }
+    return rule;
+  }
+
+  private static Rule apply(Rule base, JsonNode over) {
+    if (over == null) {
+      return base;
+    }
+    return new Rule(text(over, "mode", base.mode()), text(over, "accessKey", base.accessKey()),
+        text(over, "whenTwoKeys", base.whenTwoKeys()),
+        over.has("contain") ? over.get("contain").asBoolean() : base.contain(), text(over, "stsToken", base.stsToken()),
+        text(over, "managedSecret", base.managedSecret()));
+  }
+
+  private static String text(JsonNode node, String field, String fallback) {
+    return node.has(field) ? node.get(field).asText() : fallback;
+  }
+}

@@ -1,0 +1,227 @@
+package io.leakguard.remediator;
+
+import io.leakguard.schemas.ApprovalDecision;
+import io.leakguard.schemas.Decision;
+import io.leakguard.schemas.JournalPhase;
+import io.leakguard.schemas.LeakEnriched;
+import io.leakguard.schemas.OwnerKind;
+import io.leakguard.schemas.RemediationJournal;
+import io.leakguard.schemas.RemediationOutcome;
+import io.leakguard.schemas.RemediationStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The stream-thread half of the remediator. It never calls the cloud:
+ *
+ * <ol>
+ *   <li>A leak opens a journal entry keyed by the leaked AccessKey ID and hands it to the {@link RemediationEngine}.
+ *       A duplicate or redelivered leak finds the entry and does nothing, so a key is never rotated twice.</li>
+ *   <li>Workers report journal snapshots into a queue; a wall-clock punctuator drains it, writes each into the
+ *       journal store (changelogged, so durable at the next exactly-once commit) and forwards an outcome when the
+ *       status changes (waiting for approval, contained, finished).</li>
+ *   <li>On start and after a rebalance (init), every unfinished entry is resubmitted; the run reconciles with the cloud
+ *       first. A crash between a journal write and its commit only replays input and journal, and the run's
+ *       reconciliation keeps the cloud effects exactly once.</li>
+ *   <li>Entries waiting for approval look their incident up in the approvals table (a global table keyed by incident
+ *       ID, so its partitioning does not matter) and escalate when the deadline passes.</li>
+ * </ol>
+ */
+final class RemediationProcessor implements Processor<String, LeakEnriched, String, RemediationOutcome> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RemediationProcessor.class);
+
+  private final String journalStoreName;
+  private final String approvalsStoreName;
+  private final RemediationEngine engine;
+  private final RemediationPolicy policy;
+  private final Duration approvalTimeout;
+  private final Duration drainInterval;
+
+  private final ConcurrentLinkedQueue<RemediationJournal> reports = new ConcurrentLinkedQueue<>();
+  private final Map<String, RemediationEngine.Handle> active = new HashMap<>();
+  private final Set<String> waiting = new LinkedHashSet<>();
+  private ProcessorContext<String, RemediationOutcome> context;
+  private KeyValueStore<String, RemediationJournal> journal;
+  private KeyValueStore<String, ValueAndTimestamp<ApprovalDecision>> approvals;
+  private long lastApprovalCheck;
+
+  RemediationProcessor(String journalStoreName, String approvalsStoreName, RemediationEngine engine,
+      RemediationPolicy policy, Duration approvalTimeout, Duration drainInterval) {
+    this.journalStoreName = journalStoreName;
+    this.approvalsStoreName = approvalsStoreName;
+    this.engine = engine;
+    this.policy = policy;
+    this.approvalTimeout = approvalTimeout;
+    this.drainInterval = drainInterval;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, RemediationOutcome> context) {
+    this.context = context;
+    this.journal = context.getStateStore(journalStoreName);
+    this.approvals = context.getStateStore(approvalsStoreName);
+    int resumed = 0;
+    try (KeyValueIterator<String, RemediationJournal> all = journal.all()) {
+      while (all.hasNext()) {
+        var entry = all.next();
+        RemediationJournal value = entry.value;
+        if (value.getPhase() == JournalPhase.AWAITING_APPROVAL) {
+          waiting.add(entry.key);
+        } else if (value.getPhase() != JournalPhase.DONE) {
+          submit(entry.key, value);
+          resumed++;
+        }
+      }
+    }
+    if (resumed > 0 || !waiting.isEmpty()) {
+      LOG.info("task {}: resumed {} unfinished remediations; {} wait for approval", context.taskId(), resumed,
+          waiting.size());
+    }
+    context.schedule(drainInterval, PunctuationType.WALL_CLOCK_TIME, this::drain);
+  }
+
+  @Override
+  public void process(Record<String, LeakEnriched> record) {
+    LeakEnriched leak = record.value();
+    if (leak == null) {
+      return;
+    }
+    String key = leak.getAccessKeyId();
+    RemediationJournal known = journal.get(key);
+    if (known != null && (known.getPhase() != JournalPhase.DONE
+        || known.getIncidentId().equals(leak.getIncidentId()))) {
+      LOG.debug("incident {}: already {} (duplicate or redelivered leak); nothing to do", leak.getIncidentId(),
+          known.getPhase());
+      return;
+    }
+    Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+    RemediationJournal opened = Journals.open(leak, policy, now);
+    OwnerKind kind = leak.getOwnerKind();
+    if (kind == OwnerKind.ROOT_ACCOUNT || kind == OwnerKind.OUTSIDE_FLEET) {
+      // Decided here, without a cloud call: a root key is never rotated automatically, and a key outside the fleet
+      // is not LeakGuard's to touch.
+      RemediationJournal escalated = RemediationJournal.newBuilder(opened).setStrategy("escalate")
+          .setPhase(JournalPhase.DONE).setStatus(RemediationStatus.ESCALATED)
+          .setPlan(java.util.List.of("none: escalate to the security team"))
+          .setReason(kind == OwnerKind.ROOT_ACCOUNT
+              ? "a root account key must never be in use and is never rotated automatically: the account owner "
+                + "deletes it in the console and the security team reviews what it did"
+              : "the key belongs to no account of the fleet: LeakGuard cannot act, the security team decides")
+          .build();
+      journal.put(key, escalated);
+      emit(escalated, now);
+      return;
+    }
+    journal.put(key, opened);
+    submit(key, opened);
+  }
+
+  private void submit(String key, RemediationJournal entry) {
+    RemediationEngine.Handle previous = active.put(key, engine.submit(entry, reports::add));
+    if (previous != null) {
+      previous.cancel();
+    }
+  }
+
+  /** Applies the workers' reports; checks approvals now and then. */
+  private void drain(long now) {
+    RemediationJournal report;
+    while ((report = reports.poll()) != null) {
+      String key = report.getAccessKeyId();
+      RemediationJournal stored = journal.get(key);
+      if (stored == null || !stored.getIncidentId().equals(report.getIncidentId())
+          || stored.getPhase() == JournalPhase.DONE) {
+        continue; // a late report of a run that no longer owns the entry
+      }
+      RemediationJournal.Builder next = RemediationJournal.newBuilder(report);
+      if (report.getPhase() == JournalPhase.AWAITING_APPROVAL && report.getApprovalDeadline() == null) {
+        next.setApprovalDeadline(Instant.ofEpochMilli(now).plus(approvalTimeout));
+        waiting.add(key);
+        active.remove(key);
+      }
+      RemediationJournal updated = next.build();
+      journal.put(key, updated);
+      if (updated.getStatus() != null && !Objects.equals(updated.getStatus(), stored.getStatus())) {
+        emit(updated, Instant.ofEpochMilli(now));
+      }
+      if (updated.getPhase() == JournalPhase.DONE) {
+        active.remove(key);
+      }
+    }
+    if (!waiting.isEmpty() && now - lastApprovalCheck >= 200) {
+      lastApprovalCheck = now;
+      checkApprovals(now);
+    }
+  }
+
+  private void checkApprovals(long now) {
+    for (var it = waiting.iterator(); it.hasNext(); ) {
+      String key = it.next();
+      RemediationJournal entry = journal.get(key);
+      if (entry == null || entry.getPhase() != JournalPhase.AWAITING_APPROVAL) {
+        it.remove();
+        continue;
+      }
+      ValueAndTimestamp<ApprovalDecision> found = approvals.get(entry.getIncidentId());
+      ApprovalDecision decision = found == null ? null : found.value();
+      RemediationJournal.Builder next = RemediationJournal.newBuilder(entry);
+      if (decision != null && decision.getDecision() == Decision.APPROVE) {
+        RemediationJournal approved = next.setPhase(JournalPhase.APPROVED).setDecidedBy(decision.getDecidedBy())
+            .setReason(null).build();
+        journal.put(key, approved);
+        it.remove();
+        submit(key, approved);
+      } else if (decision != null && decision.getDecision() == Decision.REJECT) {
+        RemediationJournal rejected = next.setPhase(JournalPhase.DONE).setStatus(RemediationStatus.REJECTED)
+            .setDecidedBy(decision.getDecidedBy())
+            .setReason("rejected by " + decision.getDecidedBy()
+                + (decision.getComment() == null ? "" : ": " + decision.getComment())
+                + (entry.getContained() ? "; the leaked key stays disabled (UpdateAccessKey Active re-enables it)"
+                : ""))
+            .build();
+        journal.put(key, rejected);
+        it.remove();
+        emit(rejected, Instant.ofEpochMilli(now));
+      } else if (entry.getApprovalDeadline() != null && now >= entry.getApprovalDeadline().toEpochMilli()) {
+        RemediationJournal escalated = next.setPhase(JournalPhase.DONE).setStatus(RemediationStatus.ESCALATED)
+            .setReason("no approval decision within " + approvalTimeout + ": escalated to the security team"
+                + (entry.getContained() ? "; the leaked key stays disabled" : ""))
+            .build();
+        journal.put(key, escalated);
+        it.remove();
+        emit(escalated, Instant.ofEpochMilli(now));
+      }
+    }
+  }
+
+  private void emit(RemediationJournal entry, Instant now) {
+    RemediationOutcome outcome = Journals.outcome(entry, now);
+    LOG.info("incident {}: {} {} ({} steps){}", outcome.getIncidentId(), outcome.getMaskedKey(), outcome.getStatus(),
+        outcome.getSteps().size(), outcome.getReason() == null ? "" : ": " + outcome.getReason());
+    context.forward(new Record<>(entry.getAccessKeyId(), outcome, now.toEpochMilli()));
+  }
+
+  @Override
+  public void close() {
+    // The task moves to another instance (or the service stops): its runs stop between steps, and the new owner
+    // resumes them from the journal.
+    active.values().forEach(RemediationEngine.Handle::cancel);
+    active.clear();
+  }
+}
