@@ -2,6 +2,7 @@ package io.leakguard.deploy;
 
 import io.leakguard.detector.DetectorApp;
 import io.leakguard.detector.enrich.EnricherApp;
+import io.leakguard.detector.scan.ScanCommand;
 import io.leakguard.emulator.EmulatorMain;
 import io.leakguard.notifier.NotifierApp;
 import io.leakguard.remediator.RemediatorApp;
@@ -15,6 +16,7 @@ import java.util.Arrays;
  * leakguard run SERVICE [options]   one component: detector, enricher, remediator, notifier, emulator, broker
  * leakguard local                   the whole stack on this machine, until interrupted
  * leakguard demo                    the stack, one leaked key, its remediation, checked end to end
+ * leakguard scan PATH...            scan files, directories or stdin for leaked keys (exit 0 none, 1 found, 2 error)
  * </pre>
  */
 public final class Cli {
@@ -35,6 +37,7 @@ public final class Cli {
       case "run" -> runComponent(rest);
       case "local" -> LocalStack.runUntilInterrupted(LocalStack.Options.parse(rest));
       case "demo" -> Demo.run(LocalStack.Options.parse(rest));
+      case "scan" -> ScanCommand.run(rest);
       case "report" -> ReportCommand.run(rest, System.getenv(), java.nio.file.Path.of(".leakguard", "local.json"));
       default -> {
         System.err.println("leakguard: unknown command '" + args[0] + "'\n\n" + usage());
@@ -78,6 +81,10 @@ public final class Cli {
                                (leakguard run detector --help lists a service's options)
           report --access-key-id ID [--reason TEXT]
                                report a leaked key by its ID (never the secret) to the pipeline
+          scan [--publish] PATH...
+                               scan files, directories (recursively) or - (stdin) for leaked keys; one JSON line
+                               per finding, never the secret; exit 0 none, 1 found, 2 usage or I/O error;
+                               --publish sends files with findings to the pipeline (leakguard scan --help)
           help                 this text
 
         Options of demo and local: --dir DIR (default .leakguard), --keep-logs
