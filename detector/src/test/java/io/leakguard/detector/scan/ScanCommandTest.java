@@ -1,0 +1,288 @@
+package io.leakguard.detector.scan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.leakguard.runtime.SyntheticKeys;
+import io.leakguard.schemas.KeyForms;
+import io.leakguard.schemas.edge.RawContent;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScanCommandTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  Path dir;
+
+  private final String id = SyntheticKeys.accessKeyId();
+  private final String secret = SyntheticKeys.secret();
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final List<String> published = new ArrayList<>();
+  private final List<RawContent> publishedContent = new ArrayList<>();
+  private String openedWith;
+
+  private int scan(InputStream stdin, Map<String, String> env, String... args) {
+    RawContentSink.Factory sinks = (bootstrap, prefix) -> {
+      openedWith = bootstrap + " " + prefix;
+      return new RawContentSink() {
+        @Override
+        public void send(String key, RawContent content) {
+          published.add(key);
+          publishedContent.add(content);
+        }
+
+        @Override
+        public void close() { }
+      };
+    };
+    return ScanCommand.run(args, stdin, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), env, sinks);
+  }
+
+  private int scan(String... args) {
+    return scan(InputStream.nullInputStream(), Map.of(), args);
+  }
+
+  private List<JsonNode> lines() throws Exception {
+    List<JsonNode> nodes = new ArrayList<>();
+    for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+      if (!line.isEmpty()) {
+        nodes.add(JSON.readTree(line));
+      }
+    }
+    return nodes;
+  }
+
+  private String output() {
+    return out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void shouldPrintOneJsonLinePerFindingAndExitOneWhenKeysAreFound() throws Exception {
+    // Given
+    Path env = Files.writeString(dir.resolve(".env"), "# app\nALIBABA_CLOUD_ACCESS_KEY_ID=" + id
+        + "\nALIBABA_CLOUD_ACCESS_KEY_SECRET=" + secret + "\n");
+
+    // When
+    int exit = scan(env.toString());
+
+    // Then
+    assertEquals(1, exit);
+    List<JsonNode> findings = lines();
+    assertEquals(1, findings.size());
+    JsonNode finding = findings.get(0);
+    assertEquals(env.toString(), finding.get("path").asText());
+    assertEquals(2, finding.get("line").asInt());
+    assertEquals(29, finding.get("column").asInt());
+    assertEquals("access_key", finding.get("kind").asText());
+    assertEquals(id, finding.get("accessKeyId").asText());
+    assertTrue(finding.get("secretFound").asBoolean());
+    assertEquals(KeyForms.fingerprint(secret), finding.get("fingerprint").asText());
+    assertEquals(KeyForms.mask(id), finding.get("masked").asText());
+    assertEquals(8, finding.size(), "exactly the documented fields");
+    assertFalse(output().contains(secret), "the secret is never printed");
+  }
+
+  @Test
+  void shouldExitZeroAndPrintNothingWhenThereIsNoKey() throws Exception {
+    Path file = Files.writeString(dir.resolve("app.log"), "INFO started\nWARN slow request " + SyntheticKeys.secret() + "\n");
+
+    assertEquals(0, scan(file.toString()));
+    assertTrue(lines().isEmpty());
+  }
+
+  @Test
+  void shouldScanDirectoriesRecursivelyInPathOrderSkippingGit() throws Exception {
+    // Given keys in nested files, and one inside .git
+    Files.createDirectories(dir.resolve("b/deep"));
+    Files.createDirectories(dir.resolve(".git/objects"));
+    String stsId = "STS." + SyntheticKeys.random(25);
+    Files.writeString(dir.resolve("b/deep/config.yaml"), "sts:\n  id: " + stsId + "\n  secret: " + SyntheticKeys.random(40) + "\n");
+    Files.writeString(dir.resolve("a.properties"), "oss.key=" + id + "\noss.secret=" + secret + "\n");
+    Files.writeString(dir.resolve(".git/objects/leak"), "key=" + SyntheticKeys.accessKeyId() + "\n");
+
+    // When
+    int exit = scan(dir.toString());
+
+    // Then
+    assertEquals(1, exit);
+    List<JsonNode> findings = lines();
+    assertEquals(2, findings.size());
+    assertEquals(dir.resolve("a.properties").toString(), findings.get(0).get("path").asText());
+    assertEquals(dir.resolve("b/deep/config.yaml").toString(), findings.get(1).get("path").asText());
+    assertEquals("sts", findings.get(1).get("kind").asText());
+    assertEquals(stsId, findings.get(1).get("accessKeyId").asText());
+  }
+
+  @Test
+  void shouldReadStandardInputForADash() throws Exception {
+    // Given
+    InputStream stdin = new ByteArrayInputStream(("key " + id + " secret " + secret).getBytes(StandardCharsets.UTF_8));
+
+    // When
+    int exit = scan(stdin, Map.of(), "-");
+
+    // Then
+    assertEquals(1, exit);
+    assertEquals("-", lines().get(0).get("path").asText());
+    assertFalse(output().contains(secret));
+  }
+
+  @Test
+  void shouldReadTheProcessStandardInputThroughThePublicEntryPoint() throws Exception {
+    // Given the process's stdin and stdout redirected
+    InputStream originalIn = System.in;
+    PrintStream originalOut = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setIn(new ByteArrayInputStream(("id=" + id + "\nsecret=" + secret + "\n").getBytes(StandardCharsets.UTF_8)));
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    int exit;
+    try {
+      // When
+      exit = ScanCommand.run(new String[] {"-"});
+    } finally {
+      System.setIn(originalIn);
+      System.setOut(originalOut);
+    }
+
+    // Then
+    assertEquals(1, exit);
+    String printed = captured.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("\"accessKeyId\":\"" + id + "\""));
+    assertFalse(printed.contains(secret));
+  }
+
+  @Test
+  void shouldSkipBinaryFiles() throws Exception {
+    // Given a file with a NUL byte, holding a key
+    byte[] bytes = ("\0\1\2 key=" + id + " secret=" + secret).getBytes(StandardCharsets.ISO_8859_1);
+    Path binary = Files.write(dir.resolve("image.png"), bytes);
+
+    // When scanned inside a directory, then by name
+    int inDirectory = scan(dir.toString());
+    String quiet = err.toString(StandardCharsets.UTF_8);
+    int named = scan(binary.toString());
+
+    // Then nothing is reported; a named binary file gets a note
+    assertEquals(0, inDirectory);
+    assertEquals(0, named);
+    assertTrue(lines().isEmpty());
+    assertTrue(quiet.isEmpty());
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("binary, skipped"));
+  }
+
+  @Test
+  void shouldRefuseAFileOverTheSizeCapWithAClearMessage() throws Exception {
+    // Given a (sparse) file one byte over the cap
+    Path big = dir.resolve("huge.log");
+    try (RandomAccessFile file = new RandomAccessFile(big.toFile(), "rw")) {
+      file.setLength(ScanCommand.MAX_FILE_BYTES + 1L);
+    }
+
+    // When
+    int exit = scan(big.toString());
+
+    // Then
+    assertEquals(2, exit);
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("over the 64 MB limit"));
+  }
+
+  @Test
+  void shouldExitTwoOnAMissingPathButStillReportTheOthers() throws Exception {
+    Path file = Files.writeString(dir.resolve("ok.txt"), id + " " + secret);
+
+    int exit = scan(dir.resolve("missing").toString(), file.toString());
+
+    assertEquals(2, exit);
+    assertEquals(1, lines().size());
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("no such file or directory"));
+  }
+
+  @Test
+  void shouldExitTwoOnUsageErrors() {
+    assertEquals(2, scan());
+    assertEquals(2, scan("--frobnicate", "x"));
+    assertEquals(2, scan("--topic-prefix", "bad prefix!", "x"));
+    assertEquals(2, scan("--publish", "x"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("usage: leakguard scan"));
+  }
+
+  @Test
+  void shouldPrintItsUsageOnHelp() {
+    assertEquals(0, scan("--help"));
+    assertTrue(out.toString(StandardCharsets.UTF_8).contains("Exit code: 0 no findings, 1 findings, 2"));
+  }
+
+  @Test
+  void shouldPublishOnlyTheFilesWithFindings() throws Exception {
+    // Given one file with a key and one without
+    Path leaky = Files.writeString(dir.resolve("leaky.env"), "AK=" + id + "\nSK=" + secret + "\n");
+    Files.writeString(dir.resolve("clean.txt"), "nothing here\n");
+
+    // When
+    int exit = scan(InputStream.nullInputStream(), Map.of(), "--publish", "--bootstrap-servers", "broker:9092",
+        "--topic-prefix=staging.", dir.toString());
+
+    // Then the leaky file's content goes to the pipeline as raw content
+    assertEquals(1, exit);
+    assertEquals("broker:9092 staging.", openedWith);
+    assertEquals(List.of(leaky.toString()), published);
+    RawContent content = publishedContent.get(0);
+    assertEquals("leakguard-scan", content.source());
+    assertEquals(leaky.toString(), content.location());
+    assertEquals(Files.readString(leaky), content.content());
+  }
+
+  @Test
+  void shouldTakeTheBootstrapServersFromTheEnvironment() throws Exception {
+    Path leaky = Files.writeString(dir.resolve("leaky.env"), "AK=" + id + "\nSK=" + secret + "\n");
+
+    int exit = scan(InputStream.nullInputStream(), Map.of("KAFKA_BOOTSTRAP_SERVERS", "env-broker:9092"), "--publish",
+        leaky.toString());
+
+    assertEquals(1, exit);
+    assertEquals("env-broker:9092 leakguard.", openedWith);
+  }
+
+  @Test
+  void shouldExitTwoWhenPublishingFails() throws Exception {
+    // Given a sink that refuses every record
+    Path leaky = Files.writeString(dir.resolve("leaky.env"), "AK=" + id + "\nSK=" + secret + "\n");
+    RawContentSink.Factory failing = (bootstrap, prefix) -> new RawContentSink() {
+      @Override
+      public void send(String key, RawContent content) {
+        throw new IllegalStateException("record too large");
+      }
+
+      @Override
+      public void close() { }
+    };
+
+    // When
+    int exit = ScanCommand.run(new String[] {"--publish", "--bootstrap-servers=b:9092", leaky.toString()},
+        InputStream.nullInputStream(), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(), failing);
+
+    // Then
+    assertEquals(2, exit);
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("cannot publish: record too large"));
+    assertFalse(output().contains(secret));
+  }
+}
