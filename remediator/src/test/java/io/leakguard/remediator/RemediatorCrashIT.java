@@ -1,0 +1,309 @@
+package io.leakguard.remediator;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.leakguard.emulator.Emulator;
+import io.leakguard.emulator.Faults;
+import io.leakguard.emulator.KeyView;
+import io.leakguard.emulator.StateSnapshot;
+import io.leakguard.runtime.SyntheticKeys;
+import io.leakguard.runtime.testing.KafkaFixture;
+import io.leakguard.schemas.LeakEnriched;
+import io.leakguard.schemas.RemediationOutcome;
+import io.leakguard.schemas.RemediationStatus;
+import io.leakguard.schemas.Topic;
+import io.leakguard.schemas.TopicCatalog;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The crash test of the issue: the remediator runs as its own JVM and is killed with SIGKILL
+ * ({@code Process.destroyForcibly()}) at random moments while it remediates 200 leaks over four member accounts
+ * (assumed roles), then restarted from the same state directory. Afterwards every leaked key is deleted, every user
+ * has exactly one new key and it is KMS {@code ACSCurrent} with the incident as version, no other key changed, and
+ * there is exactly one outcome per incident. A fifth of the leaks arrive twice (duplicates must do nothing).
+ *
+ * <p>The emulator adds 25 ms to every call and each account runs at most 3 incidents at once, so the run lasts long
+ * enough for the kills to land in the middle of steps. {@code -Dcrash.kills=N}, {@code -Dcrash.seed=S} tune it.
+ */
+class RemediatorCrashIT {
+
+  private static final int ACCOUNTS = 4;
+  private static final int LEAKS = 200;
+  private static final TopicCatalog TOPICS = new TopicCatalog("crash.");
+
+  @TempDir
+  Path dir;
+
+  private final ObjectMapper json = new ObjectMapper();
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @Test
+  void shouldRemediateEveryLeakExactlyOnceWhenTheRemediatorIsKilledAtRandomMoments() throws Exception {
+    int kills = Integer.getInteger("crash.kills", 5);
+    Random random = new Random(Long.getLong("crash.seed", System.nanoTime()));
+    try (KafkaFixture broker = KafkaFixture.start(dir.resolve("kafka"));
+        Emulator emulator = Emulator.builder().threads(16).build().start()) {
+      // Given four member accounts with 50 users each, one key per user, and a bystander user per account
+      Fleet fleet = Fleet.seed(emulator, ACCOUNTS, LEAKS / ACCOUNTS);
+      emulator.faults().configure(new Faults.Config(7L, List.of(
+          new Faults.Rule("*", null, null, null, 25L, null)), null));
+      Map<String, String> bystandersBefore = fleet.bystanderKeys(emulator);
+      int healthPort = freePort();
+      List<String> args = List.of("--kafka.bootstrap.servers=" + broker.bootstrapServers(), "--topic.prefix=crash.",
+          "--topics.partitions=4", "--state.dir=" + dir.resolve("state"), "--health.port=" + healthPort,
+          "--health.bind=127.0.0.1", "--cloud.endpoint=" + emulator.endpoint(), "--cloud.fleet=" + fleet.fleetOption(),
+          "--remediation.workers.per.account=3", "--remediation.retry.base=50ms",
+          // A SIGKILLed member stays in the group until its session times out: the broker's minimum keeps
+          // each restart's rebalance short.
+          "--kafka.session.timeout.ms=6000");
+
+      // When the remediator starts, the leaks arrive (a fifth of them twice), and it is killed at random moments
+      Process remediator = startRemediator(args, fleet, 0);
+      awaitReady(healthPort, remediator);
+      produceLeaks(broker, fleet, random);
+      int done = 0;
+      for (int kill = 1; kill <= kills; kill++) {
+        int before = deletedLeakedKeys(emulator, fleet);
+        await().atMost(Duration.ofSeconds(90)).until(() -> deletedLeakedKeys(emulator, fleet) > before
+            || deletedLeakedKeys(emulator, fleet) == LEAKS);
+        // The point is a random moment: somewhere in the middle of the cloud steps of several incidents.
+        Thread.sleep(random.nextInt(1200));
+        remediator.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        done = deletedLeakedKeys(emulator, fleet);
+        System.out.printf("crash test: kill -9 #%d after %d of %d leaked keys deleted%n", kill, done, LEAKS);
+        remediator = startRemediator(args, fleet, kill);
+        awaitReady(healthPort, remediator);
+      }
+
+      // Then, once it has finished, there is exactly one outcome per incident, every one ROTATED
+      Map<String, List<RemediationOutcome>> outcomes = new HashMap<>();
+      try (KafkaConsumer<String, RemediationOutcome> consumer = outcomesConsumer(broker)) {
+        await().atMost(Duration.ofSeconds(150)).until(() -> {
+          for (ConsumerRecord<String, RemediationOutcome> r : consumer.poll(Duration.ofMillis(200))) {
+            outcomes.computeIfAbsent(r.value().getIncidentId(), k -> new ArrayList<>()).add(r.value());
+          }
+          return outcomes.size() == LEAKS;
+        });
+        remediator.destroy();
+        remediator.waitFor(40, TimeUnit.SECONDS);
+        for (int i = 0; i < 5; i++) {
+          consumer.poll(Duration.ofMillis(200)).forEach(r ->
+              outcomes.computeIfAbsent(r.value().getIncidentId(), k -> new ArrayList<>()).add(r.value()));
+        }
+      }
+      assertEquals(LEAKS, outcomes.size());
+      outcomes.forEach((incident, list) -> assertEquals(1, list.size(), "outcomes of " + incident));
+      outcomes.values().forEach(list -> assertEquals(RemediationStatus.ROTATED, list.get(0).getStatus(),
+          list.get(0).getReason()));
+
+      // And every leaked key is deleted; each user has exactly one key, the new one, held by KMS as ACSCurrent
+      StateSnapshot state = emulator.state().snapshot();
+      Map<String, List<KeyView>> keysByUser = state.keys().stream().filter(k -> k.userName() != null)
+          .collect(Collectors.groupingBy(k -> k.accountId() + "/" + k.userName()));
+      for (Leak leak : fleet.leaks()) {
+        assertTrue(emulator.state().key(leak.keyId()).isEmpty(), "leaked key of " + leak.user() + " is deleted");
+        List<KeyView> keys = keysByUser.getOrDefault(leak.account() + "/" + leak.user(), List.of());
+        assertEquals(1, keys.size(), leak.user() + " has exactly one key");
+        RemediationOutcome outcome = outcomes.get(leak.incident()).get(0);
+        assertEquals(outcome.getNewAccessKeyId(), keys.get(0).accessKeyId());
+        var secret = state.secrets().stream().filter(s -> s.accountId().equals(leak.account())
+            && s.secretName().equals("leakguard/" + leak.account() + "/" + leak.user())).findFirst().orElseThrow();
+        var current = secret.versions().stream().filter(v -> v.stages().contains("ACSCurrent")).findFirst()
+            .orElseThrow();
+        assertEquals(keys.get(0).accessKeyId(), current.accessKeyId(), leak.user() + "'s new key is ACSCurrent");
+        assertEquals(leak.incident(), current.versionId());
+      }
+      // And no other key changed
+      assertEquals(bystandersBefore, fleet.bystanderKeys(emulator));
+
+      Map<String, Integer> calls = successfulCalls(emulator, List.of("CreateAccessKey", "DeleteAccessKey"));
+      System.out.printf("crash test: %d leaks (%d duplicates) over %d accounts, %d kills; %d leaked keys deleted, "
+              + "%d new keys in place; CreateAccessKey succeeded %d times, DeleteAccessKey %d times (orphans of "
+              + "interrupted runs included); %d outcomes, one per incident%n", LEAKS, fleet.duplicates, ACCOUNTS,
+          kills, LEAKS, LEAKS, calls.get("CreateAccessKey"), calls.get("DeleteAccessKey"),
+          outcomes.values().stream().mapToInt(List::size).sum());
+    }
+  }
+
+  // ------------------------------------------------------------------ fixture
+
+  record Leak(String account, String user, String keyId, String incident) {}
+
+  /** The seeded organization: a home account for LeakGuard's user, member accounts with the users. */
+  static final class Fleet {
+    final String home = SyntheticKeys.accountId();
+    final String operatorId = SyntheticKeys.accessKeyId();
+    final String operatorSecret = SyntheticKeys.secret();
+    final Map<String, List<Leak>> byAccount = new LinkedHashMap<>();
+    int duplicates;
+
+    static Fleet seed(Emulator emulator, int accounts, int usersPerAccount) {
+      Fleet fleet = new Fleet();
+      StringBuilder seed = new StringBuilder("{\"accounts\":[{\"accountId\":\"" + fleet.home + "\",\"users\":[{"
+          + "\"userName\":\"leakguard\",\"accessKeys\":[" + key(fleet.operatorId, fleet.operatorSecret) + "],"
+          + "\"policies\":[{\"policyName\":\"AliyunSTSAssumeRoleAccess\",\"policyType\":\"System\"}]}]}");
+      for (int a = 0; a < accounts; a++) {
+        String account = SyntheticKeys.accountId();
+        List<Leak> leaks = new ArrayList<>();
+        StringBuilder users = new StringBuilder("{\"userName\":\"bystander\",\"accessKeys\":["
+            + key(SyntheticKeys.accessKeyId(), SyntheticKeys.secret()) + "]}");
+        for (int u = 0; u < usersPerAccount; u++) {
+          Leak leak = new Leak(account, "user" + u, SyntheticKeys.accessKeyId(), "inc-" + a + "-" + u);
+          leaks.add(leak);
+          users.append(",{\"userName\":\"").append(leak.user()).append("\",\"accessKeys\":[")
+              .append(key(leak.keyId(), SyntheticKeys.secret())).append("]}");
+        }
+        fleet.byAccount.put(account, leaks);
+        seed.append(",{\"accountId\":\"").append(account).append("\",\"users\":[").append(users).append("],")
+            .append("\"roles\":[{\"roleName\":\"leakguard\",\"assumeRolePolicyDocument\":{\"Version\":\"1\",")
+            .append("\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Principal\":{\"RAM\":")
+            .append("[\"acs:ram::").append(fleet.home).append(":root\"]}}]},\"policies\":[")
+            .append("{\"policyName\":\"AliyunRAMFullAccess\",\"policyType\":\"System\"},")
+            .append("{\"policyName\":\"AliyunKMSFullAccess\",\"policyType\":\"System\"}]}]}");
+      }
+      emulator.state().seedJson(seed.append("]}").toString());
+      return fleet;
+    }
+
+    private static String key(String id, String secret) {
+      return "{\"accessKeyId\":\"" + id + "\",\"accessKeySecret\":\"" + secret
+          + "\",\"createDate\":\"2026-01-01T00:00:00Z\"}";
+    }
+
+    String fleetOption() {
+      return byAccount.keySet().stream().map(a -> a + "=acs:ram::" + a + ":role/leakguard")
+          .collect(Collectors.joining(","));
+    }
+
+    List<Leak> leaks() {
+      return byAccount.values().stream().flatMap(List::stream).toList();
+    }
+
+    /** The keys that must not change: LeakGuard's own and each account's bystander, with owner and status. */
+    Map<String, String> bystanderKeys(Emulator emulator) {
+      Map<String, String> keys = new HashMap<>();
+      emulator.state().snapshot().keys().stream()
+          .filter(k -> "bystander".equals(k.userName()) || "leakguard".equals(k.userName()))
+          .forEach(k -> keys.put(k.accessKeyId(), k.accountId() + "/" + k.userName() + " " + k.status()));
+      return keys;
+    }
+  }
+
+  private Process startRemediator(List<String> args, Fleet fleet, int run) throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-cp", System.getProperty("java.class.path"),
+        RemediatorApp.class.getName()));
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("remediator-" + run + ".log").toFile());
+    // Credentials the production way: the default chain's environment variables, nothing else of ours.
+    builder.environment().keySet().removeIf(k -> k.startsWith("ALIBABA_CLOUD_"));
+    builder.environment().put("ALIBABA_CLOUD_ACCESS_KEY_ID", fleet.operatorId);
+    builder.environment().put("ALIBABA_CLOUD_ACCESS_KEY_SECRET", fleet.operatorSecret);
+    builder.environment().put("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true");
+    return builder.start();
+  }
+
+  private void awaitReady(int port, Process remediator) {
+    HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+        .timeout(Duration.ofSeconds(2)).build();
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> {
+      if (!remediator.isAlive()) {
+        throw new AssertionError("the remediator exited with " + remediator.exitValue() + "; see its log in " + dir);
+      }
+      try {
+        return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+      } catch (java.io.IOException notYet) {
+        return false;
+      }
+    });
+  }
+
+  private void produceLeaks(KafkaFixture broker, Fleet fleet, Random random) throws Exception {
+    Topic<String, LeakEnriched> topic = TOPICS.leaksEnriched();
+    Properties props = new Properties();
+    props.put("bootstrap.servers", broker.bootstrapServers());
+    props.put("acks", "all");
+    List<Leak> leaks = new ArrayList<>(fleet.leaks());
+    java.util.Collections.shuffle(leaks, random);
+    try (KafkaProducer<String, LeakEnriched> producer = new KafkaProducer<>(props, topic.keySerde().serializer(),
+        topic.valueSerde().serializer())) {
+      for (Leak leak : leaks) {
+        LeakEnriched record = Leaks.ownedBy(leak.incident(), leak.keyId(), leak.account(), leak.user());
+        producer.send(new ProducerRecord<>(topic.name(), leak.keyId(), record));
+        if (random.nextInt(5) == 0) {
+          producer.send(new ProducerRecord<>(topic.name(), leak.keyId(), record));
+          fleet.duplicates++;
+        }
+      }
+      producer.flush();
+    }
+  }
+
+  private static int deletedLeakedKeys(Emulator emulator, Fleet fleet) {
+    var present = emulator.state().snapshot().keys().stream().map(KeyView::accessKeyId)
+        .collect(Collectors.toSet());
+    return (int) fleet.leaks().stream().filter(l -> !present.contains(l.keyId())).count();
+  }
+
+  private Map<String, Integer> successfulCalls(Emulator emulator, List<String> actions) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(emulator.endpoint() + "/admin/events?limit=10000"))
+        .header("Authorization", "Bearer " + emulator.adminToken()).build();
+    JsonNode events = json.readTree(http.send(request, HttpResponse.BodyHandlers.ofString()).body()).path("events");
+    Map<String, Integer> counts = new HashMap<>();
+    actions.forEach(a -> counts.put(a, 0));
+    for (JsonNode event : events) {
+      String name = event.path("eventName").asText();
+      if (counts.containsKey(name) && event.path("errorCode").asText("").isEmpty()) {
+        counts.merge(name, 1, Integer::sum);
+      }
+    }
+    return counts;
+  }
+
+  private static KafkaConsumer<String, RemediationOutcome> outcomesConsumer(KafkaFixture broker) {
+    Topic<String, RemediationOutcome> topic = TOPICS.remediationOutcomes();
+    Properties props = new Properties();
+    props.put("bootstrap.servers", broker.bootstrapServers());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "crash-check-" + Instant.now().toEpochMilli());
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    KafkaConsumer<String, RemediationOutcome> consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(),
+        topic.valueSerde().deserializer());
+    consumer.subscribe(List.of(topic.name()));
+    return consumer;
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
