@@ -1,0 +1,78 @@
+package io.leakguard.remediator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.leakguard.runtime.ServiceMain;
+import io.leakguard.runtime.config.ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RemediationPolicyTest {
+
+  private static final String ACCOUNT = "1000000000000001";
+
+  @Test
+  void shouldApplyTheBuiltInDefaultWithoutAFile() {
+    assertEquals(new RemediationPolicy.Rule("auto", "replace-first", "revoke-first", false, "purge", null),
+        RemediationPolicy.builtIn().ruleFor(ACCOUNT, "alice", null));
+  }
+
+  @Test
+  void shouldLetTheAccountThenTheUserOrRoleOverrideOnlyWhatTheySet() {
+    RemediationPolicy policy = RemediationPolicy.parse("""
+        {"default":{"mode":"auto","whenTwoKeys":"escalate"},
+         "accounts":{"%s":{"mode":"approve","contain":true,
+                           "users":{"ci-bot":{"mode":"auto","managedSecret":"ci-bot-ak"}},
+                           "roles":{"App-Role":{"stsToken":"reincarnate"}}}}}
+        """.formatted(ACCOUNT));
+
+    assertEquals(new RemediationPolicy.Rule("approve", "replace-first", "escalate", true, "purge", null),
+        policy.ruleFor(ACCOUNT, "alice", null));
+    assertEquals(new RemediationPolicy.Rule("auto", "replace-first", "escalate", true, "purge", "ci-bot-ak"),
+        policy.ruleFor(ACCOUNT, "ci-bot", null));
+    assertEquals("reincarnate", policy.ruleFor(ACCOUNT, null, "app-role").stsToken());
+    assertEquals("auto", policy.ruleFor("1000000000000002", "alice", null).mode());
+  }
+
+  @Test
+  void shouldRejectABadEntryNamingIt() {
+    for (var bad : Map.of(
+        "{\"default\":{\"mode\":\"yolo\"}}", "default.mode: 'yolo' is not one of [approve, auto, dry-run]",
+        "{\"accounts\":{\"123\":{}}}", "accounts.123: '123' is not a 16-digit account ID",
+        "{\"accounts\":{\"" + ACCOUNT + "\":{\"users\":{\"bob\":{\"accessKey\":\"delete-all\"}}}}}",
+        "accounts." + ACCOUNT + ".users.bob.accessKey: 'delete-all' is not one of",
+        "{\"accounts\":{\"" + ACCOUNT + "\":{\"roles\":{\"r\":{\"stsToken\":\"purge\",\"colour\":1}}}}}",
+        "accounts." + ACCOUNT + ".roles.r: unknown field 'colour'",
+        "{\"default\":{\"contain\":\"yes\"}}", "default.contain: must be true or false",
+        "[1]", "the policy must be a JSON object").entrySet()) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> RemediationPolicy.parse(bad.getKey()));
+      assertTrue(e.getMessage().startsWith(bad.getValue()), e.getMessage());
+    }
+  }
+
+  @Test
+  void shouldStopTheServiceAtStartWhenThePolicyFileIsBad(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("policy.json");
+    Files.writeString(file, "{\"default\":{\"stsToken\":\"nuke\"}}");
+    var settings = ServiceMain.loader(new RemediatorApp()).load(Map.of(),
+        List.of("--kafka.bootstrap.servers=x:9092", "--remediation.policy.file=" + file));
+
+    ConfigException e = assertThrows(ConfigException.class, () -> RemediatorApp.policy(settings));
+    assertTrue(e.getMessage().contains("remediation.policy.file") && e.getMessage().contains("default.stsToken"),
+        e.getMessage());
+  }
+
+  @Test
+  void shouldAcceptTheShippedExamplePolicy() {
+    Path example = Path.of("../deploy/policies/example.json");
+    RemediationPolicy policy = RemediationPolicy.load(example);
+    assertEquals("approve", policy.ruleFor("1000000000000002", "alice", null).mode());
+  }
+}
