@@ -3,10 +3,17 @@ package io.leakguard.detector.scan;
 import io.leakguard.schemas.Topic;
 import io.leakguard.schemas.TopicCatalog;
 import io.leakguard.schemas.edge.RawContent;
+import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Produces raw content to {@code <prefix>raw-content} with the catalog's serdes, as any outside system would.
@@ -31,7 +38,33 @@ final class KafkaRawContentSink implements RawContentSink {
     config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
     config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
     config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
+    requireTopic(bootstrapServers, topic.name());
     this.producer = new KafkaProducer<>(config, topic.keySerde().serializer(), topic.valueSerde().serializer());
+  }
+
+  /**
+   * Fails fast, with the reason, when the broker is unreachable or the topic is missing (the pipeline's services
+   * create it at start-up): otherwise every file would wait for metadata until its delivery timeout.
+   */
+  private static void requireTopic(String bootstrapServers, String name) {
+    Properties config = new Properties();
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
+    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
+    try (Admin admin = Admin.create(config)) {
+      admin.describeTopics(List.of(name)).allTopicNames().get(15, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        throw new IllegalStateException("topic " + name + " does not exist (the pipeline's services create it when"
+            + " they start, e.g. leakguard local)");
+      }
+      throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("no answer from the broker within 15 s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
   }
 
   @Override
