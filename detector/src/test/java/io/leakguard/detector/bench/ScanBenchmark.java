@@ -114,7 +114,7 @@ public final class ScanBenchmark {
     List<String> literals = new ArrayList<>(List.of("rg", "-j1", "--no-config", "--no-ignore", "-c", "-F"));
     RG_LITERALS.forEach(p -> literals.addAll(List.of("-e", p)));
     literals.add(file.toString());
-    report("ripgrep, the literals only (rg -j1 -F, for reference)", megabytes, () -> run(literals).length());
+    report("ripgrep, literals only (rg -j1 -F, reference)", megabytes, () -> run(literals).length());
     return rate;
   }
 
