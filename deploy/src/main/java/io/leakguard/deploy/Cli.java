@@ -16,6 +16,8 @@ import java.util.Arrays;
  * leakguard run SERVICE [options]   one component: detector, enricher, remediator, notifier, emulator, broker
  * leakguard local                   the whole stack on this machine, until interrupted
  * leakguard demo                    the stack, one leaked key, its remediation, checked end to end
+ * leakguard approve|reject INCIDENT a decision on a remediation waiting for approval
+ * leakguard restore INCIDENT        re-attach the policies a purge detached from a role
  * leakguard scan PATH...            scan files, directories or stdin for leaked keys (exit 0 none, 1 found, 2 error)
  * </pre>
  */
@@ -37,6 +39,9 @@ public final class Cli {
       case "run" -> runComponent(rest);
       case "local" -> LocalStack.runUntilInterrupted(LocalStack.Options.parse(rest));
       case "demo" -> Demo.run(LocalStack.Options.parse(rest));
+      case "approve" -> Approvals.run(io.leakguard.schemas.Decision.APPROVE, rest);
+      case "reject" -> Approvals.run(io.leakguard.schemas.Decision.REJECT, rest);
+      case "restore" -> Restore.run(rest);
       case "scan" -> ScanCommand.run(rest);
       case "report" -> ReportCommand.run(rest, System.getenv(), java.nio.file.Path.of(".leakguard", "local.json"));
       default -> {
@@ -85,6 +90,11 @@ public final class Cli {
                                scan files, directories (recursively) or - (stdin) for leaked keys; one JSON line
                                per finding, never the secret; exit 0 none, 1 found, 2 usage or I/O error;
                                --publish sends files with findings to the pipeline (leakguard scan --help)
+          approve INCIDENT     approve a remediation waiting for approval [--by NAME] [--comment TEXT]
+          reject INCIDENT      reject it (same options); both take --bootstrap-servers HOST:PORT, else
+                               KAFKA_BOOTSTRAP_SERVERS, else the local stack's .leakguard/local.json
+          restore INCIDENT     re-attach the policies a purge detached from a role, once the role's maximum
+                               session has passed since the leak [--force] [--cloud.endpoint=URL] [--cloud.fleet=...]
           help                 this text
 
         Options of demo and local: --dir DIR (default .leakguard), --keep-logs
