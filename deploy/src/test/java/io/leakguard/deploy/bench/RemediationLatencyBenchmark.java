@@ -99,7 +99,7 @@ public final class RemediationLatencyBenchmark {
           && System.currentTimeMillis() < deadline) {
         Thread.sleep(50);
       }
-      List<long[]> results = new ArrayList<>(); // total, detect, enrich, remediate
+      List<long[]> results = new ArrayList<>(); // total, detect, enrich, to the first cloud step, cloud steps
       Topic<String, RawContent> raw = topics.rawContent();
       Properties producerProps = new Properties();
       producerProps.put("bootstrap.servers", broker.bootstrapServers());
@@ -131,15 +131,16 @@ public final class RemediationLatencyBenchmark {
             continue;
           }
           long sighted = t.getSightedAt().toEpochMilli();
+          long firstStep = outcome.getSteps().get(0).getStartedAt().toEpochMilli();
           results.add(new long[] {deleted - sighted, t.getDetectedAt().toEpochMilli() - sighted,
               t.getEnrichedAt() == null ? -1 : t.getEnrichedAt().toEpochMilli() - t.getDetectedAt().toEpochMilli(),
-              t.getEnrichedAt() == null ? -1 : deleted - t.getEnrichedAt().toEpochMilli()});
+              t.getEnrichedAt() == null ? -1 : firstStep - t.getEnrichedAt().toEpochMilli(), deleted - firstStep});
         }
       }
       System.out.printf("latency: %d samples (after %d warm-up), commit.interval.ms=%d, extra %s, %d CPUs%n",
           results.size(), warmUp, commitMs, extra, Runtime.getRuntime().availableProcessors());
       String[] names = {"sighting -> deletion", "  sighting -> detected", "  detected -> enriched",
-          "  enriched -> deletion"};
+          "  enriched -> first step", "  first step -> deletion"};
       for (int column = 0; column < names.length; column++) {
         List<Long> values = new ArrayList<>();
         for (long[] r : results) {
