@@ -6,31 +6,18 @@ import io.leakguard.schemas.RemediationJournal;
 import io.leakguard.schemas.RemediationStatus;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs incidents on a bounded pool of worker threads, fairly across accounts:
- *
- * <ul>
- *   <li>at most {@code perAccount} incidents of one account run at once, so a throttled or slow account holds at
- *       most that many workers and the others keep theirs;</li>
- *   <li>incidents of the same RAM user (or role) run one after the other, never interleaved, so one incident's
- *       recovery can never mistake another's new key for an orphan;</li>
- *   <li>accounts are served round-robin when workers free up.</li>
- * </ul>
+ * Runs incidents on a bounded pool of worker threads, fairly across accounts ({@link FairScheduler}): at most
+ * {@code perAccount} incidents of one account at once, and incidents of the same RAM user (or role) one after the
+ * other, never interleaved, so one incident's recovery can never mistake another's new key for an orphan.
  *
  * A run that fails with a retryable error after the SDK caller's own bounded retries is started again, as a new round
  * that reconciles first, after a back-off with full jitter, at most {@code maxRounds} times; then, or on a permanent
@@ -44,32 +31,19 @@ public final class CloudRemediationEngine implements RemediationEngine {
   private final CloudFleet fleet;
   private final String secretNameTemplate;
   private final Clock clock;
-  private final int perAccount;
   private final int maxRounds;
   private final Duration retryBase;
-  private final ExecutorService workers;
+  private final FairScheduler scheduler;
   private final ScheduledExecutorService retries;
-
-  // Scheduler state, guarded by `this`.
-  private final Map<String, ArrayDeque<Task>> queues = new LinkedHashMap<>();
-  private final Map<String, Integer> running = new LinkedHashMap<>();
-  private final Set<String> busySubjects = new HashSet<>();
-  private int turn;
 
   public CloudRemediationEngine(CloudFleet fleet, String secretNameTemplate, Clock clock, int threads, int perAccount,
       int maxRounds, Duration retryBase) {
     this.fleet = fleet;
     this.secretNameTemplate = secretNameTemplate;
     this.clock = clock;
-    this.perAccount = perAccount;
     this.maxRounds = maxRounds;
     this.retryBase = retryBase;
-    AtomicInteger n = new AtomicInteger();
-    this.workers = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "leakguard-remediation-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.scheduler = new FairScheduler(threads, perAccount, "leakguard-remediation");
     this.retries = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "leakguard-remediation-retry");
       t.setDaemon(true);
@@ -115,69 +89,15 @@ public final class CloudRemediationEngine implements RemediationEngine {
   }
 
   private void enqueue(Task task) {
-    synchronized (this) {
-      queues.computeIfAbsent(task.account, a -> new ArrayDeque<>()).add(task);
-    }
-    dispatch();
-  }
-
-  /** Starts every task that may run now: per-account limit, one task per subject, accounts in turn. */
-  private void dispatch() {
-    synchronized (this) {
-      boolean started = true;
-      while (started) {
-        started = false;
-        var accounts = new java.util.ArrayList<>(queues.keySet());
-        for (int i = 0; i < accounts.size(); i++) {
-          String account = accounts.get((turn + i) % accounts.size());
-          if (running.getOrDefault(account, 0) >= perAccount) {
-            continue;
-          }
-          ArrayDeque<Task> queue = queues.get(account);
-          Task next = null;
-          for (Task candidate : queue) {
-            if (!busySubjects.contains(candidate.subject)) {
-              next = candidate;
-              break;
-            }
-          }
-          if (next == null) {
-            continue;
-          }
-          queue.remove(next);
-          if (queue.isEmpty()) {
-            queues.remove(account);
-          }
-          running.merge(account, 1, Integer::sum);
-          busySubjects.add(next.subject);
-          Task chosen = next;
-          workers.execute(() -> runTask(chosen));
-          turn = (turn + i + 1) % Math.max(1, accounts.size());
-          started = true;
-          break;
-        }
-      }
-    }
+    scheduler.submit(task.account, task.subject, () -> runTask(task));
   }
 
   private void runTask(Task task) {
-    boolean retry = false;
-    try {
-      if (!task.cancelled) {
-        retry = runOnce(task);
-      }
-    } finally {
-      synchronized (this) {
-        running.merge(task.account, -1, Integer::sum);
-        busySubjects.remove(task.subject);
-      }
-      if (retry && !task.cancelled) {
-        long ceiling = Math.min(retryBase.toMillis() << Math.min(task.journal.getRounds(), 10), 30_000);
-        long delay = ThreadLocalRandom.current().nextLong(ceiling + 1);
-        retries.schedule(() -> enqueue(task), delay, TimeUnit.MILLISECONDS);
-      }
-      dispatch();
+    if (task.cancelled || !runOnce(task) || task.cancelled) {
+      return;
     }
+    long ceiling = Math.min(retryBase.toMillis() << Math.min(task.journal.getRounds(), 10), 30_000);
+    retries.schedule(() -> enqueue(task), ThreadLocalRandom.current().nextLong(ceiling + 1), TimeUnit.MILLISECONDS);
   }
 
   /** Runs one round; true when it must be retried. */
@@ -212,6 +132,6 @@ public final class CloudRemediationEngine implements RemediationEngine {
   @Override
   public void close() {
     retries.shutdownNow();
-    workers.shutdownNow();
+    scheduler.close();
   }
 }

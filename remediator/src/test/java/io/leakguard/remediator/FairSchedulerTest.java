@@ -1,0 +1,84 @@
+package io.leakguard.remediator;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Fairness of the worker pool: the part of "one slow account does not hold up the others" that needs no cloud. */
+class FairSchedulerTest {
+
+  @Test
+  void shouldRunOtherAccountsWhileOneAccountsCallsHang() throws Exception {
+    // Given 4 workers, at most 2 per account, and account A with 10 incidents whose cloud calls hang
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger runningInA = new AtomicInteger();
+    CountDownLatch bDone = new CountDownLatch(3);
+    try (FairScheduler scheduler = new FairScheduler(4, 2, "test")) {
+      for (int i = 0; i < 10; i++) {
+        scheduler.submit("A", "A/user/" + i, () -> {
+          runningInA.incrementAndGet();
+          await(release);
+        });
+      }
+
+      // When account B's incidents arrive behind them
+      for (int i = 0; i < 3; i++) {
+        scheduler.submit("B", "B/user/" + i, bDone::countDown);
+      }
+
+      // Then B's incidents all run while A's hang, and A never holds more than its 2 workers
+      assertTrue(bDone.await(5, TimeUnit.SECONDS), "account B was held up by account A");
+      assertEquals(2, runningInA.get());
+      release.countDown();
+      await().atMost(Duration.ofSeconds(5)).until(() -> runningInA.get() == 10);
+    }
+  }
+
+  @Test
+  void shouldNeverRunTwoIncidentsOfTheSameUserAtOnce() throws Exception {
+    // Given three incidents of the same user and one of another user, in one account with room for all
+    List<String> events = new CopyOnWriteArrayList<>();
+    CountDownLatch done = new CountDownLatch(4);
+    try (FairScheduler scheduler = new FairScheduler(4, 4, "test")) {
+      for (int i = 0; i < 3; i++) {
+        int n = i;
+        scheduler.submit("A", "A/user/alice", () -> {
+          events.add("start " + n);
+          sleepBriefly();
+          events.add("end " + n);
+          done.countDown();
+        });
+      }
+      scheduler.submit("A", "A/user/bob", done::countDown);
+
+      // Then alice's incidents ran one after the other, in order
+      assertTrue(done.await(5, TimeUnit.SECONDS));
+      assertEquals(List.of("start 0", "end 0", "start 1", "end 1", "start 2", "end 2"), events);
+    }
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Long enough that overlapping runs would interleave their events. */
+  private static void sleepBriefly() {
+    try {
+      Thread.sleep(30);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
