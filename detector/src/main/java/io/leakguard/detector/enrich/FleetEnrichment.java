@@ -76,6 +76,10 @@ public final class FleetEnrichment implements Enrichment, AutoCloseable {
       owner.setAccountId(known.getOwner().getAccountId()).setUserName(known.getOwner().getUserName())
           .setArn(known.getOwner().getArn()).setDisplayName(known.getOwner().getDisplayName())
           .setEmail(known.getOwner().getEmail());
+    } else if (identity != null && identity.getIdentityType().equals("RAMUser")) {
+      // The leaked pair itself said whose it is: no need to walk the fleet.
+      kind = identifiedUser(leak, identity, owner);
+      partial = kind == OwnerKind.UNKNOWN;
     } else if (leak.getKind() == CredentialKind.STS_TOKEN) {
       // A token's ID is in no inventory; without a working secret there is no telling whose it is.
       kind = OwnerKind.UNKNOWN;
@@ -159,6 +163,25 @@ public final class FleetEnrichment implements Enrichment, AutoCloseable {
       Thread.currentThread().interrupt();
     }
     return new ActivityResult(Activity.none(), true);
+  }
+
+  /** The owner named by a RAM user's own identity: in the fleet, or outside it. */
+  private OwnerKind identifiedUser(LeakDetected leak, CallerIdentity identity, Owner.Builder owner) {
+    String account = identity.getAccountId();
+    String userName = identity.getArn().substring(identity.getArn().lastIndexOf('/') + 1);
+    owner.setAccountId(account).setUserName(userName).setArn(identity.getArn());
+    try {
+      if (!fleet.accountIds().contains(account)) {
+        return OwnerKind.OUTSIDE_FLEET;
+      }
+      RamGateway.User user = fleet.account(account).ram().getUser(userName);
+      owner.setDisplayName(user.displayName()).setEmail(user.email());
+      return OwnerKind.RAM_USER;
+    } catch (CloudException e) {
+      LOG.warn("incident {}: cannot read RAM user {} of account {}: {}", leak.getIncidentId(), userName, account,
+          e.code());
+      return OwnerKind.UNKNOWN;
+    }
   }
 
   /** The role name of {@code acs:ram::<account>:assumed-role/<role>/<session>}. */

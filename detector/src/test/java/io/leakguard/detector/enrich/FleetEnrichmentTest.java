@@ -133,6 +133,19 @@ class FleetEnrichmentTest {
   }
 
   @Test
+  void shouldNameTheUserFromTheLeakedPairsOwnIdentityWithoutWalkingTheFleet() {
+    CallerIdentity alice = CallerIdentity.newBuilder().setIdentityType("RAMUser").setAccountId(account)
+        .setArn("acs:ram::" + account + ":user/alice").build();
+
+    LeakEnriched enriched = enrichment.enrich(leak(clock.instant(), alice, true), null);
+
+    assertEquals(OwnerKind.RAM_USER, enriched.getOwnerKind());
+    assertEquals("alice", enriched.getOwner().getUserName());
+    assertEquals("alice@example.com", enriched.getOwner().getEmail());
+    assertFalse(enriched.getPartial());
+  }
+
+  @Test
   void shouldNameARootKeyFromItsOwnIdentity() {
     CallerIdentity root = CallerIdentity.newBuilder().setIdentityType("Account").setAccountId(account)
         .setArn("acs:ram::" + account + ":root").build();

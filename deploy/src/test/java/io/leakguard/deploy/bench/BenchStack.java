@@ -1,0 +1,89 @@
+package io.leakguard.deploy.bench;
+
+import io.leakguard.emulator.Emulator;
+import io.leakguard.runtime.ServiceDefinition;
+import io.leakguard.runtime.ServiceMain;
+import io.leakguard.runtime.StreamsService;
+import io.leakguard.runtime.SyntheticKeys;
+import io.leakguard.runtime.testing.KafkaFixture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * A pipeline in one JVM for benchmarks: a real broker, the emulator over HTTP and any of the services, configured as
+ * in production (exactly-once, default commit interval). Credentials reach the services through the default chain
+ * (system properties), like in {@code PipelineIT}.
+ */
+final class BenchStack implements AutoCloseable {
+
+  final String account = SyntheticKeys.accountId();
+  final String operatorId = SyntheticKeys.accessKeyId();
+  final String operatorSecret = SyntheticKeys.secret();
+  final Path dir;
+  final KafkaFixture broker;
+  final Emulator emulator;
+  final List<StreamsService> services = new ArrayList<>();
+
+  BenchStack() throws Exception {
+    dir = Files.createTempDirectory("leakguard-bench");
+    broker = KafkaFixture.start(dir.resolve("kafka"));
+    emulator = Emulator.builder().build().start();
+    System.setProperty("alibabacloud.accessKeyId", operatorId);
+    System.setProperty("alibabacloud.accessKeySecret", operatorSecret);
+  }
+
+  /** Seeds the account with LeakGuard's operator and the given users, one key each (IDs and secrets given). */
+  void seed(Map<String, String[]> users) {
+    StringBuilder json = new StringBuilder("{\"accounts\":[{\"accountId\":\"" + account + "\",\"users\":[")
+        .append("{\"userName\":\"leakguard\",\"accessKeys\":[{\"accessKeyId\":\"").append(operatorId)
+        .append("\",\"accessKeySecret\":\"").append(operatorSecret)
+        .append("\"}],\"policies\":[{\"policyName\":\"AdministratorAccess\",\"policyType\":\"System\"}]}");
+    users.forEach((name, key) -> json.append(",{\"userName\":\"").append(name).append("\",\"accessKeys\":[{")
+        .append("\"accessKeyId\":\"").append(key[0]).append("\",\"accessKeySecret\":\"").append(key[1])
+        .append("\"}]}"));
+    emulator.state().seedJson(json.append("]}]}").toString());
+  }
+
+  StreamsService start(ServiceDefinition definition, String... extra) throws Exception {
+    List<String> args = new ArrayList<>(List.of("--kafka.bootstrap.servers=" + broker.bootstrapServers(),
+        "--topics.partitions=3", "--state.dir=" + dir.resolve("state/" + definition.name()), "--health.port=-1",
+        "--cloud.endpoint=" + emulator.endpoint()));
+    args.addAll(Arrays.asList(extra));
+    StreamsService service = StreamsService.start(definition, ServiceMain.loader(definition).load(Map.of(), args));
+    services.add(service);
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+    while (service.state() != KafkaStreams.State.RUNNING) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new IllegalStateException(definition.name() + " did not reach RUNNING");
+      }
+      Thread.sleep(20); // waiting for another component's state; a benchmark harness, not a test
+    }
+    return service;
+  }
+
+  Properties clientProps() {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", broker.bootstrapServers());
+    return props;
+  }
+
+  static long percentile(List<Long> sorted, double p) {
+    int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+  }
+
+  @Override
+  public void close() {
+    services.forEach(StreamsService::close);
+    emulator.close();
+    broker.close();
+  }
+}
