@@ -25,7 +25,7 @@ class FairSchedulerTest {
       for (int i = 0; i < 10; i++) {
         scheduler.submit("A", "A/user/" + i, () -> {
           runningInA.incrementAndGet();
-          await(release);
+          block(release);
         });
       }
 
@@ -65,7 +65,7 @@ class FairSchedulerTest {
     }
   }
 
-  private static void await(CountDownLatch latch) {
+  private static void block(CountDownLatch latch) {
     try {
       latch.await(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
