@@ -227,21 +227,31 @@ class RemediationRunTest {
   }
 
   @Test
-  void shouldOnlyEverDeleteTheLeakedKeyAfterReadingItAgainRightBefore() throws Exception {
-    // Given the key disappears between the start of the run and the deletion (someone deleted it meanwhile)
+  void shouldStopWithoutDeletingAnythingWhenTheTargetIsGoneRightBeforeDeletion() throws Exception {
+    // Given someone deletes the leaked key while the run stores the new one (between its first read and the delete)
     seed(key(leakedId, leakedSecret), "");
-    RemediationJournal stored = runUntil(aliceJournal("inc-race", null), after("StoreSecret"));
-    fleet.account(account).ram().deleteAccessKey("alice", leakedId);
-
-    // When the run goes on from its journal
-    RemediationJournal.Builder resumed = RemediationJournal.newBuilder(stored);
     AtomicReference<RemediationJournal> last = new AtomicReference<>();
-    RemediationRun run = new RemediationRun(fleet, TEMPLATE, Clock.systemUTC(), resumed.build(), last::set,
-        () -> false);
-    run.run();
+    RemediationRun run = new RemediationRun(fleet, TEMPLATE, Clock.systemUTC(), aliceJournal("inc-race", null),
+        last::set, () -> {
+          if (after("StoreSecret").test(last.get()) && emulator.state().key(leakedId).isPresent()) {
+            try {
+              fleet.account(account).ram().deleteAccessKey("alice", leakedId);
+            } catch (CloudException e) {
+              throw new IllegalStateException(e);
+            }
+          }
+          return false;
+        });
 
-    // Then it ends ROTATED with the stored key, deleting nothing else
-    assertRotatedExactlyOnce(last.get(), "inc-race");
+    // When the run reaches the deletion, it reads the keys again and stops, saying why
+    RemediationRun.TargetUnsafe stopped = assertThrows(RemediationRun.TargetUnsafe.class, run::run);
+    assertTrue(stopped.getMessage().contains("no longer listed for RAM user alice right before deletion"),
+        stopped.getMessage());
+
+    // And it deleted nothing: its last step is the re-read, and alice keeps the new key KMS holds
+    assertEquals("ConfirmTarget", stepNames(last.get()).get(stepNames(last.get()).size() - 1));
+    assertEquals(List.of(last.get().getCreatedKeyIds().get(0)), aliceKeys());
+    assertEquals(aliceKeys().get(0), current("leakguard/" + account + "/alice").accessKeyId());
   }
 
   @Test
