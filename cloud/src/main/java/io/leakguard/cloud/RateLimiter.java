@@ -10,8 +10,9 @@ import java.util.function.LongSupplier;
  * LookupEvents allows 2 calls per second) instead of burning attempts on throttling. Each (account, API) pair has
  * its own schedule: a caller waits only for its own pair, never for another account or another API.
  *
- * <p>The schedule is a simple "next free slot" per pair: a permit is the next slot at least {@code 1/rate} after the
- * previous one, with a burst of one. The wait happens outside any lock.
+ * <p>Each pair follows the generic cell rate algorithm: calls are spaced {@code 1/rate} apart on average, and up to
+ * {@code rate} calls (at least one) may go at once after a quiet spell, so the few calls of one remediation never
+ * wait for each other while a sustained stream still keeps to the rate. The wait happens outside any lock.
  */
 public final class RateLimiter {
 
@@ -58,12 +59,14 @@ public final class RateLimiter {
       return 0;
     }
     long interval = (long) (1_000_000_000L / rate);
-    long[] slot = nextSlot.computeIfAbsent(accountId + "/" + api, k -> new long[] {Long.MIN_VALUE});
-    synchronized (slot) {
+    long burstAllowance = (long) (Math.max(1, Math.floor(rate)) - 1) * interval;
+    long[] theoretical = nextSlot.computeIfAbsent(accountId + "/" + api, k -> new long[] {Long.MIN_VALUE});
+    synchronized (theoretical) {
       long now = nanoClock.getAsLong();
-      long granted = slot[0] == Long.MIN_VALUE ? now : Math.max(now, slot[0]);
-      slot[0] = granted + interval;
-      return granted - now;
+      long arrival = theoretical[0] == Long.MIN_VALUE ? now : Math.max(now, theoretical[0]);
+      long wait = Math.max(0, arrival - burstAllowance - now);
+      theoretical[0] = arrival + interval;
+      return wait;
     }
   }
 }

@@ -12,10 +12,20 @@ class RateLimiterTest {
   private final RateLimiter limiter = new RateLimiter(10, RateLimiter.DOCUMENTED_LIMITS, now::get);
 
   @Test
-  void shouldSpaceLookupEventsTwoPerSecondPerAccount() {
+  void shouldAllowTwoLookupEventsAtOnceThenSpaceThemTwoPerSecond() {
+    assertEquals(0, limiter.reserve("A", Product.ACTIONTRAIL, "LookupEvents"));
     assertEquals(0, limiter.reserve("A", Product.ACTIONTRAIL, "LookupEvents"));
     assertEquals(500_000_000L, limiter.reserve("A", Product.ACTIONTRAIL, "LookupEvents"));
     assertEquals(1_000_000_000L, limiter.reserve("A", Product.ACTIONTRAIL, "LookupEvents"));
+  }
+
+  @Test
+  void shouldLetTheFewCallsOfOneRemediationGoWithoutWaiting() {
+    // 10 per second: a burst of 10 goes at once, the 11th waits one interval
+    for (int i = 0; i < 10; i++) {
+      assertEquals(0, limiter.reserve("A", Product.RAM, "ListAccessKeys"));
+    }
+    assertEquals(100_000_000L, limiter.reserve("A", Product.RAM, "ListAccessKeys"));
   }
 
   @Test
@@ -24,6 +34,7 @@ class RateLimiterTest {
     for (int i = 0; i < 5; i++) {
       limiter.reserve("A", Product.ACTIONTRAIL, "LookupEvents");
     }
+    assertEquals(2_000_000_000L, limiter.reserve("A", Product.ACTIONTRAIL, "LookupEvents"), "the sixth call waits 2 s");
 
     // Then account B, and A's other APIs, go at once
     assertEquals(0, limiter.reserve("B", Product.ACTIONTRAIL, "LookupEvents"));
