@@ -22,10 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The remediator service: {@code leakguard run remediator}.
  *
- * <p>Streams settings stay at the exactly-once defaults ({@code commit.interval.ms} 100 ms) on purpose: the cloud work
- * runs on workers as soon as a leak is read, so the leaked key's deletion does not wait for this service's commits;
- * only the outcome record's visibility and the journal's durability do, and a shorter interval would only add
- * transactions. The deletion latency depends on the commit intervals of the stages before this one.
+ * <p>Streams settings are the runtime's (exactly-once, commit every 25 ms, poll every 10 ms): the cloud work runs on
+ * workers as soon as a leak is read, so the leaked key's deletion does not wait for this service's commits; only the
+ * outcome record's visibility and the journal's durability do. The deletion latency depends on the hops before.
  */
 public final class RemediatorApp implements ServiceDefinition {
 

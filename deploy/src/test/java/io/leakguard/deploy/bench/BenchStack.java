@@ -57,6 +57,11 @@ final class BenchStack implements AutoCloseable {
         "--topics.partitions=3", "--state.dir=" + dir.resolve("state/" + definition.name()), "--health.port=-1",
         "--cloud.endpoint=" + emulator.endpoint()));
     args.addAll(Arrays.asList(extra));
+    // Extra settings for experiments, e.g. -Dbench.settings="--kafka.commit.interval.ms=10 --kafka.x=y"
+    String experiment = System.getProperty("bench.settings", "").trim();
+    if (!experiment.isEmpty()) {
+      args.addAll(Arrays.asList(experiment.split("\\s+")));
+    }
     StreamsService service = StreamsService.start(definition, ServiceMain.loader(definition).load(Map.of(), args));
     services.add(service);
     Instant deadline = Instant.now().plus(Duration.ofSeconds(120));

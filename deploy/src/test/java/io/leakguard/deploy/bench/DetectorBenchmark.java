@@ -116,7 +116,7 @@ public final class DetectorBenchmark {
   }
 
   private static void latency(BenchStack stack, Map<String, String[]> users) throws Exception {
-    stack.start(new DetectorApp());
+    stack.start(new DetectorApp(), "--detector.liveness.check=" + System.getProperty("liveness", "true"));
     stack.start(new EnricherApp());
     Topic<String, RawContent> raw = TOPICS.rawContent();
     Topic<String, LeakEnriched> enriched = TOPICS.leaksEnriched();
@@ -125,6 +125,8 @@ public final class DetectorBenchmark {
     consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
     consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     List<Long> latencies = new ArrayList<>();
+    List<Long> toDetected = new ArrayList<>();
+    List<Long> toEnriched = new ArrayList<>();
     int partial = 0;
     try (KafkaProducer<String, RawContent> producer = new KafkaProducer<>(stack.clientProps(),
         raw.keySerde().serializer(), raw.valueSerde().serializer());
@@ -154,6 +156,8 @@ public final class DetectorBenchmark {
         }
         if (i++ >= warmup) {
           latencies.add(arrived - sent);
+          toDetected.add(got.getTimeline().getDetectedAt().toEpochMilli() - sent);
+          toEnriched.add(got.getTimeline().getEnrichedAt().toEpochMilli() - got.getTimeline().getDetectedAt().toEpochMilli());
           partial += got.getPartial() ? 1 : 0;
         }
         long rest = paceUntil - System.currentTimeMillis();
@@ -163,6 +167,10 @@ public final class DetectorBenchmark {
       }
     }
     latencies.sort(Long::compare);
+    toDetected.sort(Long::compare);
+    toEnriched.sort(Long::compare);
+    System.out.printf("  stages (p50): sighted -> detector picks it up %d ms, detected -> enrichment done %d ms (both "
+        + "include the hops' transactions)%n", BenchStack.percentile(toDetected, 50), BenchStack.percentile(toEnriched, 50));
     System.out.printf("sighting -> enriched (detector + enricher, liveness probe and ActionTrail on, emulator without "
             + "latency), %d leaks after %d warm-up: p50 %d ms, p99 %d ms, max %d ms (%d partial)%n", latencies.size(),
         5, BenchStack.percentile(latencies, 50), BenchStack.percentile(latencies, 99),
