@@ -31,34 +31,7 @@ public final class KmsGateway {
    */
   public void storeAccessKey(String secretName, String versionId, String accessKeyId, Secret accessKeySecret)
       throws CloudException {
-    String data = secretData(accessKeyId, accessKeySecret);
-    PutSecretValueRequest put = new PutSecretValueRequest();
-    put.setSecretName(secretName);
-    put.setVersionId(versionId);
-    put.setSecretData(data);
-    put.setSecretDataType("text");
-    try {
-      caller.call(Product.KMS, put);
-    } catch (CloudException e) {
-      if (e.errorClass() != CloudErrorClass.NOT_FOUND) {
-        throw e;
-      }
-      CreateSecretRequest create = new CreateSecretRequest();
-      create.setSecretName(secretName);
-      create.setVersionId(versionId);
-      create.setSecretData(data);
-      create.setSecretDataType("text");
-      create.setDescription("AccessKey managed by LeakGuard");
-      try {
-        caller.call(Product.KMS, create);
-      } catch (CloudException raced) {
-        // Someone created it between our two calls: our version still has to land.
-        if (raced.errorClass() != CloudErrorClass.CONFLICT) {
-          throw raced;
-        }
-        caller.call(Product.KMS, put);
-      }
-    }
+    store(secretName, versionId, secretData(accessKeyId, accessKeySecret), "AccessKey managed by LeakGuard");
   }
 
   /** The secret's type (Generic, RAMCredentials, ...), or empty when it does not exist. */
@@ -137,6 +110,11 @@ public final class KmsGateway {
    * creating the secret when absent. The same version with the same data is an idempotent success.
    */
   public void storeText(String secretName, String versionId, String data) throws CloudException {
+    store(secretName, versionId, data, "record kept by LeakGuard");
+  }
+
+  /** PutSecretValue, or CreateSecret when the secret does not exist yet; idempotent for the same version and data. */
+  private void store(String secretName, String versionId, String data, String description) throws CloudException {
     PutSecretValueRequest put = new PutSecretValueRequest();
     put.setSecretName(secretName);
     put.setVersionId(versionId);
@@ -153,10 +131,11 @@ public final class KmsGateway {
       create.setVersionId(versionId);
       create.setSecretData(data);
       create.setSecretDataType("text");
-      create.setDescription("record kept by LeakGuard");
+      create.setDescription(description);
       try {
         caller.call(Product.KMS, create);
       } catch (CloudException raced) {
+        // Someone created it between our two calls: our version still has to land.
         if (raced.errorClass() != CloudErrorClass.CONFLICT) {
           throw raced;
         }
@@ -164,6 +143,7 @@ public final class KmsGateway {
       }
     }
   }
+
 
   private static String secretData(String accessKeyId, Secret accessKeySecret) {
     Map<String, String> data = new LinkedHashMap<>();

@@ -37,7 +37,7 @@ public final class Cli {
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     return switch (args[0]) {
       case "run" -> runComponent(rest);
-      case "local" -> LocalStack.runUntilInterrupted(LocalStack.Options.parse(rest));
+      case "local" -> LocalStack.runUntilInterrupted(LocalStack.Options.parse(rest, true));
       case "demo" -> Demo.run(LocalStack.Options.parse(rest));
       case "approve" -> Approvals.run(io.leakguard.schemas.Decision.APPROVE, rest);
       case "reject" -> Approvals.run(io.leakguard.schemas.Decision.REJECT, rest);

@@ -39,8 +39,17 @@ final class LocalStack implements AutoCloseable {
   private static final List<String> SERVICES = List.of("detector", "enricher", "remediator", "notifier");
 
   /** Command-line options of {@code demo} and {@code local}. */
-  record Options(Path dir) {
+  record Options(Path dir, boolean keepCloudState) {
+    /** The demo: a fresh cloud every run. */
     static Options parse(String[] args) {
+      return parse(args, false);
+    }
+
+    /**
+     * @param keepCloudState whether the emulator saves its state to {@code <dir>/emulator-state.json} on stop and
+     *                       loads it on start, so a restarted local stack keeps its accounts, keys and secrets
+     */
+    static Options parse(String[] args, boolean keepCloudState) {
       Path dir = Path.of(Optional.ofNullable(System.getenv("LEAKGUARD_LOCAL_DIR")).orElse(".leakguard"));
       for (int i = 0; i < args.length; i++) {
         if (args[i].equals("--dir") && i + 1 < args.length) {
@@ -49,7 +58,7 @@ final class LocalStack implements AutoCloseable {
           throw new IllegalArgumentException("unknown option '" + args[i] + "'; expected --dir DIR");
         }
       }
-      return new Options(dir.toAbsolutePath());
+      return new Options(dir.toAbsolutePath(), keepCloudState);
     }
   }
 
@@ -65,14 +74,17 @@ final class LocalStack implements AutoCloseable {
   private String bootstrapServers;
   private String emulatorEndpoint;
 
-  private LocalStack(Path dir, DemoFleet fleet) {
+  private final boolean keepCloudState;
+
+  private LocalStack(Path dir, DemoFleet fleet, boolean keepCloudState) {
     this.dir = dir;
+    this.keepCloudState = keepCloudState;
     this.fleet = fleet;
   }
 
   /** Starts everything and returns once every service is ready (Kafka Streams RUNNING). */
   static LocalStack start(Options options, Map<String, String> notifierEnv) throws Exception {
-    LocalStack stack = new LocalStack(options.dir(), DemoFleet.generate());
+    LocalStack stack = new LocalStack(options.dir(), DemoFleet.generate(), options.keepCloudState());
     try {
       stack.startAll(notifierEnv);
       return stack;
@@ -88,8 +100,12 @@ final class LocalStack implements AutoCloseable {
     Component broker = spawn("broker", List.of("run", "broker", "--data-dir", dir.resolve("kafka").toString(),
         "--ready-file", ready.toString()), Map.of(), null);
     int emulatorPort = freePort();
-    Component emulator = spawn("emulator", List.of("run", "emulator", "--port", Integer.toString(emulatorPort)),
-        Map.of("LEAKGUARD_EMULATOR_ADMIN_TOKEN", adminToken), null);
+    List<String> emulatorArgs = new ArrayList<>(List.of("run", "emulator", "--port", Integer.toString(emulatorPort)));
+    if (keepCloudState) {
+      // The cloud outlives the stack, as the real one would: accounts, keys and secrets of earlier runs stay.
+      emulatorArgs.addAll(List.of("--state-file", dir.resolve("emulator-state.json").toString()));
+    }
+    Component emulator = spawn("emulator", emulatorArgs, Map.of("LEAKGUARD_EMULATOR_ADMIN_TOKEN", adminToken), null);
     emulatorEndpoint = "http://127.0.0.1:" + emulatorPort;
 
     bootstrapServers = awaitFile(broker, ready);
