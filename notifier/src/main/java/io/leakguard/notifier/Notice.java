@@ -38,6 +38,12 @@ public record Notice(String incidentId, String accessKeyId, String maskedKey, St
           + " were detached.";
       case "ESCALATED" -> "Leaked credential " + maskedKey + " needs the security team: " + reason;
       case "PLANNED" -> "Dry run for " + maskedKey + ": nothing was changed.";
+      case "AWAITING_APPROVAL" -> "Leaked credential " + maskedKey + " of " + who + " waits for approval: run "
+          + "'leakguard approve " + incidentId + "' or 'leakguard reject " + incidentId + "'.";
+      case "CONTAINED" -> "Leaked AccessKey " + maskedKey + " of " + who + " was disabled (reversible) while its "
+          + "remediation waits for approval: 'leakguard approve " + incidentId + "'.";
+      case "REJECTED" -> "Remediation of leaked credential " + maskedKey + " was rejected by a person; the key is "
+          + "still valid unless someone deletes it: " + reason;
       case "SKIPPED" -> "Leaked credential " + maskedKey + " needed nothing more: " + reason;
       default -> "Remediation of leaked credential " + maskedKey + " FAILED and needs a person now: " + reason;
     };

@@ -65,6 +65,18 @@ class WebhookChannelTest {
   }
 
   @Test
+  void shouldTellHowToApproveAnIncidentWaitingForApproval() {
+    var waiting = io.leakguard.schemas.RemediationOutcome.newBuilder(
+            Outcomes.rotated("inc-9", SyntheticKeys.accessKeyId(), null, Instant.now()))
+        .setStatus(io.leakguard.schemas.RemediationStatus.AWAITING_APPROVAL).setStrategy("replace-first").build();
+
+    String text = Notice.of(waiting).summary();
+
+    assertTrue(text.contains("leakguard approve inc-9"), text);
+    assertFalse(text.contains("FAILED"), text);
+  }
+
+  @Test
   void shouldReportARefusedDeliveryWithoutThrowing() {
     status = 503;
     Delivery delivery = new WebhookChannel(url(), Duration.ofSeconds(5))
