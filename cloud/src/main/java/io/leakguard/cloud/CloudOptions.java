@@ -18,12 +18,12 @@ public final class CloudOptions {
 
   public static final Option<String> REGION = Option.string("cloud.region", "cn-hangzhou",
       "region of the regional products (STS, KMS, ActionTrail)");
-  public static final Option<String> ENDPOINT = Option.string("cloud.endpoint", "",
+  public static final Option<String> ENDPOINT = endpointOption("cloud.endpoint",
       "one endpoint for every product, e.g. the emulator's http://127.0.0.1:18080; empty: the real endpoints");
-  public static final Option<String> ENDPOINT_RAM = Option.string("cloud.endpoint.ram", "", "RAM endpoint override");
-  public static final Option<String> ENDPOINT_STS = Option.string("cloud.endpoint.sts", "", "STS endpoint override");
-  public static final Option<String> ENDPOINT_KMS = Option.string("cloud.endpoint.kms", "", "KMS endpoint override");
-  public static final Option<String> ENDPOINT_ACTIONTRAIL = Option.string("cloud.endpoint.actiontrail", "",
+  public static final Option<String> ENDPOINT_RAM = endpointOption("cloud.endpoint.ram", "RAM endpoint override");
+  public static final Option<String> ENDPOINT_STS = endpointOption("cloud.endpoint.sts", "STS endpoint override");
+  public static final Option<String> ENDPOINT_KMS = endpointOption("cloud.endpoint.kms", "KMS endpoint override");
+  public static final Option<String> ENDPOINT_ACTIONTRAIL = endpointOption("cloud.endpoint.actiontrail",
       "ActionTrail endpoint override");
   public static final Option<Duration> CONNECT_TIMEOUT = Option.duration("cloud.connect.timeout", "5s",
       "HTTP connect timeout of cloud calls");
@@ -38,8 +38,13 @@ public final class CloudOptions {
 
   public static final Option<Integer> RATE_PER_SECOND = Option.integer("cloud.rate.per.second", 20, 0, 10_000,
       "client-side limit of calls per second per account and API (LookupEvents: 2/s as documented); 0 = none");
-  public static final Option<String> FLEET = Option.string("cloud.fleet", "",
-      "member accounts as accountId=roleArn pairs, comma-separated; empty: only the account of LeakGuard's credentials");
+  public static final Option<String> FLEET = new Option<>("cloud.fleet", "",
+      "member accounts as accountId=roleArn pairs, comma-separated; empty: only the account of LeakGuard's credentials",
+      value -> {
+        // Checked when the configuration is loaded, so a typo stops the service before it touches anything.
+        FleetSettings.parse(value, "leakguard", Duration.ofHours(1));
+        return value;
+      });
   public static final Option<String> SESSION_NAME = Option.string("cloud.assume.role.session", "leakguard",
       "session name of the member-account roles LeakGuard assumes (shows in their ActionTrail)");
   public static final Option<Duration> SESSION_DURATION = Option.duration("cloud.assume.role.duration", "1h",
@@ -50,6 +55,16 @@ public final class CloudOptions {
       FLEET, SESSION_NAME, SESSION_DURATION);
 
   private CloudOptions() {}
+
+  /** An endpoint override, checked when the configuration is loaded: empty, or an http(s) URL. */
+  private static Option<String> endpointOption(String key, String description) {
+    return new Option<>(key, "", description, value -> {
+      if (!value.isBlank()) {
+        endpoint(key, value);
+      }
+      return value;
+    });
+  }
 
   public static CloudSettings settings(Settings settings) {
     Map<Product, URI> endpoints = new EnumMap<>(Product.class);
