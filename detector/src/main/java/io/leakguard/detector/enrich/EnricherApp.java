@@ -19,7 +19,7 @@ public final class EnricherApp implements ServiceDefinition {
 
   public static final String NAME = "enricher";
 
-  public static final Option<Duration> ACTIVITY_TIMEOUT = Option.duration("enrich.activity.timeout", "1500ms",
+  public static final Option<Duration> ACTIVITY_TIMEOUT = Option.duration("enrich.activity.timeout", "500ms",
       "longest wait for ActionTrail before a leak is handed on without activity (marked partial)");
   public static final Option<Duration> LOOKBACK = Option.duration("enrich.activity.lookback", "168h",
       "how far before the leak ActionTrail is read to learn the key's usual addresses");
