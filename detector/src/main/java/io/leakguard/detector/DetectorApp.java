@@ -44,8 +44,12 @@ public final class DetectorApp implements ServiceDefinition {
 
   @Override
   public Topology topology(Settings settings, TopicCatalog topics, Resources resources) {
-    LivenessProbe probe = settings.get(LIVENESS)
-        ? new StsLivenessProbe(CloudOptions.settings(settings)) : LivenessProbe.OFF;
+    LivenessProbe probe = LivenessProbe.OFF;
+    if (settings.get(LIVENESS)) {
+      StsLivenessProbe sts = new StsLivenessProbe(CloudOptions.settings(settings));
+      sts.warmUp();
+      probe = sts;
+    }
     return DetectorTopology.build(topics, new Scanner(), probe, settings.get(RuntimeOptions.TOPICS_PARTITIONS));
   }
 }

@@ -17,6 +17,8 @@ import org.apache.kafka.streams.Topology;
 /** The enricher service: {@code leakguard run enricher}. */
 public final class EnricherApp implements ServiceDefinition {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EnricherApp.class);
+
   public static final String NAME = "enricher";
 
   public static final Option<Duration> ACTIVITY_TIMEOUT = Option.duration("enrich.activity.timeout", "500ms",
@@ -47,10 +49,23 @@ public final class EnricherApp implements ServiceDefinition {
     return options;
   }
 
+  /**
+   * Asks who the enricher is, once, at start: it proves the credential chain before the first leak and loads the
+   * SDK's request path, so the first enrichment is not slowed by class loading. A failure is logged, not fatal.
+   */
+  private static void warmUp(CloudFleet fleet) {
+    try {
+      LOG.info("enriching as a principal of account {}; fleet accounts {}", fleet.homeAccountId(), fleet.accountIds());
+    } catch (io.leakguard.cloud.CloudException e) {
+      LOG.warn("cannot tell who the enricher is yet ({}: {}); will retry on the first leak", e.code(), e.errorClass());
+    }
+  }
+
   @Override
   public Topology topology(Settings settings, TopicCatalog topics, Resources resources) {
     CloudFleet fleet = resources.register(
         CloudFleet.fromDefaultChain(CloudOptions.settings(settings), CloudOptions.fleet(settings)));
+    warmUp(fleet);
     resources.register(InventoryRefresher.start(fleet, settings.kafka(), topics.inventory(),
         settings.get(INVENTORY_INTERVAL)));
     FleetEnrichment enrichment = resources.register(new FleetEnrichment(fleet, settings.get(ACTIVITY_TIMEOUT),
