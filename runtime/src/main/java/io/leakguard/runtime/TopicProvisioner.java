@@ -26,9 +26,14 @@ public final class TopicProvisioner {
         if (!existing.contains(topic.name())) {
           NewTopic created = new NewTopic(topic.name(), Optional.of(partitions),
               replication < 0 ? Optional.empty() : Optional.of((short) replication));
+          Map<String, String> configs = new java.util.HashMap<>();
           if (topic.compacted()) {
-            created.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+            configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
           }
+          if (topic.retention() != null) {
+            configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(topic.retention().toMillis()));
+          }
+          created.configs(configs);
           missing.add(created);
         }
       }

@@ -94,6 +94,8 @@ class StreamsServiceIT {
     try (StreamsService service = StreamsService.start(definition, settings)) {
       await().atMost(Duration.ofSeconds(60)).until(() -> service.state() == KafkaStreams.State.RUNNING);
       assertEquals(200, health(service.healthPort(), "ready"));
+      assertEquals(Long.toString(TopicCatalog.SECRET_BEARING_RETENTION.toMillis()), retentionOf(topics.rawContent().name()),
+          "raw content carries leaked secrets: LeakGuard creates it with a short retention");
 
       // When a malformed record, a record that fails processing and a good record arrive
       try (KafkaProducer<byte[], byte[]> producer = producer()) {
@@ -129,6 +131,15 @@ class StreamsServiceIT {
       assertEquals(1L, failed.getSourceOffset());
       assertNotNull(failed.getReason());
       assertEquals(KafkaStreams.State.RUNNING, service.state());
+    }
+  }
+
+  private static String retentionOf(String topic) throws Exception {
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+        Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+      var resource = new org.apache.kafka.common.config.ConfigResource(
+          org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+      return admin.describeConfigs(List.of(resource)).all().get().get(resource).get("retention.ms").value();
     }
   }
 

@@ -6,6 +6,7 @@ import io.leakguard.schemas.edge.RawContent;
 import io.leakguard.schemas.edge.SecurityCenterLeakRecord;
 import io.leakguard.schemas.serde.AvroSerde;
 import io.leakguard.schemas.serde.JsonSerde;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -28,6 +29,13 @@ public final class TopicCatalog {
 
   private static final Serde<String> KEYS = Serdes.String();
 
+  /**
+   * Retention of the edge topics that carry leaked secrets by their nature (raw content; GitHub alerts, which a bridge
+   * may enrich with the secret): long enough to reprocess a day, short enough that the secrets do not linger. Applied
+   * when LeakGuard creates the topic; an existing topic is left as it is.
+   */
+  public static final Duration SECRET_BEARING_RETENTION = Duration.ofHours(24);
+
   private final String prefix;
 
   public TopicCatalog(String prefix) {
@@ -43,11 +51,11 @@ public final class TopicCatalog {
   }
 
   public Topic<String, RawContent> rawContent() {
-    return edge("raw-content", RawContent.class);
+    return secretBearing(edge("raw-content", RawContent.class));
   }
 
   public Topic<String, GithubSecretScanningAlert> githubAlerts() {
-    return edge("alerts.github", GithubSecretScanningAlert.class);
+    return secretBearing(edge("alerts.github", GithubSecretScanningAlert.class));
   }
 
   public Topic<String, SecurityCenterLeakRecord> securityCenterAlerts() {
@@ -103,6 +111,10 @@ public final class TopicCatalog {
         remediationOutcomes(), notificationOutcomes(), approvals(), inventory()));
     services.forEach(service -> topics.add(deadLetters(service)));
     return List.copyOf(topics);
+  }
+
+  private static <V> Topic<String, V> secretBearing(Topic<String, V> topic) {
+    return new Topic<>(topic.name(), topic.keySerde(), topic.valueSerde(), false, SECRET_BEARING_RETENTION);
   }
 
   private <V> Topic<String, V> edge(String name, Class<V> type) {
