@@ -36,7 +36,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -177,16 +176,8 @@ class OperatorCommandsIT {
   }
 
   private static List<RemediationOutcome> awaitOutcome(String incident, int count) {
-    Topic<String, RemediationOutcome> topic = TOPICS.remediationOutcomes();
-    Properties props = new Properties();
-    props.put("bootstrap.servers", broker.bootstrapServers());
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "ops-" + System.nanoTime());
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     List<RemediationOutcome> found = new ArrayList<>();
-    try (KafkaConsumer<String, RemediationOutcome> consumer = new KafkaConsumer<>(props,
-        topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
-      consumer.subscribe(List.of(topic.name()));
+    try (KafkaConsumer<String, RemediationOutcome> consumer = broker.committedReader(TOPICS.remediationOutcomes())) {
       await().atMost(Duration.ofSeconds(60)).until(() -> {
         consumer.poll(Duration.ofMillis(100)).forEach(r -> {
           if (incident.equals(r.value().getIncidentId())) {

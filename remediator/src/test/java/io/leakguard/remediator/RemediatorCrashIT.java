@@ -24,7 +24,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -34,7 +33,6 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -291,17 +289,9 @@ class RemediatorCrashIT {
   }
 
   private static KafkaConsumer<String, RemediationOutcome> outcomesConsumer(KafkaFixture broker) {
-    Topic<String, RemediationOutcome> topic = TOPICS.remediationOutcomes();
-    Properties props = new Properties();
-    props.put("bootstrap.servers", broker.bootstrapServers());
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "crash-check-" + Instant.now().toEpochMilli());
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    KafkaConsumer<String, RemediationOutcome> consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(),
-        topic.valueSerde().deserializer());
-    consumer.subscribe(List.of(topic.name()));
-    return consumer;
+    return broker.committedReader(TOPICS.remediationOutcomes());
   }
+
 
   private static int freePort() throws Exception {
     try (ServerSocket socket = new ServerSocket(0)) {

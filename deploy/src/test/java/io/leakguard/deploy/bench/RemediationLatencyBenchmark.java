@@ -10,7 +10,6 @@ import io.leakguard.runtime.StreamsService;
 import io.leakguard.runtime.SyntheticKeys;
 import io.leakguard.runtime.testing.KafkaFixture;
 import io.leakguard.schemas.RemediationOutcome;
-import io.leakguard.schemas.RemediationStep;
 import io.leakguard.schemas.Timeline;
 import io.leakguard.schemas.Topic;
 import io.leakguard.schemas.TopicCatalog;
@@ -173,16 +172,7 @@ public final class RemediationLatencyBenchmark {
   }
 
   private static KafkaConsumer<String, RemediationOutcome> consumer(KafkaFixture broker, TopicCatalog topics) {
-    Topic<String, RemediationOutcome> topic = topics.remediationOutcomes();
-    Properties props = new Properties();
-    props.put("bootstrap.servers", broker.bootstrapServers());
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "lat-" + System.nanoTime());
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "5");
-    KafkaConsumer<String, RemediationOutcome> consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(),
-        topic.valueSerde().deserializer());
-    consumer.subscribe(List.of(topic.name()));
-    return consumer;
+    return broker.committedReader(topics.remediationOutcomes(), Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "5"));
   }
+
 }

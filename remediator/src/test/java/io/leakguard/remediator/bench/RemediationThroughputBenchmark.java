@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -185,15 +184,7 @@ public final class RemediationThroughputBenchmark {
   }
 
   private static KafkaConsumer<String, RemediationOutcome> consumer(KafkaFixture broker, TopicCatalog topics) {
-    Topic<String, RemediationOutcome> topic = topics.remediationOutcomes();
-    Properties props = new Properties();
-    props.put("bootstrap.servers", broker.bootstrapServers());
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-" + System.nanoTime());
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    KafkaConsumer<String, RemediationOutcome> consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(),
-        topic.valueSerde().deserializer());
-    consumer.subscribe(List.of(topic.name()));
-    return consumer;
+    return broker.committedReader(topics.remediationOutcomes());
   }
+
 }

@@ -1,8 +1,15 @@
 package io.leakguard.runtime.testing;
 
 import io.leakguard.runtime.broker.EmbeddedKafkaBroker;
+import io.leakguard.schemas.Topic;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.utility.DockerImageName;
@@ -46,6 +53,27 @@ public final class KafkaFixture implements AutoCloseable {
 
   public String bootstrapServers() {
     return container != null ? container.getBootstrapServers() : embedded.bootstrapServers();
+  }
+
+  /**
+   * A consumer of a catalog topic as a downstream service sees it: read_committed, from the beginning, in a group of
+   * its own, already subscribed. {@code overrides} adds or replaces consumer properties.
+   */
+  public <V> KafkaConsumer<String, V> committedReader(Topic<String, V> topic, Map<String, Object> overrides) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.putAll(overrides);
+    KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(),
+        topic.valueSerde().deserializer());
+    consumer.subscribe(List.of(topic.name()));
+    return consumer;
+  }
+
+  public <V> KafkaConsumer<String, V> committedReader(Topic<String, V> topic) {
+    return committedReader(topic, Map.of());
   }
 
   /** Which broker runs, for the test log. */
