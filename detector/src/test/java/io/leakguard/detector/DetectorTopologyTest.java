@@ -197,9 +197,8 @@ class DetectorTopologyTest {
     String secret = SyntheticKeys.secret();
     driver.createInputTopic(topics.rawContent().name(), new StringSerializer(), new ByteArraySerializer())
         .pipeInput("k", ("{not json " + secret).getBytes(StandardCharsets.UTF_8));
-    driver.createInputTopic(topics.securityCenterAlerts().name(), new StringSerializer(),
-            topics.securityCenterAlerts().valueSerde().serializer())
-        .pipeInput("sc", new SecurityCenterLeakRecord(1L, null, null, null, null, null, null, null, null, null, null));
+    driver.createInputTopic(topics.securityCenterAlerts().name(), new StringSerializer(), new ByteArraySerializer())
+        .pipeInput("sc", "{\"Id\":1,\"Type\":\"AccessKey\"}".getBytes(StandardCharsets.UTF_8));
     raw.pipeInput("k2", new RawContent("ci", "log", SyntheticKeys.accessKeyId() + " " + SyntheticKeys.secret(), null));
 
     // Then both bad records are dead letters with their coordinates and no secret, and the good one is detected
@@ -209,7 +208,7 @@ class DetectorTopologyTest {
     assertEquals(0L, malformed.getSourceOffset());
     assertFalse(malformed.toString().contains(secret), malformed.toString());
     DeadLetter incomplete = deadLetters.readValue();
-    assertEquals(FailureStage.PROCESSING, incomplete.getStage());
+    assertEquals(FailureStage.DESERIALIZATION, incomplete.getStage());
     assertTrue(incomplete.getReason().contains("AccesskeyId"), incomplete.getReason());
     assertEquals(1, detected.readRecordsToList().size());
   }
@@ -226,5 +225,74 @@ class DetectorTopologyTest {
     assertNull(leak.getSecretFingerprint());
     assertEquals(LeakSourceType.MANUAL, leak.getSource().getType());
     assertTrue(probedSecrets.isEmpty());
+  }
+
+  private void pipeBytes(String topic, String json) {
+    driver.createInputTopic(topic, new StringSerializer(), new ByteArraySerializer())
+        .pipeInput("k", json == null ? null : json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void shouldDeadLetterInputWhoseKeyIdHasNoAccessKeyIdShape() {
+    // Given manual reports and Security Center records naming no real ID: a number, 400 KB, an empty value
+    String huge = "LTAI" + "A".repeat(400_000);
+    pipeBytes(topics.manualReports().name(), "{\"accessKeyId\":12345}");
+    pipeBytes(topics.manualReports().name(), "{\"accessKeyId\":\"" + huge + "\"}");
+    pipeBytes(topics.manualReports().name(), null);
+    pipeBytes(topics.securityCenterAlerts().name(), "{\"AccesskeyId\":\"" + huge + "\"}");
+    // and a good report after them
+    String id = SyntheticKeys.accessKeyId();
+    pipeBytes(topics.manualReports().name(), "{\"accessKeyId\":\"" + id + "\"}");
+
+    // Then each bad one is a dead letter saying why, and the good one is detected
+    List<DeadLetter> letters = deadLetters.readValuesToList();
+    assertEquals(4, letters.size(), letters.toString());
+    assertTrue(letters.get(0).getReason().contains("'accessKeyId' is not an AccessKey ID"), letters.get(0).getReason());
+    assertTrue(letters.get(1).getReason().contains("400004 characters given"), letters.get(1).getReason());
+    assertTrue(letters.get(2).getReason().contains("without a value"), letters.get(2).getReason());
+    assertTrue(letters.get(3).getReason().contains("'AccesskeyId' is not an AccessKey ID"), letters.get(3).getReason());
+    letters.forEach(l -> assertTrue(l.toString().length() < 4096, "a dead letter never copies the payload"));
+    assertEquals(List.of(id), detected.readValuesToList().stream().map(LeakDetected::getAccessKeyId).toList());
+  }
+
+  @Test
+  void shouldDeadLetterAGithubAlertWithoutAction() {
+    pipeBytes(topics.githubAlerts().name(), "{\"alert\":{\"number\":3,\"secret_type\":\"alibaba_cloud_access_key_id\","
+        + "\"secret\":\"" + SyntheticKeys.accessKeyId() + "\"}}");
+
+    DeadLetter letter = deadLetters.readValue();
+    assertTrue(letter.getReason().contains("without 'action'"), letter.getReason());
+    assertTrue(detected.isEmpty());
+  }
+
+  @Test
+  void shouldNeverCopyASecretPlantedInMetadata() {
+    // Given a leak whose location, source and reference each carry another pair's secret, plain and encoded
+    String id = SyntheticKeys.accessKeyId();
+    String planted = SyntheticKeys.secret();
+    StringBuilder percent = new StringBuilder();
+    planted.chars().forEach(c -> percent.append(String.format("%%%02X", c)));
+    raw.pipeInput("k", new RawContent("proxy " + planted,
+        "https://b.oss.example/o?OSSAccessKeyId=" + id + "&AccessKeySecret=" + percent,
+        id + " " + SyntheticKeys.secret(), "see " + planted));
+    pipeBytes(topics.manualReports().name(), "{\"accessKeyId\":\"" + id + "\",\"reason\":\"secret " + planted
+        + "\",\"reporter\":\"" + planted + "\"}");
+    pipeBytes(topics.securityCenterAlerts().name(), "{\"AccesskeyId\":\"" + id + "\",\"Url\":\"https://x.example/?s="
+        + planted + "\"}");
+    pipeBytes(topics.githubAlerts().name(), "{\"action\":\"created\",\"alert\":{\"number\":3,"
+        + "\"secret_type\":\"alibaba_cloud_access_key_id\",\"html_url\":\"https://github.com/a/b?t=" + planted
+        + "\",\"secret\":\"" + id + "\"},\"repository\":{\"full_name\":\"a/" + planted + "\"}}");
+
+    // Then the leak is found and no record holds the planted secret in any form
+    List<String> written = new ArrayList<>();
+    detected.readValuesToList().forEach(v -> written.add(v.toString()));
+    incidents.readValuesToList().forEach(v -> written.add(v.toString()));
+    assertFalse(written.isEmpty());
+    for (String record : written) {
+      assertFalse(record.contains(planted), record);
+      assertFalse(record.contains(percent.toString()), record);
+    }
+    assertTrue(written.get(0).contains("b.oss.example"), written.get(0));
+    assertTrue(deadLetters.isEmpty());
   }
 }

@@ -55,6 +55,7 @@ public final class StreamsService implements AutoCloseable {
     try {
       Topology topology = definition.topology(settings, topics, resources);
       LOG.info("{} topology:\n{}", definition.name(), topology.describe());
+      props.put(DeadLetters.GLOBAL_TOPICS_CONFIG, DeadLetters.globalTopicsOf(topology));
       KafkaStreams streams = new KafkaStreams(topology, props);
       int port = settings.get(RuntimeOptions.HEALTH_PORT);
       HealthServer health = port < 0 ? null

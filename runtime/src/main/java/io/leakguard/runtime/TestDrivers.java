@@ -30,6 +30,7 @@ public final class TestDrivers {
     var settings = ServiceMain.loader(definition).load(Map.of(), args);
     Properties props = StreamsService.streamsProperties(definition, settings,
         new TopicCatalog(settings.get(RuntimeOptions.TOPIC_PREFIX)));
+    props.put(DeadLetters.GLOBAL_TOPICS_CONFIG, DeadLetters.globalTopicsOf(topology));
     return new TopologyTestDriver(topology, props, start);
   }
 }

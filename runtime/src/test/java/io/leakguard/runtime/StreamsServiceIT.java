@@ -3,6 +3,7 @@ package io.leakguard.runtime;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.leakguard.runtime.testing.KafkaFixture;
 import io.leakguard.runtime.config.Option;
@@ -56,16 +57,21 @@ class StreamsServiceIT {
     @Override public Topology topology(Settings settings, TopicCatalog topics, Resources resources) {
       StreamsBuilder builder = new StreamsBuilder();
       Topic<String, RawContent> in = topics.rawContent();
+      var approvals = topics.approvals();
+      builder.globalTable(approvals.name(), Consumed.with(approvals.keySerde(), approvals.valueSerde())
+          .withName("approvals-in"), org.apache.kafka.streams.kstream.Materialized.as("approvals-table"));
       builder.stream(in.name(), Consumed.with(in.keySerde(), in.valueSerde()).withName("raw-in"))
           .mapValues(raw -> {
             if (raw.content().equals("boom")) {
               throw new IllegalStateException("cannot handle " + raw.content());
             }
-            return raw.location();
+            // "huge" asks for an output record larger than any broker takes: it must be a dead letter, not a crash
+            return raw.content().equals("huge") ? "x".repeat(2 * 1024 * 1024) : raw.location();
           }, Named.as("location"))
           .to(topics.prefix() + "echo.out",
               Produced.with(org.apache.kafka.common.serialization.Serdes.String(),
-                  org.apache.kafka.common.serialization.Serdes.String()).withName("echo-out"));
+                  io.leakguard.schemas.serde.RecordSize.bounded(org.apache.kafka.common.serialization.Serdes.String()))
+                  .withName("echo-out"));
       return builder.build();
     }
   }
@@ -102,6 +108,9 @@ class StreamsServiceIT {
         String in = topics.rawContent().name();
         producer.send(new ProducerRecord<>(in, "k1".getBytes(), "{not json".getBytes(StandardCharsets.UTF_8)));
         producer.send(new ProducerRecord<>(in, "k2".getBytes(), "{\"content\":\"boom\"}".getBytes(StandardCharsets.UTF_8)));
+        // a record that is not an ApprovalDecision on the global table's topic, and one whose output is too large
+        producer.send(new ProducerRecord<>(topics.approvals().name(), "i1".getBytes(), "garbage".getBytes()));
+        producer.send(new ProducerRecord<>(in, "k4".getBytes(), "{\"content\":\"huge\"}".getBytes()));
         producer.send(new ProducerRecord<>(in, "k3".getBytes(),
             "{\"location\":\"ok\",\"content\":\"fine\"}".getBytes(StandardCharsets.UTF_8)));
       }
@@ -120,16 +129,24 @@ class StreamsServiceIT {
               echoed.add(new String(r.value(), StandardCharsets.UTF_8));
             }
           }
-          return letters.size() == 2 && echoed.size() == 1;
+          return letters.size() == 4 && echoed.size() == 1;
         });
       }
       assertEquals(List.of("ok"), echoed);
-      DeadLetter malformed = letters.stream().filter(l -> l.getStage() == FailureStage.DESERIALIZATION).findFirst().orElseThrow();
+      DeadLetter malformed = letters.stream().filter(l -> l.getStage() == FailureStage.DESERIALIZATION
+          && topics.rawContent().name().equals(l.getSourceTopic())).findFirst().orElseThrow();
       assertEquals(topics.rawContent().name(), malformed.getSourceTopic());
       assertEquals(0L, malformed.getSourceOffset());
       DeadLetter failed = letters.stream().filter(l -> l.getStage() == FailureStage.PROCESSING).findFirst().orElseThrow();
       assertEquals(1L, failed.getSourceOffset());
       assertNotNull(failed.getReason());
+      DeadLetter global = letters.stream().filter(l -> topics.approvals().name().equals(l.getSourceTopic()))
+          .findFirst().orElseThrow();
+      assertEquals(FailureStage.DESERIALIZATION, global.getStage());
+      DeadLetter tooLarge = letters.stream().filter(l -> l.getStage() == FailureStage.PRODUCTION).findFirst()
+          .orElseThrow();
+      assertEquals(2L, tooLarge.getSourceOffset());
+      assertTrue(tooLarge.getReason().contains("over LeakGuard's limit"), tooLarge.getReason());
       assertEquals(KafkaStreams.State.RUNNING, service.state());
     }
   }

@@ -45,6 +45,17 @@ public final class IntakeProcessors {
       return Instant.ofEpochMilli(context.currentSystemTimeMs());
     }
 
+    /** A record without a value (a tombstone, an empty message) is refused: it goes to the dead-letter topic. */
+    @Override
+    public final void process(Record<String, V> record) {
+      if (record.value() == null) {
+        throw new IllegalArgumentException("a record without a value (null or empty) on an intake topic");
+      }
+      handle(record);
+    }
+
+    abstract void handle(Record<String, V> record);
+
     void emit(LeakDetected sighting, long timestamp) {
       context.forward(new Record<>(sighting.getAccessKeyId(), sighting, timestamp));
     }
@@ -61,7 +72,7 @@ public final class IntakeProcessors {
     }
 
     @Override
-    public void process(Record<String, RawContent> record) {
+    void handle(Record<String, RawContent> record) {
       RawContent content = record.value();
       String coordinates = coordinates(record);
       Instant detectedAt = now();
@@ -72,7 +83,7 @@ public final class IntakeProcessors {
         LivenessProbe.Liveness live = probe.probe(finding.accessKeyId(), finding.secret(), finding.securityToken());
         emit(Sightings.sighting(finding.accessKeyId(), Sightings.kindOf(finding.accessKeyId(), live.identity()),
             finding.secretFingerprint(), Sightings.source(LeakSourceType.SCANNER,
-                content.source() + ":" + content.location(), finding.line(), content.reference()),
+                Sightings.label(content.source()) + ":" + content.location(), finding.line(), content.reference()),
             coordinates, Instant.ofEpochMilli(record.timestamp()), detectedAt, live), record.timestamp());
       }
     }
@@ -95,14 +106,15 @@ public final class IntakeProcessors {
     }
 
     @Override
-    public void process(Record<String, GithubSecretScanningAlert> record) {
+    void handle(Record<String, GithubSecretScanningAlert> record) {
       GithubSecretScanningAlert event = record.value();
       var alert = event.alert();
       if (alert == null || event.action() == null || !ACTIONS.contains(event.action().toLowerCase(Locale.ROOT))
           || alert.secretType() == null || !TYPES.contains(alert.secretType())) {
         return;
       }
-      String repository = event.repository() == null ? "unknown" : event.repository().fullName();
+      String repository = event.repository() == null || event.repository().fullName() == null ? "unknown"
+          : Sightings.label(event.repository().fullName());
       String location = "github.com/" + repository + (alert.htmlUrl() == null ? "" : " " + alert.htmlUrl());
       if (alert.secret() == null || alert.secret().isBlank()) {
         LOG.warn("GitHub alert {} of {} carries no secret value: cannot tell which key leaked; enrich the webhook "
@@ -131,18 +143,15 @@ public final class IntakeProcessors {
   /** Security Center AccessKey-leak records: the ID and where Security Center found it. */
   public static final class SecurityCenterAlerts extends Intake<SecurityCenterLeakRecord> {
     @Override
-    public void process(Record<String, SecurityCenterLeakRecord> record) {
+    void handle(Record<String, SecurityCenterLeakRecord> record) {
       SecurityCenterLeakRecord leak = record.value();
-      if (leak.accesskeyId() == null || leak.accesskeyId().isBlank()) {
-        throw new IllegalArgumentException("a Security Center leak record without AccesskeyId");
-      }
       if ("dealed".equalsIgnoreCase(leak.dealType()) || "yes".equalsIgnoreCase(leak.whitelistStatus())) {
         return;
       }
       String location = leak.url() != null ? leak.url()
           : (leak.githubRepoName() == null ? leak.asset() : "github.com/" + leak.githubRepoName() + "/"
               + leak.githubFileName());
-      emit(Sightings.sighting(leak.accesskeyId().trim(), Sightings.kindOf(leak.accesskeyId().trim(), null), null,
+      emit(Sightings.sighting(leak.accesskeyId(), Sightings.kindOf(leak.accesskeyId(), null), null,
           Sightings.source(LeakSourceType.SECURITY_CENTER, location, null,
               leak.id() == null ? null : "leak record " + leak.id()),
           coordinates(record), Instant.ofEpochMilli(record.timestamp()), now(), LivenessProbe.Liveness.UNKNOWN),
@@ -153,12 +162,12 @@ public final class IntakeProcessors {
   /** Manual reports from people and SOC tools. */
   public static final class ManualReports extends Intake<ManualReport> {
     @Override
-    public void process(Record<String, ManualReport> record) {
+    void handle(Record<String, ManualReport> record) {
       ManualReport report = record.value();
-      String id = report.accessKeyId().trim();
+      String id = report.accessKeyId();
       emit(Sightings.sighting(id, Sightings.kindOf(id, null), null,
           Sightings.source(LeakSourceType.MANUAL, "reported by " + (report.reporter() == null ? "unknown"
-              : report.reporter()), null, report.reason()),
+              : Sightings.label(report.reporter())), null, report.reason()),
           coordinates(record), Instant.ofEpochMilli(record.timestamp()), now(), LivenessProbe.Liveness.UNKNOWN),
           record.timestamp());
     }

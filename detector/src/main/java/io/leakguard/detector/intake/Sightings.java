@@ -1,5 +1,6 @@
 package io.leakguard.detector.intake;
 
+import io.leakguard.runtime.Redactor;
 import io.leakguard.schemas.CallerIdentity;
 import io.leakguard.schemas.CredentialKind;
 import io.leakguard.schemas.KeyForms;
@@ -7,6 +8,7 @@ import io.leakguard.schemas.LeakDetected;
 import io.leakguard.schemas.LeakSourceType;
 import io.leakguard.schemas.SourceLocation;
 import io.leakguard.schemas.Timeline;
+import io.leakguard.schemas.edge.EdgeLimits;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
@@ -39,9 +41,20 @@ public final class Sightings {
         .build();
   }
 
+  /**
+   * Where a sighting was made. Location and reference come from the input, which anyone can write: both are cut to
+   * their limits and redacted ({@link Redactor#field}), so a secret planted in them (a proxy log's URL with
+   * {@code AccessKeySecret=…}, an alert's link) is never copied into a record.
+   */
   public static SourceLocation source(LeakSourceType type, String location, Integer line, String reference) {
-    return SourceLocation.newBuilder().setType(type).setLocation(location == null ? "unknown" : location)
-        .setLine(line).setReference(reference).build();
+    return SourceLocation.newBuilder().setType(type)
+        .setLocation(location == null ? "unknown" : Redactor.field(location, EdgeLimits.LOCATION_MAX_CHARS))
+        .setLine(line).setReference(Redactor.field(reference, EdgeLimits.REFERENCE_MAX_CHARS)).build();
+  }
+
+  /** A short free-text value of an input (a source name, a reporter), cut and redacted for records and logs. */
+  public static String label(String value) {
+    return value == null ? null : Redactor.field(value, EdgeLimits.SOURCE_MAX_CHARS);
   }
 
   /** The credential kind the caller identity proves, else the kind the ID's form suggests. */

@@ -8,6 +8,16 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  */
 public record GithubSecretScanningAlert(String action, Alert alert, Repository repository) {
 
+  /** Every delivery of this event names its action and carries the alert; one that does not is refused. */
+  public GithubSecretScanningAlert {
+    if (action == null || action.isBlank()) {
+      throw new IllegalArgumentException("a secret_scanning_alert delivery without 'action'");
+    }
+    if (alert == null) {
+      throw new IllegalArgumentException("a secret_scanning_alert delivery without 'alert'");
+    }
+  }
+
   /** The alert object of the webhook (and of the REST API, which adds {@code secret} and {@code state}). */
   public record Alert(
       long number,

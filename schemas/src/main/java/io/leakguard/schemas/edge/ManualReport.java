@@ -9,9 +9,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ManualReport(String accessKeyId, String reason, String reporter) {
 
+  /** The ID must have an AccessKey ID's shape ({@link EdgeLimits}); reason and reporter are free text. */
   public ManualReport {
-    if (accessKeyId == null || accessKeyId.isBlank()) {
-      throw new IllegalArgumentException("a manual report needs an 'accessKeyId'");
-    }
+    accessKeyId = EdgeLimits.accessKeyId("accessKeyId", accessKeyId);
   }
 }

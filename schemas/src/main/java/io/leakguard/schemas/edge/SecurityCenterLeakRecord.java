@@ -17,4 +17,10 @@ public record SecurityCenterLeakRecord(
     @JsonProperty("GithubFileName") String githubFileName,
     @JsonProperty("GmtModified") String gmtModified,
     @JsonProperty("DealType") String dealType,
-    @JsonProperty("WhitelistStatus") String whitelistStatus) {}
+    @JsonProperty("WhitelistStatus") String whitelistStatus) {
+
+  /** The leaked key's ID must have an AccessKey ID's shape ({@link EdgeLimits}); the rest is free text. */
+  public SecurityCenterLeakRecord {
+    accesskeyId = EdgeLimits.accessKeyId("AccesskeyId", accesskeyId);
+  }
+}

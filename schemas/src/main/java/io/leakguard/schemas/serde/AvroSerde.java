@@ -70,7 +70,9 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         ByteBuffer buffer = encoder.encode(record);
         byte[] bytes = new byte[buffer.remaining()];
         buffer.get(bytes);
-        return bytes;
+        return RecordSize.check(topic, bytes);
+      } catch (SerializationException e) {
+        throw e;
       } catch (IOException | RuntimeException e) {
         throw new SerializationException("cannot encode " + type.getSimpleName() + " for topic " + topic, e);
       }

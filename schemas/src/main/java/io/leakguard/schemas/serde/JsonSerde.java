@@ -3,6 +3,7 @@ package io.leakguard.schemas.serde;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.util.Objects;
@@ -63,9 +64,12 @@ public final class JsonSerde<T> implements Serde<T> {
         String where = e instanceof JsonProcessingException jpe && jpe.getLocation() != null
             ? " at line " + jpe.getLocation().getLineNr() + ", column " + jpe.getLocation().getColumnNr()
             : "";
+        // A record's own rules (EdgeLimits) explain themselves without quoting the value: keep their message.
+        String rule = e instanceof ValueInstantiationException && e.getCause() instanceof IllegalArgumentException
+            ? ": " + e.getCause().getMessage() : "";
         throw new SerializationException(
             "not a valid " + type.getSimpleName() + " JSON document on topic " + topic + where
-                + " (" + e.getClass().getSimpleName() + ")");
+                + " (" + e.getClass().getSimpleName() + rule + ")");
       }
     };
   }
