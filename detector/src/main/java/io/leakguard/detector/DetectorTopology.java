@@ -2,7 +2,7 @@ package io.leakguard.detector;
 
 import io.leakguard.detector.intake.IncidentFolding;
 import io.leakguard.detector.intake.IntakeProcessors;
-import io.leakguard.detector.intake.LivenessProbe;
+import io.leakguard.detector.intake.AsyncProber;
 import io.leakguard.schemas.Incident;
 import io.leakguard.schemas.LeakDetected;
 import io.leakguard.schemas.RemediationOutcome;
@@ -28,14 +28,16 @@ import org.apache.kafka.streams.state.Stores;
  *       {@code <prefix>reports.manual} ({@code ManualReport}); and {@code <prefix>remediation.outcomes}
  *       ({@link RemediationOutcome}, keyed by AccessKey ID) for incident status.</li>
  *   <li>Internal: repartition topics {@code sightings} and {@code outcomes-by-key} (keyed by AccessKey ID, Avro, never
- *       a secret), the store {@value IncidentFolding#STORE} (AccessKey ID to {@link Incident}).</li>
+ *       a secret), the store {@value IncidentFolding#STORE} (AccessKey ID to {@link Incident}), and the stores of
+ *       sightings waiting for their probe, {@code pending-probes-content} and {@code pending-probes-github} (input
+ *       coordinates and AccessKey ID to {@link LeakDetected}, never a secret).</li>
  *   <li>Outputs, keyed by AccessKey ID: {@code <prefix>leaks.detected} ({@link LeakDetected}, the first sighting of
  *       each key only) and {@code <prefix>incidents} ({@link Incident}, compacted, every change).</li>
  *   <li>Dead letters: {@code <prefix>dlq.detector}.</li>
  * </ul>
  *
- * <p>Rule: a key pair found in content is probed for liveness with STS GetCallerIdentity (the secret is then
- * dropped; only its SHA-256 fingerprint travels), every sighting is re-keyed by AccessKey ID, and the first
+ * <p>Rule: a key pair found in content is probed for liveness with STS GetCallerIdentity off the stream thread
+ * ({@link AsyncProber}: the secret is then dropped; only its SHA-256 fingerprint travels), every sighting is re-keyed by AccessKey ID, and the first
  * sighting of a key opens its incident and goes on to enrichment and remediation; later sightings only update the
  * incident.
  */
@@ -46,21 +48,27 @@ public final class DetectorTopology {
 
   private DetectorTopology() {}
 
-  public static Topology build(TopicCatalog topics, Scanner scanner, LivenessProbe probe, int partitions) {
+  public static Topology build(TopicCatalog topics, Scanner scanner, AsyncProber prober, int partitions) {
     StreamsBuilder builder = new StreamsBuilder();
     Topic<String, LeakDetected> detected = topics.leaksDetected();
     Topic<String, Incident> incidents = topics.incidents();
     Topic<String, RemediationOutcome> outcomes = topics.remediationOutcomes();
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IncidentFolding.STORE),
         incidents.keySerde(), incidents.valueSerde()));
+    for (String pending : new String[] {IntakeProcessors.ScanContent.STORE, IntakeProcessors.GithubAlerts.STORE}) {
+      builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(pending),
+          org.apache.kafka.common.serialization.Serdes.String(), detected.valueSerde()));
+    }
 
     KStream<String, LeakDetected> fromContent = builder.stream(topics.rawContent().name(),
             Consumed.with(topics.rawContent().keySerde(), topics.rawContent().valueSerde()).withName("raw-content-source"))
-        .process(() -> new IntakeProcessors.ScanContent(scanner, probe), Named.as("scan-content"));
+        .process(() -> new IntakeProcessors.ScanContent(scanner, prober), Named.as("scan-content"),
+            IntakeProcessors.ScanContent.STORE);
     KStream<String, LeakDetected> fromGithub = builder.stream(topics.githubAlerts().name(),
             Consumed.with(topics.githubAlerts().keySerde(), topics.githubAlerts().valueSerde())
                 .withName("github-alerts-source"))
-        .process(() -> new IntakeProcessors.GithubAlerts(scanner, probe), Named.as("github-alerts"));
+        .process(() -> new IntakeProcessors.GithubAlerts(scanner, prober), Named.as("github-alerts"),
+            IntakeProcessors.GithubAlerts.STORE);
     KStream<String, LeakDetected> fromSecurityCenter = builder.stream(topics.securityCenterAlerts().name(),
             Consumed.with(topics.securityCenterAlerts().keySerde(), topics.securityCenterAlerts().valueSerde())
                 .withName("security-center-source"))

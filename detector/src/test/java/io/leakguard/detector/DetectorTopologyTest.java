@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.leakguard.cloud.Secret;
+import io.leakguard.detector.intake.AsyncProber;
 import io.leakguard.detector.intake.LivenessProbe;
 import io.leakguard.runtime.SyntheticKeys;
 import io.leakguard.runtime.TestDrivers;
@@ -55,13 +56,14 @@ class DetectorTopologyTest {
   /** Answers "live, a RAM user" for every pair, and remembers that it was asked (by fingerprint only). */
   private LivenessProbe.Liveness probe(String accessKeyId, Secret secret, Secret token) {
     probedSecrets.add(KeyForms.fingerprint(secret.reveal()));
-    return new LivenessProbe.Liveness(true, CallerIdentity.newBuilder().setIdentityType("RAMUser")
+    return LivenessProbe.Liveness.valid(CallerIdentity.newBuilder().setIdentityType("RAMUser")
         .setAccountId(ACCOUNT).setArn("acs:ram::" + ACCOUNT + ":user/alice").build());
   }
 
   @BeforeEach
   void setUp() {
-    driver = TestDrivers.driver(new DetectorApp(), DetectorTopology.build(topics, new Scanner(), this::probe, 2),
+    driver = TestDrivers.driver(new DetectorApp(), DetectorTopology.build(topics, new Scanner(),
+            AsyncProber.direct(this::probe, 600, java.time.Clock.systemUTC()), 2),
         START, "--topic.prefix=test.");
     raw = driver.createInputTopic(topics.rawContent().name(), new StringSerializer(),
         topics.rawContent().valueSerde().serializer());

@@ -2,6 +2,7 @@ package io.leakguard.remediator;
 
 import io.leakguard.cloud.CloudException;
 import io.leakguard.cloud.CloudFleet;
+import io.leakguard.runtime.FairScheduler;
 import io.leakguard.schemas.RemediationJournal;
 import io.leakguard.schemas.RemediationStatus;
 import java.time.Clock;

@@ -8,7 +8,15 @@ import io.leakguard.schemas.edge.GithubSecretScanningAlert;
 import io.leakguard.schemas.edge.ManualReport;
 import io.leakguard.schemas.edge.RawContent;
 import io.leakguard.schemas.edge.SecurityCenterLeakRecord;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import java.util.Locale;
 import java.util.Set;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -24,6 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class IntakeProcessors {
 
   private static final Logger LOG = LoggerFactory.getLogger(IntakeProcessors.class);
+  /** How often waiting sightings are checked for their probe's answer. */
+  static final Duration PUNCTUATION = Duration.ofMillis(10);
 
   private IntakeProcessors() {}
 
@@ -61,14 +71,88 @@ public final class IntakeProcessors {
     }
   }
 
-  /** Raw content: every AccessKey ID found with its secret; an ID without a secret is no usable credential. */
-  public static final class ScanContent extends Intake<RawContent> {
-    private final Scanner scanner;
-    private final LivenessProbe probe;
+  /**
+   * An intake whose pairs are probed off the stream thread. A sighting waiting for its probe is kept in a
+   * changelogged store (without the secret) in the same transaction as the input's offset, and forwarded by a
+   * wall-clock punctuator when the answer arrives; so a crash loses no sighting: a restarted task forwards what it finds
+   * waiting as UNREACHABLE (the secret, only ever in memory, is gone with the crash).
+   */
+  abstract static class ProbedIntake<V> extends Intake<V> {
+    private record Answer(String key, LivenessProbe.Liveness live) {}
 
-    public ScanContent(Scanner scanner, LivenessProbe probe) {
+    private final String storeName;
+    final AsyncProber prober;
+    private final ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
+    private final Set<String> waiting = new HashSet<>();
+    private KeyValueStore<String, LeakDetected> pending;
+    private boolean recovered;
+
+    ProbedIntake(String storeName, AsyncProber prober) {
+      this.storeName = storeName;
+      this.prober = prober;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, LeakDetected> context) {
+      super.init(context);
+      pending = context.getStateStore(storeName);
+      context.schedule(PUNCTUATION, PunctuationType.WALL_CLOCK_TIME, now -> drain());
+    }
+
+    /** Emits the sighting now when no secret was found, else once the pair is probed. */
+    void probeThenEmit(String source, String coordinates, Finding finding, LeakDetected sighting) {
+      if (!finding.secretFound()) {
+        emit(sighting, sighting.getTimeline().getSightedAt().toEpochMilli());
+        return;
+      }
+      String key = coordinates + "/" + finding.accessKeyId();
+      if (!waiting.add(key)) {
+        return; // the same ID twice in one record: one sighting
+      }
+      pending.put(key, sighting);
+      prober.probe(source, coordinates, finding.accessKeyId(), finding.secret(), finding.securityToken(),
+          live -> answers.add(new Answer(key, live)));
+    }
+
+    /** Forwards every sighting whose probe answered; after a restart, the sightings left waiting. */
+    void drain() {
+      if (!recovered) {
+        recovered = true;
+        List<String> orphans = new ArrayList<>();
+        try (KeyValueIterator<String, LeakDetected> all = pending.all()) {
+          all.forEachRemaining(entry -> {
+            if (!waiting.contains(entry.key)) {
+              orphans.add(entry.key);
+            }
+          });
+        }
+        for (String key : orphans) {
+          LeakDetected sighting = pending.delete(key);
+          LOG.info("a sighting of {} was waiting for its probe when the detector stopped: forwarded as unreachable",
+              sighting.getMaskedKey());
+          emit(Sightings.probed(sighting, LivenessProbe.Liveness.UNREACHABLE),
+              sighting.getTimeline().getSightedAt().toEpochMilli());
+        }
+      }
+      Answer answer;
+      while ((answer = answers.poll()) != null) {
+        waiting.remove(answer.key());
+        LeakDetected sighting = pending.delete(answer.key());
+        if (sighting != null) {
+          emit(Sightings.probed(sighting, answer.live()), sighting.getTimeline().getSightedAt().toEpochMilli());
+        }
+      }
+    }
+  }
+
+  /** Raw content: every AccessKey ID found with its secret; an ID without a secret is no usable credential. */
+  public static final class ScanContent extends ProbedIntake<RawContent> {
+    public static final String STORE = "pending-probes-content";
+    private final Scanner scanner;
+
+    public ScanContent(Scanner scanner, AsyncProber prober) {
+      super(STORE, prober);
       this.scanner = scanner;
-      this.probe = probe;
     }
 
     @Override
@@ -76,16 +160,18 @@ public final class IntakeProcessors {
       RawContent content = record.value();
       String coordinates = coordinates(record);
       Instant detectedAt = now();
+      String source = Sightings.label(content.source());
       for (Finding finding : scanner.scan(content.content())) {
         if (!finding.secretFound()) {
           continue;
         }
-        LivenessProbe.Liveness live = probe.probe(finding.accessKeyId(), finding.secret(), finding.securityToken());
-        emit(Sightings.sighting(finding.accessKeyId(), Sightings.kindOf(finding.accessKeyId(), live.identity()),
-            finding.secretFingerprint(), Sightings.source(LeakSourceType.SCANNER,
-                Sightings.label(content.source()) + ":" + content.location(), finding.line(), content.reference()),
-            coordinates, Instant.ofEpochMilli(record.timestamp()), detectedAt, live), record.timestamp());
+        probeThenEmit(source, coordinates, finding, Sightings.sighting(finding.accessKeyId(),
+            Sightings.kindOf(finding.accessKeyId(), null), finding.secretFingerprint(),
+            Sightings.source(LeakSourceType.SCANNER, source + ":" + content.location(), finding.line(),
+                content.reference()),
+            coordinates, Instant.ofEpochMilli(record.timestamp()), detectedAt, LivenessProbe.Liveness.UNKNOWN));
       }
+      drain();
     }
   }
 
@@ -94,23 +180,25 @@ public final class IntakeProcessors {
    * Alibaba Cloud types. The webhook carries no secret; a sender that adds the REST alert's {@code secret} gives the
    * key ID (and, for a pair, the secret, which is probed and dropped).
    */
-  public static final class GithubAlerts extends Intake<GithubSecretScanningAlert> {
+  public static final class GithubAlerts extends ProbedIntake<GithubSecretScanningAlert> {
+    public static final String STORE = "pending-probes-github";
     static final Set<String> ACTIONS = Set.of("created", "publicly_leaked", "reopened");
     static final Set<String> TYPES = Set.of("alibaba_cloud_access_key_id", "alibaba_cloud_access_key_secret");
     private final Scanner scanner;
-    private final LivenessProbe probe;
 
-    public GithubAlerts(Scanner scanner, LivenessProbe probe) {
+    public GithubAlerts(Scanner scanner, AsyncProber prober) {
+      super(STORE, prober);
       this.scanner = scanner;
-      this.probe = probe;
     }
 
     @Override
     void handle(Record<String, GithubSecretScanningAlert> record) {
       GithubSecretScanningAlert event = record.value();
       var alert = event.alert();
-      if (alert == null || event.action() == null || !ACTIONS.contains(event.action().toLowerCase(Locale.ROOT))
+      if (!ACTIONS.contains(event.action().toLowerCase(Locale.ROOT))
           || alert.secretType() == null || !TYPES.contains(alert.secretType())) {
+        LOG.debug("GitHub alert {} skipped: action {} or type {} is not a new Alibaba Cloud leak", alert.number(),
+            Sightings.label(event.action()), Sightings.label(alert.secretType()));
         return;
       }
       String repository = event.repository() == null || event.repository().fullName() == null ? "unknown"
@@ -122,21 +210,20 @@ public final class IntakeProcessors {
         return;
       }
       Instant detectedAt = now();
+      String coordinates = coordinates(record);
       boolean any = false;
       for (Finding finding : scanner.scan(alert.secret())) {
         any = true;
-        LivenessProbe.Liveness live = finding.secretFound()
-            ? probe.probe(finding.accessKeyId(), finding.secret(), finding.securityToken())
-            : LivenessProbe.Liveness.UNKNOWN;
-        emit(Sightings.sighting(finding.accessKeyId(), Sightings.kindOf(finding.accessKeyId(), live.identity()),
-            finding.secretFingerprint(), Sightings.source(LeakSourceType.GITHUB, location, null,
-                "alert " + alert.number()), coordinates(record), Instant.ofEpochMilli(record.timestamp()),
-            detectedAt, live), record.timestamp());
+        probeThenEmit("github/" + repository, coordinates, finding, Sightings.sighting(finding.accessKeyId(),
+            Sightings.kindOf(finding.accessKeyId(), null), finding.secretFingerprint(),
+            Sightings.source(LeakSourceType.GITHUB, location, null, "alert " + alert.number()), coordinates,
+            Instant.ofEpochMilli(record.timestamp()), detectedAt, LivenessProbe.Liveness.UNKNOWN));
       }
       if (!any) {
         LOG.warn("GitHub alert {} of {} holds no AccessKey ID (a secret-only alert): cannot tell which key leaked",
             alert.number(), repository);
       }
+      drain();
     }
   }
 

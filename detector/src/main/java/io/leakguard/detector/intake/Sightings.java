@@ -37,6 +37,7 @@ public final class Sightings {
         .setSource(source)
         .setLive(live.live())
         .setCallerIdentity(live.identity())
+        .setProbe(live.result())
         .setTimeline(Timeline.newBuilder().setSightedAt(sightedAt).setDetectedAt(detectedAt).build())
         .build();
   }
@@ -46,6 +47,16 @@ public final class Sightings {
    * their limits and redacted ({@link Redactor#field}), so a secret planted in them (a proxy log's URL with
    * {@code AccessKeySecret=…}, an alert's link) is never copied into a record.
    */
+  /** The sighting once its pair was probed: liveness, identity, the kind the identity proves, the probe's answer. */
+  public static LeakDetected probed(LeakDetected sighting, LivenessProbe.Liveness live) {
+    return LeakDetected.newBuilder(sighting)
+        .setLive(live.live())
+        .setCallerIdentity(live.identity())
+        .setKind(kindOf(sighting.getAccessKeyId(), live.identity()))
+        .setProbe(live.result())
+        .build();
+  }
+
   public static SourceLocation source(LeakSourceType type, String location, Integer line, String reference) {
     return SourceLocation.newBuilder().setType(type)
         .setLocation(location == null ? "unknown" : Redactor.field(location, EdgeLimits.LOCATION_MAX_CHARS))

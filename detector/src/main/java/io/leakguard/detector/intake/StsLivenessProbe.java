@@ -10,6 +10,7 @@ import io.leakguard.cloud.CloudSettings;
 import io.leakguard.cloud.Secret;
 import io.leakguard.cloud.StsGateway.Identity;
 import io.leakguard.schemas.CallerIdentity;
+import io.leakguard.schemas.ProbeResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,29 @@ public final class StsLivenessProbe implements LivenessProbe {
     }
   }
 
+  /**
+   * What an STS refusal proves. A wrong secret for an existing ID ({@code SignatureDoesNotMatch}, or the SDK's own
+   * check of the secret's form) says nothing about the real secret: the ID alone was exposed, and AccessKey IDs are
+   * not secret. An unknown ID (or an expired token) cannot be used by anyone; a disabled key can be enabled again, so it is still a leak.
+   * Null: not a refusal about the pair.
+   */
+  static ProbeResult deadFor(String code) {
+    if (code.equals("SignatureDoesNotMatch") || code.equals("SDK.InvalidAccessKeySecret")
+        || code.equals("IncompleteSignature")) {
+      return ProbeResult.SECRET_WRONG;
+    }
+    if (code.equals("InvalidAccessKeyId.NotFound") || code.equals("InvalidSecurityToken.Expired")) {
+      return ProbeResult.KEY_NOT_FOUND;
+    }
+    if (code.equals("InvalidAccessKeyId.Inactive")) {
+      return ProbeResult.KEY_INACTIVE;
+    }
+    if (code.startsWith("InvalidAccessKeyId") || code.startsWith("InvalidSecurityToken")) {
+      return ProbeResult.SECRET_WRONG;
+    }
+    return null;
+  }
+
   @Override
   public Liveness probe(String accessKeyId, Secret secret, Secret securityToken) {
     var credentials = securityToken == null
@@ -54,20 +78,19 @@ public final class StsLivenessProbe implements LivenessProbe {
         : new BasicSessionCredentials(accessKeyId, secret.reveal(), securityToken.reveal());
     try (AlibabaCloud leaked = AlibabaCloud.with(settings, new StaticCredentialsProvider(credentials))) {
       Identity identity = leaked.sts().callerIdentity();
-      return new Liveness(true, CallerIdentity.newBuilder()
+      return Liveness.valid(CallerIdentity.newBuilder()
           .setIdentityType(identity.identityType())
           .setAccountId(identity.accountId())
           .setArn(identity.arn())
           .setPrincipalId(identity.principalId())
           .build());
     } catch (CloudException e) {
-      if (e.errorClass() == CloudErrorClass.DENIED && (e.code().startsWith("InvalidAccessKeyId")
-          || e.code().startsWith("InvalidSecurityToken") || e.code().equals("SignatureDoesNotMatch")
-          || e.code().equals("SDK.InvalidAccessKeySecret"))) {
-        return new Liveness(false, null);
+      ProbeResult dead = e.errorClass() == CloudErrorClass.DENIED ? deadFor(e.code()) : null;
+      if (dead != null) {
+        return Liveness.dead(dead);
       }
       LOG.info("liveness of a leaked key unknown: {} ({})", e.code(), e.errorClass());
-      return Liveness.UNKNOWN;
+      return Liveness.UNREACHABLE;
     }
   }
 }

@@ -1,4 +1,4 @@
-package io.leakguard.remediator;
+package io.leakguard.runtime;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;

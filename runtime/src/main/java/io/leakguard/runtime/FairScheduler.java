@@ -1,4 +1,4 @@
-package io.leakguard.remediator;
+package io.leakguard.runtime;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * {@link #submit} never blocks: the stream thread calls it.
  */
-final class FairScheduler implements AutoCloseable {
+public final class FairScheduler implements AutoCloseable {
 
   private record Job(String account, String subject, Runnable work) {}
 
@@ -34,7 +34,7 @@ final class FairScheduler implements AutoCloseable {
   private final Set<String> busySubjects = new HashSet<>();
   private int turn;
 
-  FairScheduler(int threads, int perAccount, String threadName) {
+  public FairScheduler(int threads, int perAccount, String threadName) {
     this.perAccount = perAccount;
     AtomicInteger n = new AtomicInteger();
     this.workers = Executors.newFixedThreadPool(threads, r -> {
@@ -44,7 +44,7 @@ final class FairScheduler implements AutoCloseable {
     });
   }
 
-  void submit(String account, String subject, Runnable work) {
+  public void submit(String account, String subject, Runnable work) {
     synchronized (this) {
       queues.computeIfAbsent(account, a -> new ArrayDeque<>()).add(new Job(account, subject, work));
     }
