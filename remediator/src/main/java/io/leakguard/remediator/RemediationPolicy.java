@@ -31,8 +31,9 @@ public final class RemediationPolicy {
   public static final Set<String> KEY_STRATEGIES = Set.of("replace-first", "revoke-first", "escalate");
   public static final Set<String> TWO_KEY_FALLBACKS = Set.of("revoke-first", "escalate");
   public static final Set<String> STS_STRATEGIES = Set.of("purge", "reincarnate", "escalate");
+  public static final Set<String> ID_ONLY = Set.of("notify", "rotate");
   private static final Set<String> RULE_FIELDS = Set.of("mode", "accessKey", "whenTwoKeys", "contain", "stsToken",
-      "managedSecret");
+      "managedSecret", "idOnly");
 
   /**
    * The rule for one credential.
@@ -43,12 +44,15 @@ public final class RemediationPolicy {
    * @param contain       whether to disable the key (UpdateAccessKey Inactive, reversible) while waiting for approval
    * @param stsToken      purge, reincarnate or escalate, for STS tokens
    * @param managedSecret the KMS RAMCredentials secret managing the user's key, when its name is not the template's
+   * @param idOnly        an ID-only exposure (the probe proved the secret found with the ID wrong): notify (tell the
+   *                      owner and the security team, touch nothing) or rotate
    */
   public record Rule(String mode, String accessKey, String whenTwoKeys, boolean contain, String stsToken,
-      String managedSecret) {}
+      String managedSecret, String idOnly) {}
 
-  /** The built-in default: auto, replace-first, fall back to revoke-first, no containment, STS purge. */
-  public static final Rule DEFAULT_RULE = new Rule("auto", "replace-first", "revoke-first", false, "purge", null);
+  /** The built-in default: auto, replace-first, fall back to revoke-first, no containment, STS purge, ID-only notify. */
+  public static final Rule DEFAULT_RULE = new Rule("auto", "replace-first", "revoke-first", false, "purge", null,
+      "notify");
 
   private record AccountRules(JsonNode account, Map<String, JsonNode> users, Map<String, JsonNode> roles) {}
 
@@ -141,6 +145,7 @@ public final class RemediationPolicy {
     oneOf(rule, "accessKey", KEY_STRATEGIES, where);
     oneOf(rule, "whenTwoKeys", TWO_KEY_FALLBACKS, where);
     oneOf(rule, "stsToken", STS_STRATEGIES, where);
+    oneOf(rule, "idOnly", ID_ONLY, where);
     if (rule.has("contain") && !rule.get("contain").isBoolean()) {
       throw new IllegalArgumentException(where + ".contain: must be true or false");
     }
@@ -189,7 +194,7 @@ public final class RemediationPolicy {
     return new Rule(text(over, "mode", base.mode()), text(over, "accessKey", base.accessKey()),
         text(over, "whenTwoKeys", base.whenTwoKeys()),
         over.has("contain") ? over.get("contain").asBoolean() : base.contain(), text(over, "stsToken", base.stsToken()),
-        text(over, "managedSecret", base.managedSecret()));
+        text(over, "managedSecret", base.managedSecret()), text(over, "idOnly", base.idOnly()));
   }
 
   private static String text(JsonNode node, String field, String fallback) {

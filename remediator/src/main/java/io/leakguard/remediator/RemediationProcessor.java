@@ -5,6 +5,7 @@ import io.leakguard.schemas.Decision;
 import io.leakguard.schemas.JournalPhase;
 import io.leakguard.schemas.LeakEnriched;
 import io.leakguard.schemas.OwnerKind;
+import io.leakguard.schemas.ProbeResult;
 import io.leakguard.schemas.RemediationJournal;
 import io.leakguard.schemas.RemediationOutcome;
 import io.leakguard.schemas.RemediationStatus;
@@ -128,8 +129,41 @@ final class RemediationProcessor implements Processor<String, LeakEnriched, Stri
       emit(escalated, now);
       return;
     }
+    String untouched = untouchedReason(leak, policy);
+    if (untouched != null) {
+      RemediationJournal decided = RemediationJournal.newBuilder(opened).setStrategy("none")
+          .setPhase(JournalPhase.DONE)
+          .setStatus(leak.getProbe() == ProbeResult.KEY_NOT_FOUND ? RemediationStatus.SKIPPED
+              : RemediationStatus.ESCALATED)
+          .setPlan(java.util.List.of("none: " + untouched)).setReason(untouched).build();
+      journal.put(key, decided);
+      emit(decided, now);
+      return;
+    }
     journal.put(key, opened);
     submit(key, opened);
+  }
+
+  /**
+   * Why a leak is left alone by the probe's proof, or null to remediate. AccessKey IDs are not secret (they are in
+   * logs and URLs), so an ID next to a secret that STS refused proves nothing: rotating on it would let anyone who can
+   * write to a scanned stream rotate any key, again and again. A key STS does not know cannot be used by anyone.
+   */
+  static String untouchedReason(LeakEnriched leak, RemediationPolicy policy) {
+    if (leak.getProbe() == ProbeResult.KEY_NOT_FOUND) {
+      return "STS says this AccessKey does not exist (InvalidAccessKeyId.NotFound): nobody can use it, nothing to "
+          + "rotate";
+    }
+    if (leak.getProbe() == ProbeResult.SECRET_WRONG) {
+      var owner = leak.getOwner();
+      RemediationPolicy.Rule rule = policy.ruleFor(owner.getAccountId(), owner.getUserName(), owner.getRoleName());
+      if (rule.idOnly().equals("notify")) {
+        return "ID-only exposure: the AccessKey ID was found with a secret that is not its own (STS: "
+            + "SignatureDoesNotMatch), which proves nothing about the real secret; not rotated (policy idOnly: "
+            + "notify). The owner and the security team should check where the ID was published";
+      }
+    }
+    return null;
   }
 
   private void submit(String key, RemediationJournal entry) {

@@ -19,7 +19,7 @@ class RemediationPolicyTest {
 
   @Test
   void shouldApplyTheBuiltInDefaultWithoutAFile() {
-    assertEquals(new RemediationPolicy.Rule("auto", "replace-first", "revoke-first", false, "purge", null),
+    assertEquals(new RemediationPolicy.Rule("auto", "replace-first", "revoke-first", false, "purge", null, "notify"),
         RemediationPolicy.builtIn().ruleFor(ACCOUNT, "alice", null));
   }
 
@@ -32,9 +32,9 @@ class RemediationPolicyTest {
                            "roles":{"App-Role":{"stsToken":"reincarnate"}}}}}
         """.formatted(ACCOUNT));
 
-    assertEquals(new RemediationPolicy.Rule("approve", "replace-first", "escalate", true, "purge", null),
+    assertEquals(new RemediationPolicy.Rule("approve", "replace-first", "escalate", true, "purge", null, "notify"),
         policy.ruleFor(ACCOUNT, "alice", null));
-    assertEquals(new RemediationPolicy.Rule("auto", "replace-first", "escalate", true, "purge", "ci-bot-ak"),
+    assertEquals(new RemediationPolicy.Rule("auto", "replace-first", "escalate", true, "purge", "ci-bot-ak", "notify"),
         policy.ruleFor(ACCOUNT, "ci-bot", null));
     assertEquals("reincarnate", policy.ruleFor(ACCOUNT, null, "app-role").stsToken());
     assertEquals("auto", policy.ruleFor("1000000000000002", "alice", null).mode());

@@ -12,6 +12,7 @@ import io.leakguard.schemas.FailureStage;
 import io.leakguard.schemas.JournalPhase;
 import io.leakguard.schemas.LeakEnriched;
 import io.leakguard.schemas.OwnerKind;
+import io.leakguard.schemas.ProbeResult;
 import io.leakguard.schemas.RemediationJournal;
 import io.leakguard.schemas.RemediationOutcome;
 import io.leakguard.schemas.RemediationStatus;
@@ -168,6 +169,37 @@ class RemediatorTopologyTest {
     assertTrue(all.get(0).getReason().contains("root"), all.get(0).getReason());
     assertTrue(all.get(1).getReason().contains("no account of the fleet"), all.get(1).getReason());
     assertTrue(engine.submitted.isEmpty());
+  }
+
+  @Test
+  void shouldNotRotateOnARumorTheProbeDisproved() {
+    // Given alice's real key ID leaked next to 30 characters that STS refused as its secret, and a key STS does not know
+    String rumor = SyntheticKeys.accessKeyId();
+    String unknown = SyntheticKeys.accessKeyId();
+    leaks.pipeInput(rumor, LeakEnriched.newBuilder(Leaks.ownedBy("inc-rumor", rumor, "1000000000000001", "alice"))
+        .setProbe(ProbeResult.SECRET_WRONG).setLive(false).build());
+    leaks.pipeInput(unknown, LeakEnriched.newBuilder(Leaks.of("inc-unknown", unknown, START))
+        .setProbe(ProbeResult.KEY_NOT_FOUND).setLive(false).build());
+
+    // Then neither is touched: the ID-only exposure is escalated to people, the unknown key skipped
+    List<RemediationOutcome> all = outcomes.readValuesToList();
+    assertEquals(List.of(RemediationStatus.ESCALATED, RemediationStatus.SKIPPED),
+        all.stream().map(RemediationOutcome::getStatus).toList());
+    assertTrue(all.get(0).getReason().contains("ID-only exposure"), all.get(0).getReason());
+    assertTrue(all.get(1).getReason().contains("does not exist"), all.get(1).getReason());
+    assertTrue(engine.submitted.isEmpty());
+  }
+
+  @Test
+  void shouldRotateAnIdOnlyExposureWhenThePolicySaysSo() {
+    start(RemediationPolicy.parse("{\"default\":{\"idOnly\":\"rotate\"}}"));
+    String rumor = SyntheticKeys.accessKeyId();
+
+    leaks.pipeInput(rumor, LeakEnriched.newBuilder(Leaks.ownedBy("inc-rumor", rumor, "1000000000000001", "alice"))
+        .setProbe(ProbeResult.SECRET_WRONG).setLive(false).build());
+
+    assertEquals(1, engine.submitted.size());
+    assertTrue(outcomes.isEmpty());
   }
 
   @Test

@@ -22,11 +22,20 @@ public final class EnricherApp implements ServiceDefinition {
   public static final String NAME = "enricher";
 
   public static final Option<Duration> ACTIVITY_TIMEOUT = Option.duration("enrich.activity.timeout", "500ms",
-      "longest wait for ActionTrail before a leak is handed on without activity (marked partial)");
+      "longest wait for ActionTrail before a leak is handed on without activity (marked partial); off the stream "
+          + "thread, so it delays only that leak");
   public static final Option<Duration> LOOKBACK = Option.duration("enrich.activity.lookback", "168h",
       "how far before the leak ActionTrail is read to learn the key's usual addresses");
   public static final Option<Duration> INVENTORY_INTERVAL = Option.duration("inventory.refresh.interval", "15m",
       "how often every account's users and keys are listed into the inventory topic");
+
+  public static final Option<Duration> WALK_MIN_INTERVAL = Option.duration("enrich.owner.walk.min.interval", "10s",
+      "shortest time between two walks of the fleet for keys the inventory does not know; every lookup in between "
+          + "shares one walk, so unknown or fake keys cost at most one walk per interval");
+  public static final Option<Integer> WORKERS = Option.integer("enrich.workers", 64, 1, 1024,
+      "worker threads of the enricher's cloud calls (they wait on RAM and ActionTrail, not on the CPU)");
+  public static final Option<Integer> WORKERS_PER_ACCOUNT = Option.integer("enrich.workers.per.account", 8, 1, 1024,
+      "enrichments of one account at once, so a slow or throttled account never delays another account's leaks");
 
   public static void main(String[] args) {
     ServiceMain.run(new EnricherApp(), args);
@@ -45,7 +54,8 @@ public final class EnricherApp implements ServiceDefinition {
   @Override
   public List<Option<?>> options() {
     List<Option<?>> options = new ArrayList<>(CloudOptions.ALL);
-    options.addAll(List.of(ACTIVITY_TIMEOUT, LOOKBACK, INVENTORY_INTERVAL));
+    options.addAll(List.of(ACTIVITY_TIMEOUT, LOOKBACK, INVENTORY_INTERVAL, WALK_MIN_INTERVAL, WORKERS,
+        WORKERS_PER_ACCOUNT));
     return options;
   }
 
@@ -66,10 +76,13 @@ public final class EnricherApp implements ServiceDefinition {
     CloudFleet fleet = resources.register(
         CloudFleet.fromDefaultChain(CloudOptions.settings(settings), CloudOptions.fleet(settings)));
     warmUp(fleet);
-    resources.register(InventoryRefresher.start(fleet, settings.kafka(), topics.inventory(),
+    OwnerDirectory directory = resources.register(new OwnerDirectory(fleet, settings.get(WALK_MIN_INTERVAL),
+        Clock.systemUTC()));
+    resources.register(InventoryRefresher.start(directory, settings.kafka(), topics.inventory(),
         settings.get(INVENTORY_INTERVAL)));
-    FleetEnrichment enrichment = resources.register(new FleetEnrichment(fleet, settings.get(ACTIVITY_TIMEOUT),
-        settings.get(LOOKBACK), Clock.systemUTC()));
+    FleetEnrichment enrichment = resources.register(new FleetEnrichment(fleet, directory,
+        settings.get(ACTIVITY_TIMEOUT), settings.get(LOOKBACK), Clock.systemUTC(), settings.get(WORKERS),
+        settings.get(WORKERS_PER_ACCOUNT)));
     return EnricherTopology.build(topics, enrichment);
   }
 }

@@ -9,11 +9,11 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.GlobalKTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * Enriches detected leaks with their owner, activity and severity.
@@ -23,13 +23,18 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *   <li>Global table: {@code <prefix>inventory} (compacted), key: AccessKey ID, value: {@link InventoryEntry}; store
  *       {@code inventory-store}.</li>
  *   <li>Output: {@code <prefix>leaks.enriched}, key: AccessKey ID, value: {@link LeakEnriched}.</li>
+ *   <li>State: {@code pending-enrichments} (AccessKey ID to {@link LeakDetected}, changelogged): leaks being
+ *       enriched, so a restart resumes them.</li>
  *   <li>Dead letters: {@code <prefix>dlq.enricher}.</li>
  * </ul>
  *
  * <p>Rule: each leak gets exactly one enriched record; the inventory's entry, when it has one, names the owner without
- * a cloud call, otherwise the enrichment looks the key up.
+ * a cloud call, otherwise the enrichment looks the key up. All cloud work runs off the stream thread
+ * ({@link EnrichProcessor}).
  */
 public final class EnricherTopology {
+
+  static final String INVENTORY_STORE = "inventory-store";
 
   private EnricherTopology() {}
 
@@ -38,13 +43,15 @@ public final class EnricherTopology {
     Topic<String, LeakDetected> detected = topics.leaksDetected();
     Topic<String, InventoryEntry> inventory = topics.inventory();
     Topic<String, LeakEnriched> enriched = topics.leaksEnriched();
-    GlobalKTable<String, InventoryEntry> keys = builder.globalTable(inventory.name(),
+    builder.globalTable(inventory.name(),
         Consumed.with(inventory.keySerde(), inventory.valueSerde()).withName("inventory-source"),
-        Materialized.<String, InventoryEntry, KeyValueStore<Bytes, byte[]>>as("inventory-store")
+        Materialized.<String, InventoryEntry, KeyValueStore<Bytes, byte[]>>as(INVENTORY_STORE)
             .withKeySerde(inventory.keySerde()).withValueSerde(inventory.valueSerde()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EnrichProcessor.STORE),
+        detected.keySerde(), detected.valueSerde()));
     builder.stream(detected.name(), Consumed.with(detected.keySerde(), detected.valueSerde())
             .withName("leaks-detected-source"))
-        .leftJoin(keys, (accessKeyId, leak) -> accessKeyId, enrichment::enrich, Named.as("enrich"))
+        .process(() -> new EnrichProcessor(enrichment, INVENTORY_STORE), Named.as("enrich"), EnrichProcessor.STORE)
         .to(enriched.name(), Produced.with(enriched.keySerde(), enriched.valueSerde()).withName("leaks-enriched-sink"));
     return builder.build();
   }

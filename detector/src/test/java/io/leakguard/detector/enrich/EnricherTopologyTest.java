@@ -44,16 +44,17 @@ class EnricherTopologyTest {
   private TestOutputTopic<String, DeadLetter> deadLetters;
 
   /** Records what the join handed it and names the owner from the inventory entry when there is one. */
-  private LeakEnriched fakeEnrichment(LeakDetected leak, InventoryEntry known) {
+  private java.util.concurrent.CompletableFuture<LeakEnriched> fakeEnrichment(LeakDetected leak,
+      InventoryEntry known) {
     knownAtEnrichment.add(known);
-    return LeakEnriched.newBuilder()
+    return java.util.concurrent.CompletableFuture.completedFuture(LeakEnriched.newBuilder()
         .setIncidentId(leak.getIncidentId()).setAccessKeyId(leak.getAccessKeyId()).setKind(leak.getKind())
         .setMaskedKey(leak.getMaskedKey()).setSource(leak.getSource())
         .setOwner(known == null ? Owner.newBuilder().build() : known.getOwner())
         .setOwnerKind(known == null ? OwnerKind.UNKNOWN : OwnerKind.RAM_USER)
         .setSeverity(Severity.HIGH)
         .setTimeline(Timeline.newBuilder(leak.getTimeline()).setEnrichedAt(START).build())
-        .build();
+        .build());
   }
 
   @BeforeEach

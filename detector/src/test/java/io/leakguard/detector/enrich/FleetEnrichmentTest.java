@@ -62,7 +62,7 @@ class FleetEnrichmentTest {
         """.formatted(account, operatorId, operatorSecret, leakedId, leakedSecret));
     fleet = CloudFleet.with(settings(), FleetSettings.single(),
         new StaticCredentialsProvider(new BasicCredentials(operatorId, operatorSecret)));
-    enrichment = new FleetEnrichment(fleet, Duration.ofSeconds(10), Duration.ofDays(7), clock);
+    enrichment = enrichment(Duration.ofSeconds(10));
   }
 
   @AfterEach
@@ -70,6 +70,19 @@ class FleetEnrichmentTest {
     enrichment.close();
     fleet.close();
     emulator.close();
+  }
+
+  private FleetEnrichment enrichment(Duration activityTimeout) {
+    return new FleetEnrichment(fleet, new OwnerDirectory(fleet, Duration.ZERO, clock), activityTimeout,
+        Duration.ofDays(7), clock, 8, 4);
+  }
+
+  private static LeakEnriched enrich(FleetEnrichment enrichment, LeakDetected leak) {
+    try {
+      return enrichment.enrich(leak, null).get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
   }
 
   private CloudSettings settings() {
@@ -105,7 +118,7 @@ class FleetEnrichmentTest {
     createUser.setUserName("backdoor");
     callAs("203.0.113.9", createUser);
     callAs("198.51.100.10", new ListUsersRequest());
-    LeakEnriched enriched = enrichment.enrich(leak(leakedAt, null, true), null);
+    LeakEnriched enriched = enrich(enrichment, leak(leakedAt, null, true));
 
     // Then the owner, the new address, the persistence event and a critical severity are on the record
     assertEquals(OwnerKind.RAM_USER, enriched.getOwnerKind());
@@ -126,7 +139,7 @@ class FleetEnrichmentTest {
     callAs("198.51.100.10", new ListUsersRequest());
     clock.advance(Duration.ofMinutes(1));
 
-    LeakEnriched enriched = enrichment.enrich(leak(clock.instant(), null, true), null);
+    LeakEnriched enriched = enrich(enrichment, leak(clock.instant(), null, true));
 
     assertTrue(enriched.getSuspiciousIps().isEmpty());
     assertEquals(Severity.HIGH, enriched.getSeverity());
@@ -137,7 +150,7 @@ class FleetEnrichmentTest {
     CallerIdentity alice = CallerIdentity.newBuilder().setIdentityType("RAMUser").setAccountId(account)
         .setArn("acs:ram::" + account + ":user/alice").build();
 
-    LeakEnriched enriched = enrichment.enrich(leak(clock.instant(), alice, true), null);
+    LeakEnriched enriched = enrich(enrichment, leak(clock.instant(), alice, true));
 
     assertEquals(OwnerKind.RAM_USER, enriched.getOwnerKind());
     assertEquals("alice", enriched.getOwner().getUserName());
@@ -150,7 +163,7 @@ class FleetEnrichmentTest {
     CallerIdentity root = CallerIdentity.newBuilder().setIdentityType("Account").setAccountId(account)
         .setArn("acs:ram::" + account + ":root").build();
 
-    LeakEnriched enriched = enrichment.enrich(leak(clock.instant(), root, true), null);
+    LeakEnriched enriched = enrich(enrichment, leak(clock.instant(), root, true));
 
     assertEquals(OwnerKind.ROOT_ACCOUNT, enriched.getOwnerKind());
     assertEquals(CredentialKind.ROOT_KEY, enriched.getKind());
@@ -162,7 +175,7 @@ class FleetEnrichmentTest {
     CallerIdentity session = CallerIdentity.newBuilder().setIdentityType("AssumedRoleUser").setAccountId(account)
         .setArn("acs:ram::" + account + ":assumed-role/deployer/ci-run-7").build();
 
-    LeakEnriched enriched = enrichment.enrich(leak(clock.instant(), session, true), null);
+    LeakEnriched enriched = enrich(enrichment, leak(clock.instant(), session, true));
 
     assertEquals(OwnerKind.ASSUMED_ROLE, enriched.getOwnerKind());
     assertEquals("deployer", enriched.getOwner().getRoleName());
@@ -177,7 +190,7 @@ class FleetEnrichmentTest {
     LeakDetected foreign = LeakDetected.newBuilder(leak(clock.instant(), other, true))
         .setAccessKeyId(SyntheticKeys.accessKeyId()).build();
 
-    LeakEnriched enriched = enrichment.enrich(foreign, null);
+    LeakEnriched enriched = enrich(enrichment, foreign);
 
     assertEquals(OwnerKind.OUTSIDE_FLEET, enriched.getOwnerKind());
     assertEquals(stranger, enriched.getOwner().getAccountId());
@@ -188,10 +201,10 @@ class FleetEnrichmentTest {
     // Given ActionTrail answers only after 3 s and the bound is 200 ms
     emulator.faults().configure(new Faults.Config(1L,
         List.of(new Faults.Rule("Actiontrail", null, null, null, 3000L, null)), null));
-    FleetEnrichment bounded = new FleetEnrichment(fleet, Duration.ofMillis(200), Duration.ofDays(7), clock);
+    FleetEnrichment bounded = enrichment(Duration.ofMillis(200));
 
     // When a leak is enriched, then it is handed on with its owner, marked partial
-    LeakEnriched enriched = bounded.enrich(leak(clock.instant(), null, true), null);
+    LeakEnriched enriched = enrich(bounded, leak(clock.instant(), null, true));
     bounded.close();
 
     assertTrue(enriched.getPartial());

@@ -55,7 +55,8 @@ class InventoryRefresherTest {
   void shouldWriteEveryKeyOfTheFleetAndATombstoneForAKeyThatIsGone() throws Exception {
     MockProducer<String, InventoryEntry> producer = new MockProducer<>(true, null,
         topics.inventory().keySerde().serializer(), topics.inventory().valueSerde().serializer());
-    InventoryRefresher refresher = new InventoryRefresher(fleet, producer, topics.inventory(), Clock.systemUTC());
+    InventoryRefresher refresher = new InventoryRefresher(new OwnerDirectory(fleet, java.time.Duration.ZERO,
+        Clock.systemUTC()), producer, topics.inventory(), Clock.systemUTC());
 
     // When the fleet is walked
     assertEquals(2, refresher.refresh());
