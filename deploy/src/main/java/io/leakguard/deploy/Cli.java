@@ -18,6 +18,7 @@ import java.util.Arrays;
  * leakguard demo                    the stack, one leaked key, its remediation, checked end to end
  * leakguard approve|reject INCIDENT a decision on a remediation waiting for approval
  * leakguard restore INCIDENT        re-attach the policies a purge detached from a role
+ * leakguard retry INCIDENT          try a FAILED remediation again now
  * leakguard scan PATH...            scan files, directories or stdin for leaked keys (exit 0 none, 1 found, 2 error)
  * </pre>
  */
@@ -42,6 +43,7 @@ public final class Cli {
       case "approve" -> Approvals.run(io.leakguard.schemas.Decision.APPROVE, rest);
       case "reject" -> Approvals.run(io.leakguard.schemas.Decision.REJECT, rest);
       case "restore" -> Restore.run(rest);
+      case "retry" -> RetryCommand.run(rest);
       case "scan" -> ScanCommand.run(rest);
       case "report" -> ReportCommand.run(rest, System.getenv(), java.nio.file.Path.of(".leakguard", "local.json"));
       default -> {
@@ -95,6 +97,7 @@ public final class Cli {
                                KAFKA_BOOTSTRAP_SERVERS, else the local stack's .leakguard/local.json
           restore INCIDENT     re-attach the policies a purge detached from a role, once the role's maximum
                                session has passed since the leak [--force] [--cloud.endpoint=URL] [--cloud.fleet=...]
+          retry INCIDENT       try a FAILED remediation again now [--by NAME]
           help                 this text
 
         Options of demo and local: --dir DIR (default .leakguard), --keep-logs

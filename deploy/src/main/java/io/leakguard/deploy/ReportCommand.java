@@ -2,10 +2,10 @@ package io.leakguard.deploy;
 
 import io.leakguard.schemas.KeyForms;
 import io.leakguard.schemas.Topic;
+import io.leakguard.schemas.edge.EdgeLimits;
 import io.leakguard.schemas.edge.ManualReport;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * {@code leakguard report --access-key-id ID [--reason TEXT] [--reporter NAME]}: a person reports a leaked key. Only
@@ -13,8 +13,6 @@ import java.util.regex.Pattern;
  * into the key's incident like any other sighting.
  */
 final class ReportCommand {
-
-  private static final Pattern KEY_ID = Pattern.compile("(LTAI[A-Za-z0-9]{12,30}|STS\\.[A-Za-z0-9]{16,128}|[A-Za-z0-9]{16})");
 
   private ReportCommand() {}
 
@@ -41,7 +39,7 @@ final class ReportCommand {
         }
       }
     }
-    if (id == null || !KEY_ID.matcher(id).matches()) {
+    if (id == null || !EdgeLimits.isAccessKeyId(id)) {
       System.err.println("report: --access-key-id needs an AccessKey ID (LTAI... or STS....); never give the secret\n"
           + usage());
       return 2;

@@ -13,7 +13,7 @@ import java.util.List;
 public record Notice(String incidentId, String accessKeyId, String maskedKey, String status, String strategy,
     String accountId, String userName, String ownerEmail, String newAccessKeyId, String kmsSecretName,
     String reason, String source, List<String> detachedPolicies, Instant detectedAt, Instant neutralizedAt,
-    Long detectionToNeutralizationMillis) {
+    Long detectionToNeutralizationMillis, int attempt, boolean credentialMayBeLive, Instant nextRetryAt) {
 
   public static Notice of(RemediationOutcome outcome) {
     var timeline = outcome.getTimeline();
@@ -24,7 +24,8 @@ public record Notice(String incidentId, String accessKeyId, String maskedKey, St
         outcome.getOwner().getUserName(), outcome.getOwner().getEmail(), outcome.getNewAccessKeyId(),
         outcome.getKmsSecretName(), outcome.getReason(),
         outcome.getSource().getType() + " " + outcome.getSource().getLocation(),
-        List.copyOf(outcome.getDetachedPolicies()), timeline.getDetectedAt(), timeline.getNeutralizedAt(), elapsed);
+        List.copyOf(outcome.getDetachedPolicies()), timeline.getDetectedAt(), timeline.getNeutralizedAt(), elapsed,
+        outcome.getAttempt(), outcome.getCredentialMayBeLive(), outcome.getNextRetryAt());
   }
 
   /** One line for people: what happened, to which key, and what to do next. */
@@ -45,7 +46,11 @@ public record Notice(String incidentId, String accessKeyId, String maskedKey, St
       case "REJECTED" -> "Remediation of leaked credential " + maskedKey + " was rejected by a person; the key is "
           + "still valid unless someone deletes it: " + reason;
       case "SKIPPED" -> "Leaked credential " + maskedKey + " needed nothing more: " + reason;
-      default -> "Remediation of leaked credential " + maskedKey + " FAILED and needs a person now: " + reason;
+      default -> "Remediation of leaked credential " + maskedKey + " FAILED (attempt " + attempt + ")"
+          + (credentialMayBeLive ? "; THE LEAKED CREDENTIAL MAY STILL WORK" : "") + ": " + reason
+          + (nextRetryAt != null ? ". LeakGuard tries again at " + nextRetryAt + " and on any new sighting; "
+              + "'leakguard retry " + incidentId + "' tries now" : ". It needs a person now: 'leakguard retry "
+              + incidentId + "' tries again");
     };
   }
 }

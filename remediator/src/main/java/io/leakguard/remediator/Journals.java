@@ -24,6 +24,14 @@ final class Journals {
     return journal.getKind() == CredentialKind.STS_TOKEN || journal.getOwnerKind() == OwnerKind.ASSUMED_ROLE;
   }
 
+  /**
+   * Whether the leaked credential may still work: nothing neutralized it yet (the leaked key was not deleted, the
+   * role's policies not detached). Only then is a FAILED incident urgent enough to retry without a person.
+   */
+  static boolean mayBeLive(RemediationJournal journal) {
+    return journal.getNeutralizedAt() == null && journal.getStatus() == RemediationStatus.FAILED;
+  }
+
   /** The first journal of an incident, with the policy's rule for its credential. */
   static RemediationJournal open(LeakEnriched leak, RemediationPolicy policy, Instant now) {
     var owner = leak.getOwner();
@@ -82,6 +90,9 @@ final class Journals {
         .setOldRoleId(journal.getOldRoleId())
         .setNewRoleId(journal.getNewRoleId())
         .setNeutralizationMillis(neutralizationMillis)
+        .setAttempt(journal.getAttempt())
+        .setNextRetryAt(journal.getRetryAt())
+        .setCredentialMayBeLive(mayBeLive(journal))
         .setTimeline(timeline.build())
         .build();
   }

@@ -53,23 +53,27 @@ final class RemediationProcessor implements Processor<String, LeakEnriched, Stri
   private final RemediationPolicy policy;
   private final Duration approvalTimeout;
   private final Duration drainInterval;
+  private final RetrySchedule retries;
 
   private final ConcurrentLinkedQueue<RemediationJournal> reports = new ConcurrentLinkedQueue<>();
   private final Map<String, RemediationEngine.Handle> active = new HashMap<>();
   private final Set<String> waiting = new LinkedHashSet<>();
+  /** FAILED incidents with a retry due, by key. */
+  private final Set<String> retrying = new LinkedHashSet<>();
   private ProcessorContext<String, RemediationOutcome> context;
   private KeyValueStore<String, RemediationJournal> journal;
   private KeyValueStore<String, ValueAndTimestamp<ApprovalDecision>> approvals;
   private long lastApprovalCheck;
 
   RemediationProcessor(String journalStoreName, String approvalsStoreName, RemediationEngine engine,
-      RemediationPolicy policy, Duration approvalTimeout, Duration drainInterval) {
+      RemediationPolicy policy, Duration approvalTimeout, Duration drainInterval, RetrySchedule retries) {
     this.journalStoreName = journalStoreName;
     this.approvalsStoreName = approvalsStoreName;
     this.engine = engine;
     this.policy = policy;
     this.approvalTimeout = approvalTimeout;
     this.drainInterval = drainInterval;
+    this.retries = retries;
   }
 
   @Override
@@ -84,6 +88,8 @@ final class RemediationProcessor implements Processor<String, LeakEnriched, Stri
         RemediationJournal value = entry.value;
         if (value.getPhase() == JournalPhase.AWAITING_APPROVAL) {
           waiting.add(entry.key);
+        } else if (value.getPhase() == JournalPhase.DONE && value.getRetryAt() != null) {
+          retrying.add(entry.key);
         } else if (value.getPhase() != JournalPhase.DONE) {
           submit(entry.key, value);
           resumed++;
@@ -105,6 +111,13 @@ final class RemediationProcessor implements Processor<String, LeakEnriched, Stri
     }
     String key = leak.getAccessKeyId();
     RemediationJournal known = journal.get(key);
+    if (known != null && known.getPhase() == JournalPhase.DONE && known.getStatus() == RemediationStatus.FAILED
+        && known.getIncidentId().equals(leak.getIncidentId())) {
+      // A new sighting or report of a key whose remediation failed: try again now, whatever the schedule says.
+      reopen(key, known, leak, "a new sighting or report (" + leak.getSource().getType() + ")",
+          Instant.ofEpochMilli(context.currentSystemTimeMs()));
+      return;
+    }
     if (known != null && (known.getPhase() != JournalPhase.DONE
         || known.getIncidentId().equals(leak.getIncidentId()))) {
       LOG.debug("incident {}: already {} (duplicate or redelivered leak); nothing to do", leak.getIncidentId(),
@@ -189,6 +202,12 @@ final class RemediationProcessor implements Processor<String, LeakEnriched, Stri
         waiting.add(key);
         active.remove(key);
       }
+      Duration retryIn = report.getPhase() == JournalPhase.DONE && report.getStatus() == RemediationStatus.FAILED
+          && Journals.mayBeLive(report) ? retries.after(report.getAttempt()) : null;
+      if (retryIn != null) {
+        next.setRetryAt(Instant.ofEpochMilli(now).plus(retryIn));
+        retrying.add(key);
+      }
       RemediationJournal updated = next.build();
       journal.put(key, updated);
       if (updated.getStatus() != null && !Objects.equals(updated.getStatus(), stored.getStatus())) {
@@ -198,10 +217,48 @@ final class RemediationProcessor implements Processor<String, LeakEnriched, Stri
         active.remove(key);
       }
     }
-    if (!waiting.isEmpty() && now - lastApprovalCheck >= 200) {
+    if ((!waiting.isEmpty() || !retrying.isEmpty()) && now - lastApprovalCheck >= 200) {
       lastApprovalCheck = now;
       checkApprovals(now);
+      checkRetries(now);
     }
+  }
+
+  /** Starts the attempts that are due. */
+  private void checkRetries(long now) {
+    for (var it = retrying.iterator(); it.hasNext(); ) {
+      String key = it.next();
+      RemediationJournal entry = journal.get(key);
+      if (entry == null || entry.getPhase() != JournalPhase.DONE || entry.getRetryAt() == null) {
+        it.remove();
+      } else if (now >= entry.getRetryAt().toEpochMilli()) {
+        it.remove();
+        reopen(key, entry, null, "the retry schedule", Instant.ofEpochMilli(now));
+      }
+    }
+  }
+
+  /**
+   * Starts the next attempt of a FAILED incident. The journal is kept (steps, keys created, KMS version), so the run
+   * reconciles with what the failed attempt did: the key it created is the one kept or cleaned up, never a third.
+   * A newer enrichment fills in an owner the journal did not know.
+   */
+  private void reopen(String key, RemediationJournal failed, LeakEnriched newer, String why, Instant now) {
+    retrying.remove(key);
+    int attempt = failed.getAttempt() + 1;
+    java.util.List<io.leakguard.schemas.JournalStep> steps = new java.util.ArrayList<>(failed.getSteps());
+    steps.add(io.leakguard.schemas.JournalStep.newBuilder().setName("Retry").setStartedAt(now).setFinishedAt(now)
+        .setOutcome("OK").setDetail("attempt " + attempt + ", after " + why + "; attempt " + failed.getAttempt()
+            + " failed: " + failed.getReason()).build());
+    RemediationJournal.Builder next = RemediationJournal.newBuilder(failed).setPhase(JournalPhase.PENDING)
+        .setAttempt(attempt).setRetryAt(null).setRounds(0).setStatus(null).setSteps(steps);
+    if (newer != null && failed.getOwner().getAccountId() == null && newer.getOwner().getAccountId() != null) {
+      next.setOwner(newer.getOwner()).setOwnerKind(newer.getOwnerKind());
+    }
+    RemediationJournal reopened = next.build();
+    LOG.info("incident {}: attempt {} after {}", failed.getIncidentId(), attempt, why);
+    journal.put(key, reopened);
+    submit(key, reopened);
   }
 
   private void checkApprovals(long now) {

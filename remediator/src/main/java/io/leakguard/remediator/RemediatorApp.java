@@ -56,6 +56,12 @@ public final class RemediatorApp implements ServiceDefinition {
       "how often the stream thread journals the workers' progress and emits outcomes (when idle, no more often than "
           + "Streams' poll.ms, 100 ms by default; the deletion itself never waits for it)");
 
+  public static final Option<List<Duration>> RETRY_SCHEDULE = Option.durations("remediation.retry.schedule",
+      "1m,5m,15m,1h,4h", "when a FAILED incident whose key may still be live is tried again, after each failed "
+          + "attempt (the last delay repeats); empty: only on a new sighting or leakguard retry");
+  public static final Option<Integer> RETRY_MAX_ATTEMPTS = Option.integer("remediation.retry.max.attempts", 12, 1,
+      1000, "scheduled attempts of one incident at most (a new sighting or leakguard retry always tries again)");
+
   public static void main(String[] args) {
     ServiceMain.run(new RemediatorApp(), args);
   }
@@ -74,7 +80,7 @@ public final class RemediatorApp implements ServiceDefinition {
   public List<Option<?>> options() {
     List<Option<?>> options = new ArrayList<>(CloudOptions.ALL);
     options.addAll(List.of(SECRET_NAME_TEMPLATE, POLICY_FILE, APPROVAL_TIMEOUT, WORKERS, WORKERS_PER_ACCOUNT, ROUNDS,
-        RETRY_BASE, DRAIN_INTERVAL));
+        RETRY_BASE, DRAIN_INTERVAL, RETRY_SCHEDULE, RETRY_MAX_ATTEMPTS));
     return options;
   }
 
@@ -101,7 +107,8 @@ public final class RemediatorApp implements ServiceDefinition {
         settings.get(SECRET_NAME_TEMPLATE), Clock.systemUTC(), settings.get(WORKERS),
         settings.get(WORKERS_PER_ACCOUNT), settings.get(ROUNDS), settings.get(RETRY_BASE)));
     return RemediatorTopology.build(topics, engine, policy, settings.get(APPROVAL_TIMEOUT),
-        settings.get(DRAIN_INTERVAL));
+        settings.get(DRAIN_INTERVAL), new RetrySchedule(settings.get(RETRY_SCHEDULE),
+            settings.get(RETRY_MAX_ATTEMPTS)));
   }
 
   /**

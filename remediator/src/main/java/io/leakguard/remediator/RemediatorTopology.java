@@ -31,7 +31,9 @@ import org.apache.kafka.streams.state.Stores;
  * </ul>
  *
  * <p>Rule: the first leak of a key opens its journal and the {@link RemediationEngine} does the cloud work; later
- * copies of the same incident do nothing; cloud failures are outcomes (FAILED with the reason), not exceptions.
+ * copies of the same incident do nothing, unless it ended FAILED: then a new sighting (or {@code leakguard retry})
+ * tries it again at once, and a FAILED incident whose key may still be live is tried again on the
+ * {@link RetrySchedule}; cloud failures are outcomes (FAILED with the reason), not exceptions.
  */
 public final class RemediatorTopology {
 
@@ -46,6 +48,12 @@ public final class RemediatorTopology {
    */
   public static Topology build(TopicCatalog topics, RemediationEngine engine, RemediationPolicy policy,
       Duration approvalTimeout, Duration drainInterval) {
+    return build(topics, engine, policy, approvalTimeout, drainInterval, RetrySchedule.NONE);
+  }
+
+  /** @param retries when FAILED incidents whose key may still be live are tried again */
+  public static Topology build(TopicCatalog topics, RemediationEngine engine, RemediationPolicy policy,
+      Duration approvalTimeout, Duration drainInterval, RetrySchedule retries) {
     StreamsBuilder builder = new StreamsBuilder();
     Topic<String, LeakEnriched> enriched = topics.leaksEnriched();
     Topic<String, RemediationOutcome> outcomes = topics.remediationOutcomes();
@@ -59,7 +67,7 @@ public final class RemediatorTopology {
     builder.stream(enriched.name(), Consumed.with(enriched.keySerde(), enriched.valueSerde())
             .withName("leaks-enriched-source"))
         .process(() -> new RemediationProcessor(JOURNAL_STORE, APPROVALS_STORE, engine, policy, approvalTimeout,
-            drainInterval), Named.as("remediate"), JOURNAL_STORE)
+            drainInterval, retries), Named.as("remediate"), JOURNAL_STORE)
         .to(outcomes.name(), Produced.with(outcomes.keySerde(), outcomes.valueSerde())
             .withName("remediation-outcomes-sink"));
     return builder.build();

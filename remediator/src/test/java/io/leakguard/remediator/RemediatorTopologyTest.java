@@ -1,6 +1,7 @@
 package io.leakguard.remediator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.leakguard.runtime.SyntheticKeys;
@@ -80,11 +81,15 @@ class RemediatorTopologyTest {
   }
 
   private void start(RemediationPolicy policy) {
+    start(policy, RetrySchedule.NONE);
+  }
+
+  private void start(RemediationPolicy policy, RetrySchedule retries) {
     if (driver != null) {
       driver.close();
     }
     driver = TestDrivers.driver(new RemediatorApp(), RemediatorTopology.build(topics, engine, policy,
-        APPROVAL_TIMEOUT, Duration.ofMillis(10)), START, "--topic.prefix=test.");
+        APPROVAL_TIMEOUT, Duration.ofMillis(10), retries), START, "--topic.prefix=test.");
     leaks = driver.createInputTopic(topics.leaksEnriched().name(), new StringSerializer(),
         topics.leaksEnriched().valueSerde().serializer());
     approvals = driver.createInputTopic(topics.approvals().name(), new StringSerializer(),
@@ -200,6 +205,57 @@ class RemediatorTopologyTest {
 
     assertEquals(1, engine.submitted.size());
     assertTrue(outcomes.isEmpty());
+  }
+
+  @Test
+  void shouldRetryAFailedIncidentWhoseKeyMayBeLiveOnScheduleKeepingItsJournal() {
+    start(RemediationPolicy.builtIn(), new RetrySchedule(List.of(Duration.ofMinutes(1)), 3));
+    String id = SyntheticKeys.accessKeyId();
+    String created = SyntheticKeys.accessKeyId();
+    leaks.pipeInput(id, Leaks.ownedBy("inc-retry", id, "1000000000000001", "alice"));
+
+    // Given the first attempt created a key, then failed before deleting the leaked one
+    engine.report(0, RemediationJournal.newBuilder(engine.submitted.get(0)).setCreatedKeyIds(List.of(created))
+        .setPhase(JournalPhase.DONE).setStatus(RemediationStatus.FAILED).setReason("DeleteAccessKey throttled")
+        .build());
+    tick();
+
+    // Then the outcome says the key may still work and when LeakGuard tries again
+    RemediationOutcome failed = outcomes.readValue();
+    assertEquals(RemediationStatus.FAILED, failed.getStatus());
+    assertTrue(failed.getCredentialMayBeLive());
+    assertEquals(1, failed.getAttempt());
+    assertTrue(failed.getNextRetryAt() != null);
+    assertEquals(1, engine.submitted.size());
+
+    // When the retry interval passes, the second attempt runs with the first one's journal
+    driver.advanceWallClockTime(Duration.ofSeconds(61));
+    assertEquals(2, engine.submitted.size());
+    RemediationJournal second = engine.submitted.get(1);
+    assertEquals(2, second.getAttempt());
+    assertEquals(List.of(created), second.getCreatedKeyIds());
+    assertTrue(second.getSteps().stream().anyMatch(step -> step.getName().equals("Retry")));
+    engine.finish(1, RemediationStatus.ROTATED);
+    tick();
+    RemediationOutcome rotated = outcomes.readValue();
+    assertEquals(RemediationStatus.ROTATED, rotated.getStatus());
+    assertEquals(2, rotated.getAttempt());
+  }
+
+  @Test
+  void shouldRetryAFailedIncidentAtOnceOnANewSighting() {
+    // Given no retry schedule and a failed incident
+    String id = SyntheticKeys.accessKeyId();
+    LeakEnriched leak = Leaks.ownedBy("inc-seen-again", id, "1000000000000001", "alice");
+    leaks.pipeInput(id, leak);
+    engine.finish(0, RemediationStatus.FAILED);
+    tick();
+    assertNull(outcomes.readValue().getNextRetryAt());
+
+    // When the key is sighted again, then the next attempt starts at once
+    leaks.pipeInput(id, leak);
+    assertEquals(2, engine.submitted.size());
+    assertEquals(2, engine.submitted.get(1).getAttempt());
   }
 
   @Test

@@ -16,7 +16,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * One incident per key. Every sighting of an AccessKey ID, from any source, is folded into the incident in the
  * {@value #STORE} store: the first one opens the incident and goes on to remediation; later ones are appended
- * (bounded) and go nowhere else, so a key seen five times is remediated once. Remediation outcomes update the
+ * (bounded) and go nowhere else, so a key seen five times is remediated once, except that a sighting of a key whose
+ * remediation FAILED goes on again (the remediator then tries again at once). Remediation outcomes update the
  * incident's status, so a sighting of a key already remediated is recorded as such.
  */
 public final class IncidentFolding {
@@ -83,6 +84,12 @@ public final class IncidentFolding {
           .build();
       incidents.put(record.key(), updated);
       context.forward(record.withValue(updated));
+      if (known.getStatus() == IncidentStatus.FAILED) {
+        // Its remediation failed, so the key may still work: the new sighting goes on and the remediator tries again.
+        sighting.setIncidentId(known.getIncidentId());
+        sighting.setSightingCount(updated.getSightingCount());
+        context.forward(record.withValue(sighting));
+      }
     }
 
     private static Sighting entry(LeakDetected sighting, boolean afterRemediation) {

@@ -59,6 +59,12 @@ public record Option<T>(String key, String defaultValue, String description, Fun
     return new Option<>(key, defaultValue, description, Option::parseDuration);
   }
 
+  /** A comma-separated list of durations, e.g. {@code 1m,5m,30m,2h}; empty for none. */
+  public static Option<java.util.List<Duration>> durations(String key, String defaultValue, String description) {
+    return new Option<>(key, defaultValue, description, value -> value.isBlank() ? java.util.List.of()
+        : java.util.Arrays.stream(value.split(",")).map(Option::parseDuration).toList());
+  }
+
   /** Accepts {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h} or ISO-8601 ({@code PT30S}). */
   static Duration parseDuration(String value) {
     String v = value.trim();
