@@ -154,7 +154,18 @@ final class LocalStack implements AutoCloseable {
       deleteRecursively(dir.resolve(sub));
     }
     Files.deleteIfExists(dir.resolve("broker.ready"));
+    Files.createDirectories(dir);
+    // The directory holds the emulator's admin token (local.json), the demo identities' logs and Kafka's data: only
+    // its owner may enter it.
+    restrict(dir, "rwx------");
     Files.createDirectories(dir.resolve("logs"));
+  }
+
+  /** Sets POSIX permissions where the file system has them (elsewhere the user's defaults stay). */
+  static void restrict(Path path, String permissions) throws IOException {
+    if (Files.getFileStore(path).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+      Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString(permissions));
+    }
   }
 
   private Component spawn(String name, List<String> args, Map<String, String> env, String healthUrl) throws IOException {
@@ -259,8 +270,16 @@ final class LocalStack implements AutoCloseable {
       processes.put(component.name(), process);
     }
     details.put("processes", processes);
+    // It holds the emulator's admin token: written owner-only (0600) before any byte goes in, then moved into place.
     Path file = dir.resolve("local.json");
-    Files.writeString(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(details));
+    Path partial = dir.resolve("local.json.tmp");
+    Files.deleteIfExists(partial);
+    Files.createFile(partial);
+    restrict(partial, "rw-------");
+    Files.writeString(partial, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValueAsString(details));
+    Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
   String bootstrapServers() {

@@ -24,8 +24,12 @@ public final class RuntimeOptions {
   public static final Option<String> HEALTH_BIND = Option.string("health.bind", "0.0.0.0",
       "address the health endpoint listens on");
 
+  public static final Option<String> INSTANCE_ID = Option.string("instance.id", "",
+      "this instance's stable name in its consumer group (static membership: a restarted instance takes its tasks "
+          + "back at once); empty: the host name and the state directory");
+
   public static final List<Option<?>> ALL = List.of(BOOTSTRAP_SERVERS, TOPIC_PREFIX, TOPICS_CREATE, TOPICS_PARTITIONS,
-      TOPICS_REPLICATION, STATE_DIR, HEALTH_PORT, HEALTH_BIND);
+      TOPICS_REPLICATION, STATE_DIR, HEALTH_PORT, HEALTH_BIND, INSTANCE_ID);
 
   private RuntimeOptions() {}
 }

@@ -50,7 +50,8 @@ public final class ScanCommand {
 
         PATH                     a file, a directory (scanned recursively, .git skipped) or - for standard input
         --publish                also produce each file with findings to the raw-content topic, as RawContent JSON
-        --bootstrap-servers H    Kafka bootstrap servers for --publish (default: $KAFKA_BOOTSTRAP_SERVERS)
+        --bootstrap-servers H    Kafka bootstrap servers for --publish (default: $KAFKA_BOOTSTRAP_SERVERS, else the
+                                 running local stack's .leakguard/local.json)
         --topic-prefix P         topic name prefix (default: leakguard.)
 
       Prints one JSON object per finding, one per line: path, line, column, kind (access_key | sts), accessKeyId,
@@ -317,7 +318,11 @@ public final class ScanCommand {
         bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS");
       }
       if (publish && (bootstrap == null || bootstrap.isBlank())) {
-        throw new IllegalArgumentException("--publish needs --bootstrap-servers or KAFKA_BOOTSTRAP_SERVERS");
+        bootstrap = runningLocalStack(env);
+      }
+      if (publish && (bootstrap == null || bootstrap.isBlank())) {
+        throw new IllegalArgumentException("--publish needs --bootstrap-servers, KAFKA_BOOTSTRAP_SERVERS or a "
+            + "running local stack (./leakguard local)");
       }
       try {
         new TopicCatalog(prefix);
@@ -325,6 +330,21 @@ public final class ScanCommand {
         throw new IllegalArgumentException("--topic-prefix: " + e.getMessage());
       }
       return new Options(List.copyOf(paths), publish, bootstrap, prefix, false);
+    }
+
+    /** The bootstrap servers of the running local stack, from its {@code .leakguard/local.json}, or null. */
+    static String runningLocalStack(Map<String, String> env) {
+      java.nio.file.Path local = java.nio.file.Path.of(env.getOrDefault("LEAKGUARD_LOCAL_DIR", ".leakguard"))
+          .resolve("local.json");
+      if (!java.nio.file.Files.isRegularFile(local)) {
+        return null;
+      }
+      try {
+        return io.leakguard.schemas.serde.JsonSerde.MAPPER.readTree(local.toFile()).path("bootstrapServers")
+            .asText(null);
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException("cannot read " + local + ": " + e.getMessage());
+      }
     }
 
     private static String value(String[] args, int index, String name) {

@@ -262,6 +262,19 @@ class ScanCommandTest {
   }
 
   @Test
+  void shouldFindTheRunningLocalStackAsTheReadmeSays() throws Exception {
+    Path leaky = Files.writeString(dir.resolve("leaky.env"), "AK=" + id + "\nSK=" + secret + "\n");
+    Path stack = Files.createDirectories(dir.resolve("stack"));
+    Files.writeString(stack.resolve("local.json"), "{\"bootstrapServers\":\"127.0.0.1:39092\"}");
+
+    int exit = scan(InputStream.nullInputStream(), Map.of("LEAKGUARD_LOCAL_DIR", stack.toString()), "--publish",
+        leaky.toString());
+
+    assertEquals(1, exit);
+    assertEquals("127.0.0.1:39092 leakguard.", openedWith);
+  }
+
+  @Test
   void shouldExitTwoWhenPublishingFails() throws Exception {
     // Given a sink that refuses every record
     Path leaky = Files.writeString(dir.resolve("leaky.env"), "AK=" + id + "\nSK=" + secret + "\n");
