@@ -88,6 +88,9 @@ public final class DetectorTopology {
             IncidentFolding.STORE);
     KStream<String, SpecificRecord> statuses = builder.stream(outcomes.name(),
             Consumed.with(outcomes.keySerde(), outcomes.valueSerde()).withName("remediation-outcomes-source"))
+        // A record without a value is refused here, where the dead letter can name the original record.
+        .mapValues(outcome -> io.leakguard.runtime.Inputs.required(outcome, "remediation.outcomes"),
+            Named.as("outcome-required"))
         .repartition(Repartitioned.with(outcomes.keySerde(), outcomes.valueSerde()).withName("outcomes-by-key")
             .withNumberOfPartitions(partitions))
         .process(IncidentFolding.RecordOutcomes::new, Named.as("record-outcomes"), IncidentFolding.STORE);

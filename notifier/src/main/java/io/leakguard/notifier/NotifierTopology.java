@@ -32,7 +32,8 @@ public final class NotifierTopology {
     Topic<String, NotificationOutcome> notifications = topics.notificationOutcomes();
     builder.stream(outcomes.name(), Consumed.with(outcomes.keySerde(), outcomes.valueSerde())
             .withName("remediation-outcomes-source"))
-        .mapValues(notifier::notify, Named.as("notify"))
+        .mapValues(outcome -> notifier.notify(io.leakguard.runtime.Inputs.required(outcome, "remediation.outcomes")),
+            Named.as("notify"))
         .to(notifications.name(), Produced.with(notifications.keySerde(), notifications.valueSerde())
             .withName("notification-outcomes-sink"));
     return builder.build();

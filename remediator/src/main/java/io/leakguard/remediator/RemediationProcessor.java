@@ -105,10 +105,7 @@ final class RemediationProcessor implements Processor<String, LeakEnriched, Stri
 
   @Override
   public void process(Record<String, LeakEnriched> record) {
-    LeakEnriched leak = record.value();
-    if (leak == null) {
-      return;
-    }
+    LeakEnriched leak = io.leakguard.runtime.Inputs.required(record.value(), "leaks.enriched");
     String key = leak.getAccessKeyId();
     RemediationJournal known = journal.get(key);
     if (known != null && known.getPhase() == JournalPhase.DONE && known.getStatus() == RemediationStatus.FAILED

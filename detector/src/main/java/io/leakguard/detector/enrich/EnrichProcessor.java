@@ -69,10 +69,7 @@ final class EnrichProcessor implements Processor<String, LeakDetected, String, L
 
   @Override
   public void process(Record<String, LeakDetected> record) {
-    LeakDetected leak = record.value();
-    if (leak == null) {
-      throw new IllegalArgumentException("a leaks.detected record without a value");
-    }
+    LeakDetected leak = io.leakguard.runtime.Inputs.required(record.value(), "leaks.detected");
     if (record.key() == null || !record.key().equals(leak.getAccessKeyId())) {
       throw new IllegalArgumentException("a leaks.detected record must be keyed by its AccessKey ID");
     }

@@ -44,7 +44,7 @@ public final class IncidentFolding {
 
     @Override
     public void process(Record<String, LeakDetected> record) {
-      LeakDetected sighting = record.value();
+      LeakDetected sighting = io.leakguard.runtime.Inputs.required(record.value(), "sightings");
       Incident known = incidents.get(record.key());
       if (known == null) {
         Incident opened = Incident.newBuilder()
@@ -115,6 +115,7 @@ public final class IncidentFolding {
 
     @Override
     public void process(Record<String, RemediationOutcome> record) {
+      io.leakguard.runtime.Inputs.required(record.value(), "remediation.outcomes");
       Incident known = incidents.get(record.key());
       if (known == null) {
         return;
