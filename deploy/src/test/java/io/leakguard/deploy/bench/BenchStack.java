@@ -33,9 +33,14 @@ final class BenchStack implements AutoCloseable {
   final List<StreamsService> services = new ArrayList<>();
 
   BenchStack() throws Exception {
+    this(8);
+  }
+
+  /** @param emulatorThreads the emulator's request threads: with added latency, they bound its calls per second */
+  BenchStack(int emulatorThreads) throws Exception {
     dir = Files.createTempDirectory("leakguard-bench");
     broker = KafkaFixture.start(dir.resolve("kafka"));
-    emulator = Emulator.builder().build().start();
+    emulator = Emulator.builder().threads(emulatorThreads).build().start();
     System.setProperty("alibabacloud.accessKeyId", operatorId);
     System.setProperty("alibabacloud.accessKeySecret", operatorSecret);
   }
