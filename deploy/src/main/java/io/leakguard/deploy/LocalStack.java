@@ -168,7 +168,29 @@ final class LocalStack implements AutoCloseable {
     }
   }
 
+  /** How each component was started, so that it can be started again the same way. */
+  private record Spawn(List<String> args, Map<String, String> env, String healthUrl) {}
+
+  private final Map<String, Spawn> spawns = new HashMap<>();
+
+  /**
+   * Kills a component with SIGKILL (no shutdown hook, no clean leave from its group) and starts it again with the same
+   * command, environment and state directory, as a crashed process restarted by a supervisor. Returns the new one
+   * without waiting for it to be ready.
+   */
+  synchronized Component killAndRestart(String name) throws Exception {
+    Component old = components.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow(
+        () -> new IllegalArgumentException("no component " + name));
+    old.process().destroyForcibly().waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+    components.remove(old);
+    Spawn spec = spawns.get(name);
+    Component fresh = spawn(name, spec.args(), spec.env(), spec.healthUrl());
+    writeConnectionDetails();
+    return fresh;
+  }
+
   private Component spawn(String name, List<String> args, Map<String, String> env, String healthUrl) throws IOException {
+    spawns.put(name, new Spawn(List.copyOf(args), Map.copyOf(env), healthUrl));
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.add(SERVICE_JVM_MEMORY);
@@ -178,7 +200,8 @@ final class LocalStack implements AutoCloseable {
     command.add(Cli.class.getName());
     command.addAll(args);
     Path log = dir.resolve("logs").resolve(name + ".log");
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     Map<String, String> environment = builder.environment();
     environment.keySet().removeIf(key -> key.startsWith("ALIBABA_CLOUD_") || key.startsWith("LEAKGUARD_")
         || key.startsWith("KAFKA_"));

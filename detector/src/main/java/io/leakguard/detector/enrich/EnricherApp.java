@@ -60,12 +60,19 @@ public final class EnricherApp implements ServiceDefinition {
   }
 
   /**
-   * Asks who the enricher is, once, at start: it proves the credential chain before the first leak and loads the
-   * SDK's request path, so the first enrichment is not slowed by class loading. A failure is logged, not fatal.
+   * Asks who the enricher is, once, at start, and asks ActionTrail about a key that exists nowhere: it proves the
+   * credential chain before the first leak and loads the SDK's request paths, so the first enrichment is not slowed
+   * by class loading. A failure is logged, not fatal.
    */
   private static void warmUp(CloudFleet fleet) {
     try {
       LOG.info("enriching as a principal of account {}; fleet accounts {}", fleet.homeAccountId(), fleet.accountIds());
+      // The first ActionTrail call of a JVM loads its SDK classes (most of a second): pay it here, not on a leak.
+      long started = System.nanoTime();
+      java.time.Instant now = java.time.Instant.now();
+      fleet.home().actionTrail().eventsOfAccessKey(io.leakguard.runtime.SyntheticKeys.accessKeyId(),
+          now.minusSeconds(60), now, 1);
+      LOG.info("ActionTrail answered in {} ms", (System.nanoTime() - started) / 1_000_000);
     } catch (io.leakguard.cloud.CloudException e) {
       LOG.warn("cannot tell who the enricher is yet ({}: {}); will retry on the first leak", e.code(), e.errorClass());
     }
