@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -53,6 +54,7 @@ final class EnrichProcessor implements Processor<String, LeakDetected, String, L
   private KeyValueStore<String, LeakDetected> pending;
   private KeyValueStore<String, ValueAndTimestamp<InventoryEntry>> inventory;
   private boolean resumed;
+  private Cancellable punctuation;
 
   EnrichProcessor(Enrichment enrichment, String inventoryStore) {
     this.enrichment = enrichment;
@@ -64,7 +66,14 @@ final class EnrichProcessor implements Processor<String, LeakDetected, String, L
     this.context = context;
     this.pending = context.getStateStore(STORE);
     this.inventory = context.getStateStore(inventoryStore);
-    context.schedule(PUNCTUATION, PunctuationType.WALL_CLOCK_TIME, now -> drain());
+    awake();
+  }
+
+  /** Punctuates only while enrichments are in flight: an idle task adds no work to its stream thread. */
+  private void awake() {
+    if (punctuation == null) {
+      punctuation = context.schedule(PUNCTUATION, PunctuationType.WALL_CLOCK_TIME, now -> drain());
+    }
   }
 
   @Override
@@ -84,6 +93,7 @@ final class EnrichProcessor implements Processor<String, LeakDetected, String, L
 
   private void start(String key, LeakDetected leak) {
     inFlight.add(key);
+    awake();
     ValueAndTimestamp<InventoryEntry> known = inventory.get(key);
     try {
       enrichment.enrich(leak, known == null ? null : known.value()).whenComplete((enriched, error) ->
@@ -125,6 +135,10 @@ final class EnrichProcessor implements Processor<String, LeakDetected, String, L
       }
       pending.delete(next.key());
       context.forward(new Record<>(next.key(), enriched, leak.getTimeline().getSightedAt().toEpochMilli()));
+    }
+    if (inFlight.isEmpty() && punctuation != null) {
+      punctuation.cancel();
+      punctuation = null;
     }
   }
 

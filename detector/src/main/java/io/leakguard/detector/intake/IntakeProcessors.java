@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -86,6 +87,7 @@ public final class IntakeProcessors {
     private final Set<String> waiting = new HashSet<>();
     private KeyValueStore<String, LeakDetected> pending;
     private boolean recovered;
+    private Cancellable punctuation;
 
     ProbedIntake(String storeName, AsyncProber prober) {
       this.storeName = storeName;
@@ -96,7 +98,17 @@ public final class IntakeProcessors {
     public void init(ProcessorContext<String, LeakDetected> context) {
       super.init(context);
       pending = context.getStateStore(storeName);
-      context.schedule(PUNCTUATION, PunctuationType.WALL_CLOCK_TIME, now -> drain());
+      awake();
+    }
+
+    /**
+     * Punctuates only while something waits: an idle task schedules nothing, so it adds no work (and no empty
+     * transaction) to its stream thread.
+     */
+    private void awake() {
+      if (punctuation == null) {
+        punctuation = context.schedule(PUNCTUATION, PunctuationType.WALL_CLOCK_TIME, now -> drain());
+      }
     }
 
     /** Emits the sighting now when no secret was found, else once the pair is probed. */
@@ -110,6 +122,7 @@ public final class IntakeProcessors {
         return; // the same ID twice in one record: one sighting
       }
       pending.put(key, sighting);
+      awake();
       prober.probe(source, coordinates, finding.accessKeyId(), finding.secret(), finding.securityToken(),
           live -> answers.add(new Answer(key, live)));
     }
@@ -141,6 +154,10 @@ public final class IntakeProcessors {
         if (sighting != null) {
           emit(Sightings.probed(sighting, answer.live()), sighting.getTimeline().getSightedAt().toEpochMilli());
         }
+      }
+      if (waiting.isEmpty() && punctuation != null) {
+        punctuation.cancel();
+        punctuation = null;
       }
     }
   }

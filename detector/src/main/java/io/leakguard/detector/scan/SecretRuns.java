@@ -106,6 +106,11 @@ final class SecretRuns {
       // After a run, '=' is base64 padding; before one, it is an assignment.
       return beyond > next;
     }
-    return (c == '+' || c == '/') && beyond >= 0 && beyond < text.length() && Chars.isAlnum(text.charAt(beyond));
+    if (c != '+' && c != '/' || beyond < 0 || beyond >= text.length()) {
+      return false;
+    }
+    // "+/" or "//" inside a token are base64 too: a run next to a run of base64 symbols is glued to it.
+    char after = text.charAt(beyond);
+    return Chars.isAlnum(after) || after == '+' || after == '/' || after == '=';
   }
 }
