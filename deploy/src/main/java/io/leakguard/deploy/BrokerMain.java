@@ -6,8 +6,10 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code leakguard run broker --data-dir DIR [--ready-file FILE]}: a single-node KRaft Kafka broker for local use.
- * Prints its bootstrap servers and writes them to the ready file once it accepts connections.
+ * {@code leakguard run broker --data-dir DIR [--ready-file FILE]}: a single-node KRaft Kafka broker for local use,
+ * listening on 127.0.0.1 only. A new (empty or absent) directory is formatted; the directory of an earlier broker is
+ * started again with its data, cluster ID and ports. Prints its bootstrap servers and writes them to the ready file
+ * once it accepts connections.
  */
 final class BrokerMain {
 
@@ -27,7 +29,8 @@ final class BrokerMain {
       }
     }
     if (dataDir == null) {
-      System.err.println("broker: --data-dir DIR is required (an empty or absent directory)");
+      System.err.println("broker: --data-dir DIR is required (an empty or absent directory for a new broker, or an "
+          + "earlier broker's directory to start it again)");
       return 2;
     }
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir);
