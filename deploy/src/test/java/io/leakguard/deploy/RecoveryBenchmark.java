@@ -27,8 +27,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * asserted: each service in turn is killed with SIGKILL and started again with the same state directory, a leak is
  * written at the moment of the restart, and the benchmark prints the time from the restart to that leak's deletion
  * (for the notifier: to its notification), and for reference the same leak's time on the running stack before.
- * Run: {@code mvn -q -pl deploy test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=io.leakguard.deploy.RecoveryBenchmark}.
+ * Run from the repository root (the stack starts each component with this JVM's class path, so a plain class path,
+ * not Maven's launcher):
+ * <pre>
+ * mvn -q install -DskipTests &amp;&amp; mvn -q -pl deploy dependency:build-classpath -Dmdep.outputFile=target/cp.txt \
+ *     -Dmdep.includeScope=test
+ * java -cp deploy/target/test-classes:deploy/target/classes:$(cat deploy/target/cp.txt) io.leakguard.deploy.RecoveryBenchmark
+ * </pre>
  */
 public final class RecoveryBenchmark {
 
