@@ -115,6 +115,17 @@ final class Restore {
     return 0;
   }
 
+  private static RemediationOutcome decode(Topic<String, RemediationOutcome> topic, byte[] value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return topic.valueSerde().deserializer().deserialize(topic.name(), value);
+    } catch (org.apache.kafka.common.errors.SerializationException e) {
+      return null; // not an outcome: skipped
+    }
+  }
+
   /** The latest committed outcome of the incident, reading the outcomes topic from the start to its end. */
   static Optional<RemediationOutcome> findOutcome(Approvals.Target target, String incident) {
     Topic<String, RemediationOutcome> topic = new TopicCatalog(target.topicPrefix()).remediationOutcomes();
@@ -124,8 +135,11 @@ final class Restore {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     RemediationOutcome latest = null;
-    try (KafkaConsumer<String, RemediationOutcome> consumer = new KafkaConsumer<>(props,
-        topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+    // Raw bytes, decoded one by one: anyone may have written garbage to the topic, and an unreadable record must not
+    // stop an operator from finding the incident.
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props,
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
       List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(15)).stream()
           .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
       consumer.assign(partitions);
@@ -133,9 +147,10 @@ final class Restore {
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, RemediationOutcome> record : consumer.poll(Duration.ofMillis(200))) {
-          if (record.value() != null && incident.equals(record.value().getIncidentId())) {
-            latest = record.value();
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          RemediationOutcome outcome = decode(topic, record.value());
+          if (outcome != null && incident.equals(outcome.getIncidentId())) {
+            latest = outcome;
           }
         }
       }

@@ -109,7 +109,7 @@ class RobustnessIT {
     for (int i = 0; i < 10; i++) {
       names.add("user" + i);
     }
-    names.addAll(List.of("dave", "f0", "f1", "f2", "f3", "f4", "grace"));
+    names.addAll(List.of("dave", "f0", "f1", "f2", "f3", "f4", "grace", "henry"));
     StringBuilder seed = new StringBuilder("""
         {"accounts":[{"accountId":"%s","policies":[{"policyName":"LeakGuardRemediator","policyDocument":%s},
           {"policyName":"LeakGuardEnricher","policyDocument":%s}],"users":[
@@ -458,6 +458,35 @@ class RobustnessIT {
     assertEquals(RemediationStatus.ROTATED, third.getStatus(), third.getReason());
     assertEquals(3, third.getAttempt());
     assertTrue(emulator.state().key(grace[0]).isEmpty());
+  }
+
+  @Test
+  @Order(5)
+  void shouldRetryAFailedRemediationOnLeakguardRetry() throws Exception {
+    // Given henry's remediation failed twice and its next scheduled attempt is ten minutes away
+    String[] henry = users.get("henry");
+    emulator.faults().configure(new Faults.Config(1L, List.of(new Faults.Rule("Ram:DeleteAccessKey", 1.0,
+        "Throttling.User", null, null, null)), null));
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(), new ByteArraySerializer(),
+        new ByteArraySerializer())) {
+      leak(producer, henry, "henry");
+    }
+    RemediationOutcome failed = awaitValues(TOPICS.remediationOutcomes(), henry[0], 2).get(1);
+    assertEquals(RemediationStatus.FAILED, failed.getStatus());
+    emulator.faults().reset();
+
+    // When a person runs leakguard retry INCIDENT
+    int exit = RetryCommand.run(new String[] {failed.getIncidentId(), "--by", "soc", "--bootstrap-servers",
+        broker.bootstrapServers(), "--topic-prefix", PREFIX});
+
+    // Then the next attempt deletes the leaked key; retrying an incident that did not fail is refused
+    assertEquals(0, exit);
+    RemediationOutcome rotated = awaitValues(TOPICS.remediationOutcomes(), henry[0], 3).get(2);
+    assertEquals(RemediationStatus.ROTATED, rotated.getStatus(), rotated.getReason());
+    assertEquals(3, rotated.getAttempt());
+    assertTrue(emulator.state().key(henry[0]).isEmpty());
+    assertEquals(1, RetryCommand.run(new String[] {failed.getIncidentId(), "--bootstrap-servers",
+        broker.bootstrapServers(), "--topic-prefix", PREFIX}));
   }
 
   private static void leak(KafkaProducer<byte[], byte[]> producer, String[] key, String where) throws Exception {
