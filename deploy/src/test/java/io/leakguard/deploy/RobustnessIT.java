@@ -489,6 +489,46 @@ class RobustnessIT {
         broker.bootstrapServers(), "--topic-prefix", PREFIX}));
   }
 
+  @Test
+  @Order(6)
+  void shouldRestartOnChangelogsHoldingUnreadableEntries() throws Exception {
+    // Given garbage appended to the changelog of every store a processor reads as it starts
+    List<String> changelogs = List.of("leakguard-remediator-remediation-journal-changelog",
+        "leakguard-detector-incidents-store-changelog", "leakguard-detector-pending-probes-content-changelog",
+        "leakguard-enricher-pending-enrichments-changelog");
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(), new ByteArraySerializer(),
+        new ByteArraySerializer())) {
+      for (String changelog : changelogs) {
+        for (int partition = 0; partition < 2; partition++) {
+          producer.send(new ProducerRecord<>(changelog, partition, ("junk-" + partition).getBytes(),
+              "not a record".getBytes(StandardCharsets.UTF_8))).get();
+        }
+      }
+    }
+
+    // When every service restarts on its state directory (restoring those entries)
+    List<ServiceDefinition> definitions = List.of(new DetectorApp(), new EnricherApp(), new RemediatorApp(),
+        new NotifierApp());
+    services.forEach(StreamsService::close);
+    services.clear();
+    String cloud = "--cloud.endpoint=" + emulator.endpoint();
+    start(definitions.get(0), cloud);
+    start(definitions.get(1), cloud);
+    start(definitions.get(2), cloud, "--cloud.max.attempts=1", "--remediation.max.rounds=1",
+        "--remediation.retry.schedule=4s,10m");
+    start(definitions.get(3));
+
+    // Then they all run, and a new leak is rotated
+    await().atMost(WAIT).until(() -> services.stream().allMatch(s -> s.state() == KafkaStreams.State.RUNNING));
+    String[] key = users.get("user9");
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(), new ByteArraySerializer(),
+        new ByteArraySerializer())) {
+      leak(producer, key, "after-restart");
+    }
+    assertEquals(RemediationStatus.ROTATED, awaitValues(TOPICS.remediationOutcomes(), key[0], 1).get(0).getStatus());
+    assertTrue(services.stream().allMatch(s -> s.state() == KafkaStreams.State.RUNNING));
+  }
+
   private static void leak(KafkaProducer<byte[], byte[]> producer, String[] key, String where) throws Exception {
     send(producer, TOPICS.rawContent().name(), "{\"source\":\"it\",\"location\":\"" + where + "/.env\",\"content\":"
         + "\"AK=" + key[0] + "\\nSK=" + key[1] + "\"}");

@@ -2,6 +2,7 @@ package io.leakguard.detector;
 
 import io.leakguard.detector.intake.IncidentFolding;
 import io.leakguard.detector.intake.IntakeProcessors;
+import io.leakguard.runtime.StoreSerdes;
 import io.leakguard.detector.intake.AsyncProber;
 import io.leakguard.schemas.Incident;
 import io.leakguard.schemas.LeakDetected;
@@ -54,10 +55,10 @@ public final class DetectorTopology {
     Topic<String, Incident> incidents = topics.incidents();
     Topic<String, RemediationOutcome> outcomes = topics.remediationOutcomes();
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IncidentFolding.STORE),
-        incidents.keySerde(), incidents.valueSerde()));
+        incidents.keySerde(), StoreSerdes.tolerant(incidents.valueSerde(), IncidentFolding.STORE)));
     for (String pending : new String[] {IntakeProcessors.ScanContent.STORE, IntakeProcessors.GithubAlerts.STORE}) {
       builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(pending),
-          org.apache.kafka.common.serialization.Serdes.String(), detected.valueSerde()));
+          org.apache.kafka.common.serialization.Serdes.String(), StoreSerdes.tolerant(detected.valueSerde(), pending)));
     }
 
     KStream<String, LeakDetected> fromContent = builder.stream(topics.rawContent().name(),

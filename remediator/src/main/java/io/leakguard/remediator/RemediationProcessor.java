@@ -82,11 +82,14 @@ final class RemediationProcessor implements Processor<String, LeakEnriched, Stri
     this.journal = context.getStateStore(journalStoreName);
     this.approvals = context.getStateStore(approvalsStoreName);
     int resumed = 0;
+    java.util.List<String> unreadable = new java.util.ArrayList<>();
     try (KeyValueIterator<String, RemediationJournal> all = journal.all()) {
       while (all.hasNext()) {
         var entry = all.next();
         RemediationJournal value = entry.value;
-        if (value.getPhase() == JournalPhase.AWAITING_APPROVAL) {
+        if (value == null) {
+          unreadable.add(entry.key); // a changelog entry nobody can read (StoreSerdes): dropped, never fatal
+        } else if (value.getPhase() == JournalPhase.AWAITING_APPROVAL) {
           waiting.add(entry.key);
         } else if (value.getPhase() == JournalPhase.DONE && value.getRetryAt() != null) {
           retrying.add(entry.key);
@@ -96,6 +99,7 @@ final class RemediationProcessor implements Processor<String, LeakEnriched, Stri
         }
       }
     }
+    unreadable.forEach(journal::delete);
     if (resumed > 0 || !waiting.isEmpty()) {
       LOG.info("task {}: resumed {} unfinished remediations; {} wait for approval", context.taskId(), resumed,
           waiting.size());

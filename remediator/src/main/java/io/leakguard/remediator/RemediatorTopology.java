@@ -63,7 +63,8 @@ public final class RemediatorTopology {
         Materialized.<String, ApprovalDecision>as(Stores.inMemoryKeyValueStore(APPROVALS_STORE))
             .withKeySerde(approvals.keySerde()).withValueSerde(approvals.valueSerde()));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JOURNAL_STORE),
-        Serdes.String(), AvroSerde.of(RemediationJournal.class)));
+        Serdes.String(), io.leakguard.runtime.StoreSerdes.tolerant(AvroSerde.of(RemediationJournal.class),
+            JOURNAL_STORE)));
     builder.stream(enriched.name(), Consumed.with(enriched.keySerde(), enriched.valueSerde())
             .withName("leaks-enriched-source"))
         .process(() -> new RemediationProcessor(JOURNAL_STORE, APPROVALS_STORE, engine, policy, approvalTimeout,

@@ -108,13 +108,17 @@ final class EnrichProcessor implements Processor<String, LeakDetected, String, L
     if (!resumed) {
       resumed = true;
       List<LeakDetected> unfinished = new ArrayList<>();
+      List<String> unreadable = new ArrayList<>();
       try (KeyValueIterator<String, LeakDetected> all = pending.all()) {
         all.forEachRemaining(entry -> {
-          if (!inFlight.contains(entry.key)) {
+          if (entry.value == null) {
+            unreadable.add(entry.key); // a changelog entry nobody can read (StoreSerdes): dropped, never fatal
+          } else if (!inFlight.contains(entry.key)) {
             unfinished.add(entry.value);
           }
         });
       }
+      unreadable.forEach(pending::delete);
       if (!unfinished.isEmpty()) {
         LOG.info("task {}: resuming {} enrichments", context.taskId(), unfinished.size());
       }

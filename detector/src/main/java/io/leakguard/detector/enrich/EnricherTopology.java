@@ -48,7 +48,7 @@ public final class EnricherTopology {
         Materialized.<String, InventoryEntry, KeyValueStore<Bytes, byte[]>>as(INVENTORY_STORE)
             .withKeySerde(inventory.keySerde()).withValueSerde(inventory.valueSerde()));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EnrichProcessor.STORE),
-        detected.keySerde(), detected.valueSerde()));
+        detected.keySerde(), io.leakguard.runtime.StoreSerdes.tolerant(detected.valueSerde(), EnrichProcessor.STORE)));
     builder.stream(detected.name(), Consumed.with(detected.keySerde(), detected.valueSerde())
             .withName("leaks-detected-source"))
         .process(() -> new EnrichProcessor(enrichment, INVENTORY_STORE), Named.as("enrich"), EnrichProcessor.STORE)

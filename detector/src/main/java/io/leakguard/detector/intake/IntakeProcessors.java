@@ -141,6 +141,9 @@ public final class IntakeProcessors {
         }
         for (String key : orphans) {
           LeakDetected sighting = pending.delete(key);
+          if (sighting == null) {
+            continue; // a changelog entry nobody can read (StoreSerdes): dropped, never fatal
+          }
           LOG.info("a sighting of {} was waiting for its probe when the detector stopped: forwarded as unreachable",
               sighting.getMaskedKey());
           emit(Sightings.probed(sighting, LivenessProbe.Liveness.UNREACHABLE),
