@@ -1,5 +1,6 @@
 package io.leakguard.detector.enrich;
 
+import io.leakguard.runtime.OnDemandPunctuation;
 import io.leakguard.runtime.Redactor;
 import io.leakguard.schemas.InventoryEntry;
 import io.leakguard.schemas.LeakDetected;
@@ -15,8 +16,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import org.apache.kafka.streams.processor.Cancellable;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -54,7 +53,7 @@ final class EnrichProcessor implements Processor<String, LeakDetected, String, L
   private KeyValueStore<String, LeakDetected> pending;
   private KeyValueStore<String, ValueAndTimestamp<InventoryEntry>> inventory;
   private boolean resumed;
-  private Cancellable punctuation;
+  private OnDemandPunctuation punctuation;
 
   EnrichProcessor(Enrichment enrichment, String inventoryStore) {
     this.enrichment = enrichment;
@@ -66,14 +65,9 @@ final class EnrichProcessor implements Processor<String, LeakDetected, String, L
     this.context = context;
     this.pending = context.getStateStore(STORE);
     this.inventory = context.getStateStore(inventoryStore);
-    awake();
-  }
-
-  /** Punctuates only while enrichments are in flight: an idle task adds no work to its stream thread. */
-  private void awake() {
-    if (punctuation == null) {
-      punctuation = context.schedule(PUNCTUATION, PunctuationType.WALL_CLOCK_TIME, now -> drain());
-    }
+    // Only while enrichments are in flight (and once at start, to resume the journaled ones).
+    this.punctuation = new OnDemandPunctuation(context, PUNCTUATION, this::drain);
+    punctuation.awake();
   }
 
   @Override
@@ -93,7 +87,7 @@ final class EnrichProcessor implements Processor<String, LeakDetected, String, L
 
   private void start(String key, LeakDetected leak) {
     inFlight.add(key);
-    awake();
+    punctuation.awake();
     ValueAndTimestamp<InventoryEntry> known = inventory.get(key);
     try {
       enrichment.enrich(leak, known == null ? null : known.value()).whenComplete((enriched, error) ->
@@ -140,9 +134,8 @@ final class EnrichProcessor implements Processor<String, LeakDetected, String, L
       pending.delete(next.key());
       context.forward(new Record<>(next.key(), enriched, leak.getTimeline().getSightedAt().toEpochMilli()));
     }
-    if (inFlight.isEmpty() && punctuation != null) {
-      punctuation.cancel();
-      punctuation = null;
+    if (inFlight.isEmpty()) {
+      punctuation.sleep();
     }
   }
 

@@ -2,6 +2,7 @@ package io.leakguard.detector.intake;
 
 import io.leakguard.detector.Finding;
 import io.leakguard.detector.Scanner;
+import io.leakguard.runtime.OnDemandPunctuation;
 import io.leakguard.schemas.LeakDetected;
 import io.leakguard.schemas.LeakSourceType;
 import io.leakguard.schemas.edge.GithubSecretScanningAlert;
@@ -14,8 +15,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import org.apache.kafka.streams.processor.Cancellable;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import java.util.Locale;
@@ -87,7 +86,7 @@ public final class IntakeProcessors {
     private final Set<String> waiting = new HashSet<>();
     private KeyValueStore<String, LeakDetected> pending;
     private boolean recovered;
-    private Cancellable punctuation;
+    private OnDemandPunctuation punctuation;
 
     ProbedIntake(String storeName, AsyncProber prober) {
       this.storeName = storeName;
@@ -98,17 +97,9 @@ public final class IntakeProcessors {
     public void init(ProcessorContext<String, LeakDetected> context) {
       super.init(context);
       pending = context.getStateStore(storeName);
-      awake();
-    }
-
-    /**
-     * Punctuates only while something waits: an idle task schedules nothing, so it adds no work (and no empty
-     * transaction) to its stream thread.
-     */
-    private void awake() {
-      if (punctuation == null) {
-        punctuation = context.schedule(PUNCTUATION, PunctuationType.WALL_CLOCK_TIME, now -> drain());
-      }
+      // Only while sightings wait (and once at start, to forward those a crash left waiting).
+      punctuation = new OnDemandPunctuation(context, PUNCTUATION, this::drain);
+      punctuation.awake();
     }
 
     /** Emits the sighting now when no secret was found, else once the pair is probed. */
@@ -122,7 +113,7 @@ public final class IntakeProcessors {
         return; // the same ID twice in one record: one sighting
       }
       pending.put(key, sighting);
-      awake();
+      punctuation.awake();
       prober.probe(source, coordinates, finding.accessKeyId(), finding.secret(), finding.securityToken(),
           live -> answers.add(new Answer(key, live)));
     }
@@ -158,9 +149,8 @@ public final class IntakeProcessors {
           emit(Sightings.probed(sighting, answer.live()), sighting.getTimeline().getSightedAt().toEpochMilli());
         }
       }
-      if (waiting.isEmpty() && punctuation != null) {
-        punctuation.cancel();
-        punctuation = null;
+      if (waiting.isEmpty()) {
+        punctuation.sleep();
       }
     }
   }
