@@ -1,8 +1,8 @@
 package io.leakguard.cloud;
 
-import io.leakguard.runtime.config.ConfigException;
-import io.leakguard.runtime.config.Option;
-import io.leakguard.runtime.config.Settings;
+import io.leakguard.config.ConfigException;
+import io.leakguard.config.Option;
+import io.leakguard.config.Settings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.EnumMap;

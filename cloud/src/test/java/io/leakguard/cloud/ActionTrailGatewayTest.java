@@ -8,7 +8,7 @@ import com.aliyuncs.auth.StaticCredentialsProvider;
 import com.aliyuncs.ram.model.v20150501.ListUsersRequest;
 import io.leakguard.cloud.ActionTrailGateway.TrailEvent;
 import io.leakguard.emulator.Emulator;
-import io.leakguard.runtime.SyntheticKeys;
+import io.leakguard.testkit.SyntheticKeys;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;

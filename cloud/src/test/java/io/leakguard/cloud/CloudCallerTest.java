@@ -7,7 +7,7 @@ import com.aliyuncs.auth.BasicCredentials;
 import com.aliyuncs.auth.StaticCredentialsProvider;
 import io.leakguard.emulator.Emulator;
 import io.leakguard.emulator.Faults;
-import io.leakguard.runtime.SyntheticKeys;
+import io.leakguard.testkit.SyntheticKeys;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

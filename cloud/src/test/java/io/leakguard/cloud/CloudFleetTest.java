@@ -9,7 +9,7 @@ import com.aliyuncs.auth.BasicCredentials;
 import com.aliyuncs.auth.StaticCredentialsProvider;
 import io.leakguard.cloud.CloudFleet.OwnerSearch;
 import io.leakguard.emulator.Emulator;
-import io.leakguard.runtime.SyntheticKeys;
+import io.leakguard.testkit.SyntheticKeys;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.leakguard.runtime.config.ConfigException;
-import io.leakguard.runtime.config.ConfigLoader;
-import io.leakguard.runtime.config.Settings;
+import io.leakguard.config.ConfigException;
+import io.leakguard.config.ConfigLoader;
+import io.leakguard.config.Settings;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;

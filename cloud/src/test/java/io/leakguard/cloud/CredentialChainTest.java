@@ -8,7 +8,7 @@ import com.aliyuncs.auth.StaticCredentialsProvider;
 import com.aliyuncs.sts.model.v20150401.AssumeRoleRequest;
 import com.sun.net.httpserver.HttpServer;
 import io.leakguard.emulator.Emulator;
-import io.leakguard.runtime.SyntheticKeys;
+import io.leakguard.testkit.SyntheticKeys;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package io.leakguard.deploy;
 
-import io.leakguard.runtime.broker.EmbeddedKafkaBroker;
+import io.leakguard.broker.EmbeddedKafkaBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -15,24 +15,7 @@ final class BrokerMain {
 
   private BrokerMain() {}
 
-  static int run(String[] args) throws Exception {
-    Path dataDir = null;
-    Path readyFile = null;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--data-dir" -> dataDir = Path.of(value(args, ++i, "--data-dir"));
-        case "--ready-file" -> readyFile = Path.of(value(args, ++i, "--ready-file"));
-        default -> {
-          System.err.println("broker: unknown option '" + args[i] + "'; usage: run broker --data-dir DIR [--ready-file FILE]");
-          return 2;
-        }
-      }
-    }
-    if (dataDir == null) {
-      System.err.println("broker: --data-dir DIR is required (an empty or absent directory for a new broker, or an "
-          + "earlier broker's directory to start it again)");
-      return 2;
-    }
+  static int run(Path dataDir, Path readyFile) throws Exception {
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir);
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -47,12 +30,5 @@ final class BrokerMain {
     }
     stop.await();
     return 0;
-  }
-
-  private static String value(String[] args, int i, String flag) {
-    if (i >= args.length) {
-      throw new IllegalArgumentException(flag + " needs a value");
-    }
-    return args[i];
   }
 }

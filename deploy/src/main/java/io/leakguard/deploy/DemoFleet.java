@@ -1,6 +1,6 @@
 package io.leakguard.deploy;
 
-import io.leakguard.runtime.SyntheticKeys;
+import io.leakguard.cloud.RandomCredentials;
 import java.util.List;
 import java.util.Map;
 
@@ -13,7 +13,7 @@ record DemoFleet(String accountId, Key operator, Key enricher, Map<String, Key> 
   /** A generated key pair. The secret never leaves this process except into the emulator and a child's env. */
   record Key(String accessKeyId, String accessKeySecret) {
     static Key generate() {
-      return new Key(SyntheticKeys.accessKeyId(), SyntheticKeys.secret());
+      return new Key(RandomCredentials.accessKeyId(), RandomCredentials.secret());
     }
 
     @Override
@@ -47,7 +47,7 @@ record DemoFleet(String accountId, Key operator, Key enricher, Map<String, Key> 
   static DemoFleet generate() {
     Map<String, Key> users = new java.util.LinkedHashMap<>();
     USERS.forEach(user -> users.put(user, Key.generate()));
-    return new DemoFleet(SyntheticKeys.accountId(), Key.generate(), Key.generate(), Map.copyOf(users));
+    return new DemoFleet(RandomCredentials.accountId(), Key.generate(), Key.generate(), Map.copyOf(users));
   }
 
   Key user(String name) {

@@ -38,29 +38,14 @@ final class LocalStack implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
   private static final List<String> SERVICES = List.of("detector", "enricher", "remediator", "notifier");
 
-  /** Command-line options of {@code demo} and {@code local}. */
-  record Options(Path dir, boolean keepCloudState) {
-    /** The demo: a fresh cloud every run. */
-    static Options parse(String[] args) {
-      return parse(args, false);
-    }
-
-    /**
-     * @param keepCloudState whether the emulator saves its state to {@code <dir>/emulator-state.json} on stop and
-     *                       loads it on start, so a restarted local stack keeps its accounts, keys and secrets
-     */
-    static Options parse(String[] args, boolean keepCloudState) {
-      Path dir = Path.of(Optional.ofNullable(System.getenv("LEAKGUARD_LOCAL_DIR")).orElse(".leakguard"));
-      for (int i = 0; i < args.length; i++) {
-        if (args[i].equals("--dir") && i + 1 < args.length) {
-          dir = Path.of(args[++i]);
-        } else {
-          throw new IllegalArgumentException("unknown option '" + args[i] + "'; expected --dir DIR");
-        }
-      }
-      return new Options(dir.toAbsolutePath(), keepCloudState);
-    }
-  }
+  /**
+   * Options of {@code demo} and {@code local}.
+   *
+   * @param dir            the stack's directory (absolute)
+   * @param keepCloudState whether the emulator saves its state to {@code <dir>/emulator-state.json} on stop and
+   *                       loads it on start, so a restarted local stack keeps its accounts, keys and secrets
+   */
+  record Options(Path dir, boolean keepCloudState) {}
 
   /** A started child process. */
   record Component(String name, Process process, Path log, String healthUrl) {}
@@ -70,7 +55,7 @@ final class LocalStack implements AutoCloseable {
   private final TopicCatalog topics = new TopicCatalog(TopicCatalog.DEFAULT_PREFIX);
   private final List<Component> components = new ArrayList<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  private final String adminToken = io.leakguard.runtime.SyntheticKeys.random(32);
+  private final String adminToken = io.leakguard.cloud.RandomCredentials.hex(24);
   private String bootstrapServers;
   private String emulatorEndpoint;
 
@@ -197,7 +182,7 @@ final class LocalStack implements AutoCloseable {
     command.add("-XX:+UseSerialGC");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
-    command.add(Cli.class.getName());
+    command.add(io.leakguard.cli.Main.class.getName());
     command.addAll(args);
     Path log = dir.resolve("logs").resolve(name + ".log");
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)

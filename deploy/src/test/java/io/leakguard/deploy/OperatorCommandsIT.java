@@ -1,5 +1,6 @@
 package io.leakguard.deploy;
 
+import io.leakguard.cli.Leakguard;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,8 +14,8 @@ import io.leakguard.emulator.Emulator;
 import io.leakguard.remediator.RemediatorApp;
 import io.leakguard.runtime.ServiceMain;
 import io.leakguard.runtime.StreamsService;
-import io.leakguard.runtime.SyntheticKeys;
-import io.leakguard.runtime.testing.KafkaFixture;
+import io.leakguard.testkit.SyntheticKeys;
+import io.leakguard.testkit.KafkaFixture;
 import io.leakguard.schemas.CredentialKind;
 import io.leakguard.schemas.KeyForms;
 import io.leakguard.schemas.LeakEnriched;
@@ -115,8 +116,8 @@ class OperatorCommandsIT {
     assertEquals("Inactive", emulator.state().key(aliceKey).orElseThrow().status());
 
     // When someone approves it on the command line
-    int exit = Cli.run(new String[] {"approve", "inc-approve", "--by", "carol", "--bootstrap-servers",
-        broker.bootstrapServers(), "--topic-prefix", PREFIX});
+    int exit = Leakguard.execute("approve", "inc-approve", "--by", "carol", "--kafka.bootstrap.servers",
+        broker.bootstrapServers(), "--topic.prefix", PREFIX);
 
     // Then it is rotated and the leaked key deleted
     assertEquals(0, exit);
@@ -138,17 +139,17 @@ class OperatorCommandsIT {
         .withEndpointForAll(URI.create(emulator.endpoint())), FleetSettings.single(),
         new StaticCredentialsProvider(new BasicCredentials(operatorId, operatorSecret)));
     assertTrue(fleet.account(account).ram().listPoliciesForRole("app").isEmpty());
-    String[] restore = {"restore", "inc-purge", "--bootstrap-servers", broker.bootstrapServers(), "--topic-prefix",
-        PREFIX, "--cloud.endpoint=" + emulator.endpoint()};
+    String[] restore = {"restore", "inc-purge", "--kafka.bootstrap.servers", broker.bootstrapServers(),
+        "--topic.prefix", PREFIX, "--cloud.endpoint=" + emulator.endpoint()};
 
     // When restore runs within the role's max session: refused, nothing attached
-    assertEquals(1, Cli.run(restore));
+    assertEquals(1, Leakguard.execute(restore));
     assertTrue(fleet.account(account).ram().listPoliciesForRole("app").isEmpty());
 
     // And when forced: the recorded policies are back
     List<String> forced = new ArrayList<>(List.of(restore));
     forced.add("--force");
-    assertEquals(0, Cli.run(forced.toArray(String[]::new)));
+    assertEquals(0, Leakguard.execute(forced.toArray(String[]::new)));
     assertEquals("AliyunRAMReadOnlyAccess", fleet.account(account).ram().listPoliciesForRole("app").get(0)
         .policyName());
     fleet.close();

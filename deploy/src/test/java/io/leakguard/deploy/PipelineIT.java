@@ -1,5 +1,6 @@
 package io.leakguard.deploy;
 
+import io.leakguard.cli.Leakguard;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,7 +23,7 @@ import io.leakguard.cloud.CloudException;
 import io.leakguard.cloud.CloudSettings;
 import io.leakguard.cloud.Product;
 import io.leakguard.detector.DetectorApp;
-import io.leakguard.detector.enrich.EnricherApp;
+import io.leakguard.enricher.EnricherApp;
 import io.leakguard.emulator.Emulator;
 import io.leakguard.emulator.KeyView;
 import io.leakguard.notifier.NotifierApp;
@@ -30,8 +31,8 @@ import io.leakguard.remediator.RemediatorApp;
 import io.leakguard.runtime.ServiceDefinition;
 import io.leakguard.runtime.ServiceMain;
 import io.leakguard.runtime.StreamsService;
-import io.leakguard.runtime.SyntheticKeys;
-import io.leakguard.runtime.testing.KafkaFixture;
+import io.leakguard.testkit.SyntheticKeys;
+import io.leakguard.testkit.KafkaFixture;
 import io.leakguard.schemas.DeadLetter;
 import io.leakguard.schemas.NotificationOutcome;
 import io.leakguard.schemas.RemediationOutcome;
@@ -224,9 +225,8 @@ class PipelineIT {
   void shouldRemediateAKeyReportedByAPersonWithTheReportCommand() throws Exception {
     // Given a person reports carol's key by its ID alone
     String[] carol = users.get("carol");
-    int exit = ReportCommand.run(new String[] {"--access-key-id", carol[0], "--reason", "pasted in a ticket",
-        "--reporter", "soc", "--bootstrap-servers", broker.bootstrapServers(), "--topic-prefix", PREFIX},
-        Map.of(), dir.resolve("no-local.json"));
+    int exit = Leakguard.execute("report", "--access-key-id", carol[0], "--reason", "pasted in a ticket",
+        "--reporter", "soc", "--kafka.bootstrap.servers", broker.bootstrapServers(), "--topic.prefix", PREFIX);
 
     // Then the report is folded into an incident and the key is rotated like any other leak
     assertEquals(0, exit);

@@ -1,6 +1,6 @@
 package io.leakguard.deploy;
 
-import io.leakguard.runtime.SyntheticKeys;
+import io.leakguard.testkit.SyntheticKeys;
 import io.leakguard.schemas.NotificationOutcome;
 import io.leakguard.schemas.RemediationOutcome;
 import io.leakguard.schemas.RemediationStep;

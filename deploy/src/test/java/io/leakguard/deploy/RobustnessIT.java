@@ -1,5 +1,6 @@
 package io.leakguard.deploy;
 
+import io.leakguard.cli.Leakguard;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,7 +13,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
 import io.leakguard.detector.DetectorApp;
-import io.leakguard.detector.enrich.EnricherApp;
+import io.leakguard.enricher.EnricherApp;
 import io.leakguard.emulator.Emulator;
 import io.leakguard.emulator.Faults;
 import io.leakguard.emulator.KeyView;
@@ -21,8 +22,8 @@ import io.leakguard.remediator.RemediatorApp;
 import io.leakguard.runtime.ServiceDefinition;
 import io.leakguard.runtime.ServiceMain;
 import io.leakguard.runtime.StreamsService;
-import io.leakguard.runtime.SyntheticKeys;
-import io.leakguard.runtime.testing.KafkaFixture;
+import io.leakguard.testkit.SyntheticKeys;
+import io.leakguard.testkit.KafkaFixture;
 import io.leakguard.schemas.ApprovalDecision;
 import io.leakguard.schemas.DeadLetter;
 import io.leakguard.schemas.Decision;
@@ -476,8 +477,8 @@ class RobustnessIT {
     emulator.faults().reset();
 
     // When a person runs leakguard retry INCIDENT
-    int exit = RetryCommand.run(new String[] {failed.getIncidentId(), "--by", "soc", "--bootstrap-servers",
-        broker.bootstrapServers(), "--topic-prefix", PREFIX});
+    int exit = Leakguard.execute("retry", failed.getIncidentId(), "--by", "soc", "--kafka.bootstrap.servers",
+        broker.bootstrapServers(), "--topic.prefix", PREFIX);
 
     // Then the next attempt deletes the leaked key; retrying an incident that did not fail is refused
     assertEquals(0, exit);
@@ -485,8 +486,8 @@ class RobustnessIT {
     assertEquals(RemediationStatus.ROTATED, rotated.getStatus(), rotated.getReason());
     assertEquals(3, rotated.getAttempt());
     assertTrue(emulator.state().key(henry[0]).isEmpty());
-    assertEquals(1, RetryCommand.run(new String[] {failed.getIncidentId(), "--bootstrap-servers",
-        broker.bootstrapServers(), "--topic-prefix", PREFIX}));
+    assertEquals(1, Leakguard.execute("retry", failed.getIncidentId(), "--kafka.bootstrap.servers",
+        broker.bootstrapServers(), "--topic.prefix", PREFIX));
   }
 
   @Test

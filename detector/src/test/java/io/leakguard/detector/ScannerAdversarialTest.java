@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.leakguard.runtime.SyntheticKeys;
+import io.leakguard.testkit.SyntheticKeys;
 import io.leakguard.schemas.KeyForms;
 import java.time.Duration;
 import java.util.List;

@@ -3,8 +3,8 @@ package io.leakguard.notifier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.leakguard.runtime.SyntheticKeys;
-import io.leakguard.runtime.TestDrivers;
+import io.leakguard.testkit.SyntheticKeys;
+import io.leakguard.testkit.TestDrivers;
 import io.leakguard.schemas.DeadLetter;
 import io.leakguard.schemas.Delivery;
 import io.leakguard.schemas.FailureStage;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import io.leakguard.runtime.SyntheticKeys;
+import io.leakguard.testkit.SyntheticKeys;
 import io.leakguard.schemas.Delivery;
 import java.net.InetSocketAddress;
 import java.net.URI;

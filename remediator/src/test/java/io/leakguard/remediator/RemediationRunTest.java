@@ -26,7 +26,7 @@ import io.leakguard.emulator.Emulator;
 import io.leakguard.emulator.Faults;
 import io.leakguard.emulator.KeyView;
 import io.leakguard.emulator.StateSnapshot;
-import io.leakguard.runtime.SyntheticKeys;
+import io.leakguard.testkit.SyntheticKeys;
 import io.leakguard.schemas.CredentialKind;
 import io.leakguard.schemas.JournalPhase;
 import io.leakguard.schemas.JournalStep;

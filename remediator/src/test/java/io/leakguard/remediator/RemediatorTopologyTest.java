@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.leakguard.runtime.SyntheticKeys;
-import io.leakguard.runtime.TestDrivers;
+import io.leakguard.testkit.SyntheticKeys;
+import io.leakguard.testkit.TestDrivers;
 import io.leakguard.schemas.ApprovalDecision;
 import io.leakguard.schemas.DeadLetter;
 import io.leakguard.schemas.Decision;

@@ -1,6 +1,6 @@
 package io.leakguard.runtime;
 
-import io.leakguard.runtime.config.Option;
+import io.leakguard.config.Option;
 import io.leakguard.schemas.TopicCatalog;
 import java.util.List;
 

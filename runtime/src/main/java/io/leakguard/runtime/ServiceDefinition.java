@@ -1,7 +1,7 @@
 package io.leakguard.runtime;
 
-import io.leakguard.runtime.config.Option;
-import io.leakguard.runtime.config.Settings;
+import io.leakguard.config.Option;
+import io.leakguard.config.Settings;
 import io.leakguard.schemas.TopicCatalog;
 import java.util.List;
 import org.apache.kafka.streams.Topology;

@@ -1,9 +1,9 @@
 package io.leakguard.runtime;
 
-import io.leakguard.runtime.config.ConfigException;
-import io.leakguard.runtime.config.ConfigLoader;
-import io.leakguard.runtime.config.Option;
-import io.leakguard.runtime.config.Settings;
+import io.leakguard.config.ConfigException;
+import io.leakguard.config.ConfigLoader;
+import io.leakguard.config.Option;
+import io.leakguard.config.Settings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,7 +32,7 @@ public final class ServiceMain {
     System.exit(runUntilStopped(definition, args));
   }
 
-  static int runUntilStopped(ServiceDefinition definition, String[] args) {
+  public static int runUntilStopped(ServiceDefinition definition, String[] args) {
     ConfigLoader loader = loader(definition);
     if (Arrays.asList(args).contains("--help")) {
       System.out.println(usage(definition, loader));

@@ -1,6 +1,6 @@
 package io.leakguard.runtime;
 
-import io.leakguard.runtime.config.Settings;
+import io.leakguard.config.Settings;
 import io.leakguard.schemas.TopicCatalog;
 import java.time.Duration;
 import java.util.HashMap;

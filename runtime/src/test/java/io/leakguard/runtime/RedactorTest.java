@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class RedactorTest {
 
   private static String random(int length) {
-    return SyntheticKeys.random(length);
+    return RandomText.of(length);
   }
 
   @Test

@@ -1,8 +1,8 @@
 package io.leakguard.deploy.bench;
 
 import io.leakguard.detector.DetectorApp;
-import io.leakguard.detector.enrich.EnricherApp;
-import io.leakguard.runtime.SyntheticKeys;
+import io.leakguard.enricher.EnricherApp;
+import io.leakguard.testkit.SyntheticKeys;
 import io.leakguard.schemas.LeakEnriched;
 import io.leakguard.schemas.Topic;
 import io.leakguard.schemas.TopicCatalog;

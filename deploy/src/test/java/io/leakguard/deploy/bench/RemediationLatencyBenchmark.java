@@ -1,14 +1,14 @@
 package io.leakguard.deploy.bench;
 
 import io.leakguard.detector.DetectorApp;
-import io.leakguard.detector.enrich.EnricherApp;
+import io.leakguard.enricher.EnricherApp;
 import io.leakguard.emulator.Emulator;
 import io.leakguard.remediator.RemediatorApp;
 import io.leakguard.runtime.ServiceDefinition;
 import io.leakguard.runtime.ServiceMain;
 import io.leakguard.runtime.StreamsService;
-import io.leakguard.runtime.SyntheticKeys;
-import io.leakguard.runtime.testing.KafkaFixture;
+import io.leakguard.testkit.SyntheticKeys;
+import io.leakguard.testkit.KafkaFixture;
 import io.leakguard.schemas.RemediationOutcome;
 import io.leakguard.schemas.Timeline;
 import io.leakguard.schemas.Topic;

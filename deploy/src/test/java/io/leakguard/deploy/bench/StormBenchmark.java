@@ -1,10 +1,10 @@
 package io.leakguard.deploy.bench;
 
 import io.leakguard.detector.DetectorApp;
-import io.leakguard.detector.enrich.EnricherApp;
+import io.leakguard.enricher.EnricherApp;
 import io.leakguard.emulator.Faults;
 import io.leakguard.remediator.RemediatorApp;
-import io.leakguard.runtime.SyntheticKeys;
+import io.leakguard.testkit.SyntheticKeys;
 import io.leakguard.schemas.RemediationOutcome;
 import io.leakguard.schemas.RemediationStatus;
 import io.leakguard.schemas.RemediationStep;

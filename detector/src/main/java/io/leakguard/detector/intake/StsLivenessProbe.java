@@ -38,8 +38,8 @@ public final class StsLivenessProbe implements LivenessProbe {
    */
   public void warmUp() {
     long started = System.nanoTime();
-    Liveness answer = probe(io.leakguard.runtime.SyntheticKeys.accessKeyId(),
-        new Secret(io.leakguard.runtime.SyntheticKeys.secret()), null);
+    Liveness answer = probe(io.leakguard.cloud.RandomCredentials.accessKeyId(),
+        new Secret(io.leakguard.cloud.RandomCredentials.secret()), null);
     long millis = (System.nanoTime() - started) / 1_000_000;
     if (Boolean.FALSE.equals(answer.live())) {
       LOG.info("liveness probe ready: STS answered in {} ms", millis);

@@ -17,7 +17,6 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code leakguard scan}: scans files, directories (recursively) and standard input for leaked Alibaba Cloud
@@ -45,21 +44,6 @@ public final class ScanCommand {
   private static final int BINARY_SNIFF = 8192;
   private static final String SOURCE = "leakguard-scan";
 
-  static final String USAGE = """
-      usage: leakguard scan [--publish [--bootstrap-servers HOSTS] [--topic-prefix PREFIX]] PATH...
-
-        PATH                     a file, a directory (scanned recursively, .git skipped) or - for standard input
-        --publish                also produce each file with findings to the raw-content topic, as RawContent JSON
-        --bootstrap-servers H    Kafka bootstrap servers for --publish (default: $KAFKA_BOOTSTRAP_SERVERS, else the
-                                 running local stack's .leakguard/local.json)
-        --topic-prefix P         topic name prefix (default: leakguard.)
-
-      Prints one JSON object per finding, one per line: path, line, column, kind (access_key | sts), accessKeyId,
-      secretFound, fingerprint (SHA-256 of the secret, or null), masked. Never the secret.
-      Binary files are skipped; files over 64 MB are not scanned (an error).
-      Exit code: 0 no findings, 1 findings, 2 usage or I/O error (incomplete scan).
-      """;
-
   private final PrintStream out;
   private final PrintStream err;
   private final InputStream stdin;
@@ -73,43 +57,45 @@ public final class ScanCommand {
     this.stdin = stdin;
   }
 
-  /** Runs the command with the process's streams and environment; returns the exit code. */
-  public static int run(String[] args) {
+  /**
+   * What to scan and where to publish.
+   *
+   * @param paths       files, directories (recursively) or {@code -} for standard input
+   * @param publishTo   Kafka bootstrap servers to produce files with findings to, or null to only report
+   * @param topicPrefix the topic name prefix
+   */
+  public record Request(List<String> paths, String publishTo, String topicPrefix) {
+    public Request {
+      paths = List.copyOf(paths);
+      new TopicCatalog(topicPrefix); // validates the prefix
+    }
+  }
+
+  /** Runs a scan with the process's streams; returns the exit code. */
+  public static int run(Request request) {
     PrintStream stdout = System.out;
     // Findings alone go to stdout: anything a library logs meanwhile (the Kafka client) goes to stderr instead.
     System.setOut(System.err);
     try {
-      return run(args, System.in, stdout, System.err, System.getenv(), KafkaRawContentSink::new);
+      return run(request, System.in, stdout, System.err, KafkaRawContentSink::new);
     } finally {
       System.setOut(stdout);
     }
   }
 
-  static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err, Map<String, String> env,
-                 RawContentSink.Factory sinks) {
-    Options options;
-    try {
-      options = Options.parse(args, env);
-    } catch (IllegalArgumentException e) {
-      err.println("leakguard scan: " + e.getMessage() + "\n\n" + USAGE);
-      return 2;
-    }
-    if (options.help()) {
-      out.print(USAGE);
-      return 0;
-    }
+  static int run(Request request, InputStream stdin, PrintStream out, PrintStream err, RawContentSink.Factory sinks) {
     ScanCommand command = new ScanCommand(out, err, stdin);
     RawContentSink sink = null;
-    if (options.publish()) {
+    if (request.publishTo() != null) {
       try {
-        sink = sinks.open(options.bootstrapServers(), options.topicPrefix());
+        sink = sinks.open(request.publishTo(), request.topicPrefix());
       } catch (RuntimeException e) {
-        err.println("leakguard scan: cannot publish to " + options.bootstrapServers() + ": " + e.getMessage());
+        err.println("leakguard scan: cannot publish to " + request.publishTo() + ": " + e.getMessage());
         return 2;
       }
     }
     try {
-      for (String path : options.paths()) {
+      for (String path : request.paths()) {
         command.scanPath(path, sink);
       }
     } finally {
@@ -280,78 +266,4 @@ public final class ScanCommand {
   }
 
   /** The parsed command line. */
-  record Options(List<String> paths, boolean publish, String bootstrapServers, String topicPrefix, boolean help) {
-
-    static Options parse(String[] args, Map<String, String> env) {
-      List<String> paths = new ArrayList<>();
-      boolean publish = false;
-      String bootstrap = null;
-      String prefix = TopicCatalog.DEFAULT_PREFIX;
-      boolean optionsEnded = false;
-      for (int i = 0; i < args.length; i++) {
-        String arg = args[i];
-        if (optionsEnded || arg.equals("-") || !arg.startsWith("-")) {
-          paths.add(arg);
-          continue;
-        }
-        String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-        String inline = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : null;
-        switch (name) {
-          case "--" -> optionsEnded = true;
-          case "-h", "--help" -> {
-            return new Options(List.of(), false, null, prefix, true);
-          }
-          case "--publish" -> publish = true;
-          case "--bootstrap-servers" -> {
-            bootstrap = inline != null ? inline : value(args, ++i, name);
-          }
-          case "--topic-prefix" -> {
-            prefix = inline != null ? inline : value(args, ++i, name);
-          }
-          default -> throw new IllegalArgumentException("unknown option " + name);
-        }
-      }
-      if (paths.isEmpty()) {
-        throw new IllegalArgumentException("which paths? give files, directories or - for standard input");
-      }
-      if (bootstrap == null || bootstrap.isBlank()) {
-        bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS");
-      }
-      if (publish && (bootstrap == null || bootstrap.isBlank())) {
-        bootstrap = runningLocalStack(env);
-      }
-      if (publish && (bootstrap == null || bootstrap.isBlank())) {
-        throw new IllegalArgumentException("--publish needs --bootstrap-servers, KAFKA_BOOTSTRAP_SERVERS or a "
-            + "running local stack (./leakguard local)");
-      }
-      try {
-        new TopicCatalog(prefix);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--topic-prefix: " + e.getMessage());
-      }
-      return new Options(List.copyOf(paths), publish, bootstrap, prefix, false);
-    }
-
-    /** The bootstrap servers of the running local stack, from its {@code .leakguard/local.json}, or null. */
-    static String runningLocalStack(Map<String, String> env) {
-      java.nio.file.Path local = java.nio.file.Path.of(env.getOrDefault("LEAKGUARD_LOCAL_DIR", ".leakguard"))
-          .resolve("local.json");
-      if (!java.nio.file.Files.isRegularFile(local)) {
-        return null;
-      }
-      try {
-        return io.leakguard.schemas.serde.JsonSerde.MAPPER.readTree(local.toFile()).path("bootstrapServers")
-            .asText(null);
-      } catch (java.io.IOException e) {
-        throw new IllegalArgumentException("cannot read " + local + ": " + e.getMessage());
-      }
-    }
-
-    private static String value(String[] args, int index, String name) {
-      if (index >= args.length) {
-        throw new IllegalArgumentException(name + " needs a value");
-      }
-      return args[index];
-    }
-  }
 }

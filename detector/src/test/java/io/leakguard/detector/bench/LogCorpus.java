@@ -1,6 +1,6 @@
 package io.leakguard.detector.bench;
 
-import io.leakguard.runtime.SyntheticKeys;
+import io.leakguard.testkit.SyntheticKeys;
 import java.util.Base64;
 import java.util.Random;
 

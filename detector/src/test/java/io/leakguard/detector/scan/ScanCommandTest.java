@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.leakguard.runtime.SyntheticKeys;
+import io.leakguard.testkit.SyntheticKeys;
 import io.leakguard.schemas.KeyForms;
 import io.leakguard.schemas.edge.RawContent;
 import java.io.ByteArrayInputStream;
@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,9 +37,10 @@ class ScanCommandTest {
   private final List<RawContent> publishedContent = new ArrayList<>();
   private String openedWith;
 
-  private int scan(InputStream stdin, Map<String, String> env, String... args) {
-    RawContentSink.Factory sinks = (bootstrap, prefix) -> {
-      openedWith = bootstrap + " " + prefix;
+  /** Scans {@code paths}; {@code publishTo} is the Kafka to publish to, or null. */
+  private int scan(InputStream stdin, String publishTo, String prefix, String... paths) {
+    RawContentSink.Factory sinks = (bootstrap, topicPrefix) -> {
+      openedWith = bootstrap + " " + topicPrefix;
       return new RawContentSink() {
         @Override
         public void send(String key, RawContent content) {
@@ -52,12 +52,12 @@ class ScanCommandTest {
         public void close() { }
       };
     };
-    return ScanCommand.run(args, stdin, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), env, sinks);
+    return ScanCommand.run(new ScanCommand.Request(List.of(paths), publishTo, prefix), stdin,
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), sinks);
   }
 
-  private int scan(String... args) {
-    return scan(InputStream.nullInputStream(), Map.of(), args);
+  private int scan(String... paths) {
+    return scan(InputStream.nullInputStream(), null, "leakguard.", paths);
   }
 
   private List<JsonNode> lines() throws Exception {
@@ -137,7 +137,7 @@ class ScanCommandTest {
     InputStream stdin = new ByteArrayInputStream(("key " + id + " secret " + secret).getBytes(StandardCharsets.UTF_8));
 
     // When
-    int exit = scan(stdin, Map.of(), "-");
+    int exit = scan(stdin, null, "leakguard.", "-");
 
     // Then
     assertEquals(1, exit);
@@ -156,7 +156,7 @@ class ScanCommandTest {
     int exit;
     try {
       // When
-      exit = ScanCommand.run(new String[] {"-"});
+      exit = ScanCommand.run(new ScanCommand.Request(List.of("-"), null, "leakguard."));
     } finally {
       System.setIn(originalIn);
       System.setOut(originalOut);
@@ -216,29 +216,13 @@ class ScanCommandTest {
   }
 
   @Test
-  void shouldExitTwoOnUsageErrors() {
-    assertEquals(2, scan());
-    assertEquals(2, scan("--frobnicate", "x"));
-    assertEquals(2, scan("--topic-prefix", "bad prefix!", "x"));
-    assertEquals(2, scan("--publish", "x"));
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains("usage: leakguard scan"));
-  }
-
-  @Test
-  void shouldPrintItsUsageOnHelp() {
-    assertEquals(0, scan("--help"));
-    assertTrue(out.toString(StandardCharsets.UTF_8).contains("Exit code: 0 no findings, 1 findings, 2"));
-  }
-
-  @Test
   void shouldPublishOnlyTheFilesWithFindings() throws Exception {
     // Given one file with a key and one without
     Path leaky = Files.writeString(dir.resolve("leaky.env"), "AK=" + id + "\nSK=" + secret + "\n");
     Files.writeString(dir.resolve("clean.txt"), "nothing here\n");
 
     // When
-    int exit = scan(InputStream.nullInputStream(), Map.of(), "--publish", "--bootstrap-servers", "broker:9092",
-        "--topic-prefix=staging.", dir.toString());
+    int exit = scan(InputStream.nullInputStream(), "broker:9092", "staging.", dir.toString());
 
     // Then the leaky file's content goes to the pipeline as raw content
     assertEquals(1, exit);
@@ -248,30 +232,6 @@ class ScanCommandTest {
     assertEquals("leakguard-scan", content.source());
     assertEquals(leaky.toString(), content.location());
     assertEquals(Files.readString(leaky), content.content());
-  }
-
-  @Test
-  void shouldTakeTheBootstrapServersFromTheEnvironment() throws Exception {
-    Path leaky = Files.writeString(dir.resolve("leaky.env"), "AK=" + id + "\nSK=" + secret + "\n");
-
-    int exit = scan(InputStream.nullInputStream(), Map.of("KAFKA_BOOTSTRAP_SERVERS", "env-broker:9092"), "--publish",
-        leaky.toString());
-
-    assertEquals(1, exit);
-    assertEquals("env-broker:9092 leakguard.", openedWith);
-  }
-
-  @Test
-  void shouldFindTheRunningLocalStackAsTheReadmeSays() throws Exception {
-    Path leaky = Files.writeString(dir.resolve("leaky.env"), "AK=" + id + "\nSK=" + secret + "\n");
-    Path stack = Files.createDirectories(dir.resolve("stack"));
-    Files.writeString(stack.resolve("local.json"), "{\"bootstrapServers\":\"127.0.0.1:39092\"}");
-
-    int exit = scan(InputStream.nullInputStream(), Map.of("LEAKGUARD_LOCAL_DIR", stack.toString()), "--publish",
-        leaky.toString());
-
-    assertEquals(1, exit);
-    assertEquals("127.0.0.1:39092 leakguard.", openedWith);
   }
 
   @Test
@@ -289,9 +249,9 @@ class ScanCommandTest {
     };
 
     // When
-    int exit = ScanCommand.run(new String[] {"--publish", "--bootstrap-servers=b:9092", leaky.toString()},
+    int exit = ScanCommand.run(new ScanCommand.Request(List.of(leaky.toString()), "b:9092", "leakguard."),
         InputStream.nullInputStream(), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(), failing);
+        new PrintStream(err, true, StandardCharsets.UTF_8), failing);
 
     // Then
     assertEquals(2, exit);

@@ -1,0 +1,144 @@
+package io.leakguard.deploy;
+
+import io.leakguard.cli.CommandExtension;
+import io.leakguard.emulator.EmulatorMain;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The local stack's commands, which only the full distribution carries (the service images do not): {@code local},
+ * {@code demo}, {@code run broker} and {@code run emulator}. Registered through {@link java.util.ServiceLoader}.
+ */
+public final class DevCommands implements CommandExtension {
+
+  @Override
+  public void extend(CommandLine root) {
+    root.addSubcommand(new Local());
+    root.addSubcommand(new DemoCommand());
+    CommandLine run = root.getSubcommands().get("run");
+    run.addSubcommand(new BrokerCommand());
+    run.addSubcommand(new EmulatorCommand());
+  }
+
+  /** Where the local stack keeps its state; the same option for {@code local} and {@code demo}. */
+  static final class StackDir {
+    @Option(names = "--dir", paramLabel = "DIR", description = "the local stack's directory: logs, state, "
+        + "local.json (default: $LEAKGUARD_LOCAL_DIR, else .leakguard in the working directory)")
+    Path dir;
+
+    LocalStack.Options options(boolean keepCloudState) {
+      Path chosen = dir != null ? dir : Path.of(System.getenv().getOrDefault("LEAKGUARD_LOCAL_DIR", ".leakguard"));
+      return new LocalStack.Options(chosen.toAbsolutePath(), keepCloudState);
+    }
+  }
+
+  @Command(name = "local", mixinStandardHelpOptions = true,
+      description = {"Start the local stack until Ctrl-C: a Kafka broker, the Alibaba Cloud emulator and the four "
+          + "services, each its own process. Connection details go to <dir>/local.json; the emulator keeps its "
+          + "accounts and keys across restarts."},
+      footer = {"", "Example:", "  leakguard local &  then  leakguard scan --publish ./leaky.env"})
+  static final class Local implements Callable<Integer> {
+    @CommandLine.Mixin
+    StackDir dir;
+
+    @Override
+    public Integer call() throws Exception {
+      return LocalStack.runUntilInterrupted(dir.options(true));
+    }
+  }
+
+  @Command(name = "demo", mixinStandardHelpOptions = true,
+      description = {"Start the local stack with a fresh demo cloud, leak one demo key, follow its remediation "
+          + "(detection, owner, rotation, KMS, deletion, notification), check every step, and stop."},
+      footer = {"", "Exit codes: 0 every check passed, 1 a check failed, 2 usage.", "", "Example:",
+          "  leakguard demo --dir /tmp/leakguard-demo"})
+  static final class DemoCommand implements Callable<Integer> {
+    @CommandLine.Mixin
+    StackDir dir;
+
+    @Override
+    public Integer call() throws Exception {
+      return Demo.run(dir.options(false));
+    }
+  }
+
+  @Command(name = "broker", mixinStandardHelpOptions = true,
+      description = {"Run a single-node KRaft Kafka broker for local use, on 127.0.0.1 only. An empty or absent "
+          + "directory is formatted; an earlier broker's directory is started again with its data, cluster ID and "
+          + "ports. A development component: not in the service images."},
+      footer = {"", "Example:", "  leakguard run broker --data-dir /tmp/kafka --ready-file /tmp/kafka.ready"})
+  static final class BrokerCommand implements Callable<Integer> {
+    @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "the broker's data directory")
+    Path dataDir;
+
+    @Option(names = "--ready-file", paramLabel = "FILE",
+        description = "where to write the bootstrap servers once the broker accepts connections")
+    Path readyFile;
+
+    @Override
+    public Integer call() throws Exception {
+      return BrokerMain.run(dataDir, readyFile);
+    }
+  }
+
+  @Command(name = "emulator", mixinStandardHelpOptions = true, sortOptions = false,
+      description = {"Run the Alibaba Cloud emulator (RAM, STS, KMS, ActionTrail over the real RPC protocol) for local "
+          + "use. The admin token comes from LEAKGUARD_EMULATOR_ADMIN_TOKEN, else it is generated. A development "
+          + "component: not in the service images."},
+      footer = {"", "Example:", "  leakguard run emulator --port 18080 --fleet fleet.json --admin-token-file token"})
+  static final class EmulatorCommand implements Callable<Integer> {
+    @Option(names = "--port", paramLabel = "N", defaultValue = "18080", description = "HTTP port (default: ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+        description = "address to listen on (default: ${DEFAULT-VALUE})")
+    String bind;
+
+    @Option(names = "--region", paramLabel = "REGION", defaultValue = "cn-hangzhou",
+        description = "region it answers for (default: ${DEFAULT-VALUE})")
+    String region;
+
+    @Option(names = "--fleet", paramLabel = "FILE", description = "accounts, users, keys and roles to seed (JSON)")
+    Path fleet;
+
+    @Option(names = "--state-file", paramLabel = "FILE", description = "load state from it at start, save it at stop")
+    Path stateFile;
+
+    @Option(names = "--admin-token-file", paramLabel = "FILE", description = "where to write a generated admin token")
+    Path adminTokenFile;
+
+    @Option(names = "--https", description = "also listen with TLS (a self-signed certificate)")
+    boolean https;
+
+    @Option(names = "--https-port", paramLabel = "N", description = "HTTPS port (default: 18443)")
+    Integer httpsPort;
+
+    @Override
+    public Integer call() {
+      List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--bind", bind, "--region",
+          region));
+      if (fleet != null) {
+        args.addAll(List.of("--fleet", fleet.toString()));
+      }
+      if (stateFile != null) {
+        args.addAll(List.of("--state-file", stateFile.toString()));
+      }
+      if (adminTokenFile != null) {
+        args.addAll(List.of("--admin-token-file", adminTokenFile.toString()));
+      }
+      if (https) {
+        args.add("--https");
+      }
+      if (httpsPort != null) {
+        args.addAll(List.of("--https-port", httpsPort.toString()));
+      }
+      EmulatorMain.main(args.toArray(String[]::new));
+      return 0;
+    }
+  }
+}

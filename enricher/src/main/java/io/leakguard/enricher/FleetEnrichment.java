@@ -1,0 +1,251 @@
+package io.leakguard.enricher;
+
+import io.leakguard.cloud.CloudException;
+import io.leakguard.cloud.CloudFleet;
+import io.leakguard.cloud.RamGateway;
+import io.leakguard.runtime.FairScheduler;
+import io.leakguard.schemas.CallerIdentity;
+import io.leakguard.schemas.CredentialKind;
+import io.leakguard.schemas.InventoryEntry;
+import io.leakguard.schemas.LeakDetected;
+import io.leakguard.schemas.LeakEnriched;
+import io.leakguard.schemas.Owner;
+import io.leakguard.schemas.OwnerKind;
+import io.leakguard.schemas.ProbeResult;
+import io.leakguard.schemas.Severity;
+import io.leakguard.schemas.Timeline;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Enriches a leak from the fleet: the owner (from the inventory, the leaked pair's own GetCallerIdentity, or the
+ * {@link OwnerDirectory}'s shared walk of every account), the key's ActionTrail activity since before the leak, and a
+ * severity. Everything runs off the stream thread, fairly across accounts.
+ *
+ * <p>The activity lookup has a time bound: when ActionTrail is slow or throttled (LookupEvents allows 2 calls per
+ * second per account), the leak is handed on with what is known, marked partial, instead of holding the remediation
+ * up.
+ */
+public final class FleetEnrichment implements Enrichment, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FleetEnrichment.class);
+  static final int MAX_EVENTS = 500;
+
+  /** Whose key it is, as far as this enrichment got. */
+  private record Ownership(OwnerKind kind, CredentialKind credentialKind, Owner owner, boolean partial) {}
+
+  private final CloudFleet fleet;
+  private final OwnerDirectory directory;
+  private final Duration activityTimeout;
+  private final Duration lookback;
+  private final Clock clock;
+  private final FairScheduler workers;
+  private final ExecutorService lookups;
+
+  /**
+   * @param threads    worker threads (each waits on RAM or ActionTrail, not on the CPU)
+   * @param perAccount enrichments of one account at once, so a slow or throttled account keeps at most that many
+   */
+  FleetEnrichment(CloudFleet fleet, OwnerDirectory directory, Duration activityTimeout, Duration lookback,
+      Clock clock, int threads, int perAccount) {
+    this.fleet = fleet;
+    this.directory = directory;
+    this.activityTimeout = activityTimeout;
+    this.lookback = lookback;
+    this.clock = clock;
+    this.workers = new FairScheduler(threads, perAccount, "leakguard-enrichment");
+    this.lookups = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "leakguard-activity-lookup");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /**
+   * Never blocks: the owner comes from the inventory, the key's own identity (GetUser on a worker) or the
+   * {@link OwnerDirectory} (a shared walk, waited for without a thread); then ActionTrail is read on a worker of the
+   * owner's account, within {@code activityTimeout}.
+   */
+  @Override
+  public CompletableFuture<LeakEnriched> enrich(LeakDetected leak, InventoryEntry known) {
+    CallerIdentity identity = leak.getCallerIdentity();
+    String type = identity == null ? null : identity.getIdentityType();
+    if ("Account".equals(type)) {
+      return onWorker(identity.getAccountId(), leak, () -> new Ownership(OwnerKind.ROOT_ACCOUNT,
+          CredentialKind.ROOT_KEY, Owner.newBuilder().setAccountId(identity.getAccountId())
+              .setArn(identity.getArn()).build(), false));
+    }
+    if ("AssumedRoleUser".equals(type)) {
+      return onWorker(identity.getAccountId(), leak, () -> new Ownership(OwnerKind.ASSUMED_ROLE,
+          CredentialKind.STS_TOKEN, Owner.newBuilder().setAccountId(identity.getAccountId())
+              .setArn(identity.getArn()).setRoleName(roleOf(identity.getArn())).build(), false));
+    }
+    if (known != null) {
+      Owner owner = Owner.newBuilder().setAccountId(known.getOwner().getAccountId())
+          .setUserName(known.getOwner().getUserName()).setArn(known.getOwner().getArn())
+          .setDisplayName(known.getOwner().getDisplayName()).setEmail(known.getOwner().getEmail()).build();
+      if (identity != null && "RAMUser".equals(type) && !identity.getAccountId().equals(owner.getAccountId())) {
+        LOG.warn("incident {}: the inventory and the key itself disagree on the account", leak.getIncidentId());
+      }
+      return onWorker(owner.getAccountId(), leak, () -> new Ownership(
+          known.getKind() == CredentialKind.ROOT_KEY ? OwnerKind.ROOT_ACCOUNT : OwnerKind.RAM_USER,
+          known.getKind(), owner, false));
+    }
+    if ("RAMUser".equals(type)) {
+      // The leaked pair itself said whose it is: no need to walk the fleet.
+      return onWorker(identity.getAccountId(), leak, () -> identifiedUser(leak, identity));
+    }
+    if (leak.getKind() == CredentialKind.STS_TOKEN || leak.getProbe() == ProbeResult.KEY_NOT_FOUND) {
+      // A token's ID is in no inventory, and without a working secret there is no telling whose it is; a key STS
+      // does not know exists nowhere. Neither is worth a walk of the fleet.
+      return CompletableFuture.completedFuture(record(leak, new Ownership(OwnerKind.UNKNOWN, leak.getKind(),
+          Owner.newBuilder().build(), false), Activity.none(), false));
+    }
+    Instant sightedAt = leak.getTimeline().getSightedAt();
+    return directory.find(leak.getAccessKeyId(), sightedAt).thenCompose(lookup -> {
+      if (lookup.owner().isPresent()) {
+        OwnerDirectory.Owned found = lookup.owner().get();
+        Owner owner = Owner.newBuilder().setAccountId(found.accountId()).setUserName(found.user().userName())
+            .setArn("acs:ram::" + found.accountId() + ":user/" + found.user().userName())
+            .setDisplayName(found.user().displayName()).setEmail(found.user().email()).build();
+        return onWorker(found.accountId(), leak, () -> new Ownership(OwnerKind.RAM_USER, leak.getKind(), owner,
+            false));
+      }
+      Owner.Builder owner = Owner.newBuilder();
+      if (identity != null) {
+        owner.setAccountId(identity.getAccountId()).setArn(identity.getArn());
+      }
+      boolean inconclusive = lookup.inconclusive();
+      return CompletableFuture.completedFuture(record(leak, new Ownership(
+          inconclusive ? OwnerKind.UNKNOWN : OwnerKind.OUTSIDE_FLEET, leak.getKind(), owner.build(), inconclusive),
+          Activity.none(), false));
+    });
+  }
+
+  /** Settles the owner and reads the activity on a worker of the owner's account, then builds the record. */
+  private CompletableFuture<LeakEnriched> onWorker(String accountId, LeakDetected leak,
+      java.util.function.Supplier<Ownership> ownership) {
+    CompletableFuture<LeakEnriched> result = new CompletableFuture<>();
+    workers.submit(accountId == null ? "?" : accountId, leak.getAccessKeyId(), () -> {
+      try {
+        Ownership owned = ownership.get();
+        ActivityResult activity = owned.owner().getAccountId() != null && owned.kind() != OwnerKind.OUTSIDE_FLEET
+            ? activity(leak, owned.owner().getAccountId()) : new ActivityResult(Activity.none(), false);
+        result.complete(record(leak, owned, activity.activity(), activity.partial()));
+      } catch (RuntimeException e) {
+        result.completeExceptionally(e);
+      }
+    });
+    return result;
+  }
+
+  private LeakEnriched record(LeakDetected leak, Ownership owned, Activity activity, boolean activityPartial) {
+    Instant now = clock.instant();
+    return LeakEnriched.newBuilder()
+        .setIncidentId(leak.getIncidentId())
+        .setAccessKeyId(leak.getAccessKeyId())
+        .setKind(owned.credentialKind())
+        .setMaskedKey(leak.getMaskedKey())
+        .setSecretFingerprint(leak.getSecretFingerprint())
+        .setSource(leak.getSource())
+        .setOwner(owned.owner())
+        .setOwnerKind(owned.kind())
+        .setLive(leak.getLive())
+        .setProbe(leak.getProbe())
+        .setCallerIdentity(leak.getCallerIdentity())
+        .setLastUsedAt(activity.lastUsedAt())
+        .setUsedFromIps(activity.ips())
+        .setUsedServices(activity.services())
+        .setSuspiciousIps(activity.suspiciousIps())
+        .setPersistenceEvents(activity.persistenceEvents())
+        .setSuspicious(!activity.suspiciousIps().isEmpty())
+        .setSeverity(severity(owned.kind(), leak.getLive(), activity))
+        .setPartial(owned.partial() || activityPartial)
+        .setSightingCount(leak.getSightingCount())
+        .setTimeline(Timeline.newBuilder(leak.getTimeline()).setEnrichedAt(now).build())
+        .build();
+  }
+
+  private record ActivityResult(Activity activity, boolean partial) {}
+
+  private ActivityResult activity(LeakDetected leak, String accountId) {
+    Instant leakedAt = leak.getTimeline().getSightedAt();
+    Instant from = leakedAt.minus(lookback);
+    Future<Activity> lookup = lookups.submit(() -> Activity.of(fleet.account(accountId).actionTrail()
+        .eventsOfAccessKey(leak.getAccessKeyId(), from, clock.instant(), MAX_EVENTS), leakedAt));
+    try {
+      return new ActivityResult(lookup.get(activityTimeout.toMillis(), TimeUnit.MILLISECONDS), false);
+    } catch (TimeoutException e) {
+      lookup.cancel(true);
+      LOG.info("incident {}: ActionTrail did not answer within {} ms; handing on without activity",
+          leak.getIncidentId(), activityTimeout.toMillis());
+    } catch (ExecutionException e) {
+      String reason = e.getCause() instanceof CloudException ce ? ce.code() : e.getCause().getClass().getSimpleName();
+      LOG.info("incident {}: ActionTrail lookup failed ({}); handing on without activity", leak.getIncidentId(), reason);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return new ActivityResult(Activity.none(), true);
+  }
+
+  /** The owner named by a RAM user's own identity: in the fleet, or outside it. */
+  private Ownership identifiedUser(LeakDetected leak, CallerIdentity identity) {
+    String account = identity.getAccountId();
+    String userName = identity.getArn().substring(identity.getArn().lastIndexOf('/') + 1);
+    Owner.Builder owner = Owner.newBuilder().setAccountId(account).setUserName(userName).setArn(identity.getArn());
+    try {
+      if (!fleet.accountIds().contains(account)) {
+        return new Ownership(OwnerKind.OUTSIDE_FLEET, leak.getKind(), owner.build(), false);
+      }
+      RamGateway.User user = fleet.account(account).ram().getUser(userName);
+      owner.setDisplayName(user.displayName()).setEmail(user.email());
+      return new Ownership(OwnerKind.RAM_USER, CredentialKind.RAM_USER_KEY, owner.build(), false);
+    } catch (CloudException e) {
+      LOG.warn("incident {}: cannot read RAM user {} of account {}: {}", leak.getIncidentId(), userName, account,
+          e.code());
+      return new Ownership(OwnerKind.UNKNOWN, leak.getKind(), owner.build(), true);
+    }
+  }
+
+  /** The role name of {@code acs:ram::<account>:assumed-role/<role>/<session>}. */
+  static String roleOf(String arn) {
+    String marker = ":assumed-role/";
+    int start = arn.indexOf(marker);
+    if (start < 0) {
+      return null;
+    }
+    String rest = arn.substring(start + marker.length());
+    int slash = rest.indexOf('/');
+    return slash < 0 ? rest : rest.substring(0, slash);
+  }
+
+  static Severity severity(OwnerKind kind, Boolean live, Activity activity) {
+    if (!activity.suspiciousIps().isEmpty() || !activity.persistenceEvents().isEmpty()
+        || (kind == OwnerKind.ROOT_ACCOUNT && !Boolean.FALSE.equals(live))) {
+      return Severity.CRITICAL;
+    }
+    if (Boolean.FALSE.equals(live)) {
+      return Severity.LOW;
+    }
+    if (Boolean.TRUE.equals(live)) {
+      return Severity.HIGH;
+    }
+    return Severity.MEDIUM;
+  }
+
+  @Override
+  public void close() {
+    workers.close();
+    lookups.shutdownNow();
+  }
+}
