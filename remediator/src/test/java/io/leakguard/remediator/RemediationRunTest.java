@@ -117,7 +117,7 @@ class RemediationRunTest {
         () -> stop.test(last.get()));
     try {
       run.run();
-    } catch (RemediationRun.Cancelled killed) {
+    } catch (StepJournal.Cancelled killed) {
       // the "crash": whatever was journaled so far is all the next run gets
     }
     return last.get();
@@ -244,7 +244,7 @@ class RemediationRunTest {
         });
 
     // When the run reaches the deletion, it reads the keys again and stops, saying why
-    RemediationRun.TargetUnsafe stopped = assertThrows(RemediationRun.TargetUnsafe.class, run::run);
+    AccessKeyRemediation.TargetUnsafe stopped = assertThrows(AccessKeyRemediation.TargetUnsafe.class, run::run);
     assertTrue(stopped.getMessage().contains("no longer listed for RAM user alice right before deletion"),
         stopped.getMessage());
 
@@ -405,7 +405,7 @@ class RemediationRunTest {
     assertEquals(7200L, done.getMaxSessionDuration());
     CloudException refused = assertThrows(CloudException.class, () -> asToken(token).ram().listUsers());
     assertEquals("NoPermission", refused.code());
-    assertTrue(fleet.account(account).kms().textVersion(RemediationRun.roleRecordName(account, ROLE), "inc-purge")
+    assertTrue(fleet.account(account).kms().textVersion(RoleRecord.secretName(account, ROLE), "inc-purge")
         .orElseThrow().contains("AliyunRAMReadOnlyAccess"));
     assertNotNull(Journals.outcome(done, Instant.now()).getNeutralizationMillis());
   }
