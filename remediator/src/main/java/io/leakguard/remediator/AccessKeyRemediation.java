@@ -11,7 +11,9 @@ import io.leakguard.schemas.JournalPhase;
 import io.leakguard.schemas.Owner;
 import io.leakguard.schemas.OwnerKind;
 import io.leakguard.schemas.RemediationJournal;
+import io.leakguard.schemas.RemediationMode;
 import io.leakguard.schemas.RemediationStatus;
+import io.leakguard.schemas.RemediationStrategy;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -82,7 +84,7 @@ final class AccessKeyRemediation {
         return;
       }
       if (search.owner().isEmpty()) {
-        journal.setStrategy("escalate");
+        journal.setRemediationStrategy(RemediationStrategy.ESCALATE);
         steps.finish(RemediationStatus.ESCALATED, "the key belongs to no RAM user of the fleet's accounts "
             + fleet.accountIds() + " (a root key, a key outside the fleet, or already deleted): the security team "
             + "decides");
@@ -130,13 +132,13 @@ final class AccessKeyRemediation {
     }
     journal.setPreexistingKeyIds(List.copyOf(preexisting));
 
-    String strategy = managed ? "rotate-secret" : journal.getStrategy();
-    if (strategy.equals("replace-first") && leakedListed && stored == null && !preexisting.isEmpty()) {
+    RemediationStrategy strategy = managed ? RemediationStrategy.ROTATE_SECRET : journal.getRemediationStrategy();
+    if (strategy == RemediationStrategy.REPLACE_FIRST && leakedListed && stored == null && !preexisting.isEmpty()) {
       // RAM allows two keys: the user's other key is never touched, so the leaked one must go first (or a person
       // decides).
-      strategy = journal.getFallback();
+      strategy = journal.getFallbackStrategy();
     }
-    journal.setStrategy(strategy);
+    journal.setRemediationStrategy(strategy);
     List<String> plan = RemediationPlan.forKey(strategy, incident, journal.getMaskedKey(), account, user, secretName,
         orphans, leakedListed, stored);
     journal.setPlan(plan);
@@ -147,17 +149,17 @@ final class AccessKeyRemediation {
           + "touched");
       return;
     }
-    if (journal.getMode().equals("dry-run")) {
+    if (journal.getRemediationMode() == RemediationMode.DRY_RUN) {
       steps.finish(RemediationStatus.PLANNED, "dry run: nothing was touched");
       return;
     }
-    if (strategy.equals("escalate")) {
+    if (strategy == RemediationStrategy.ESCALATE) {
       steps.finish(RemediationStatus.ESCALATED, preexisting.isEmpty() ? "the policy escalates this key"
           : "RAM user " + user + " already has another key, which is never touched, and the policy escalates "
               + "instead of deleting the leaked key first");
       return;
     }
-    if (journal.getMode().equals("approve") && journal.getPhase() == JournalPhase.PENDING) {
+    if (journal.getRemediationMode() == RemediationMode.APPROVE && journal.getPhase() == JournalPhase.PENDING) {
       awaitApproval(cloud, user, leakedListed);
       return;
     }
@@ -172,7 +174,7 @@ final class AccessKeyRemediation {
       }, id -> "deleted " + id + ": created by an interrupted run of this incident and never stored in KMS");
     }
     if (stored == null) {
-      if (strategy.equals("revoke-first") && leakedListed) {
+      if (strategy == RemediationStrategy.REVOKE_FIRST && leakedListed) {
         deleteLeaked(cloud, user, null);
         leakedListed = false;
       }

@@ -9,7 +9,9 @@ import io.leakguard.cloud.RamGateway.Role;
 import io.leakguard.schemas.JournalPhase;
 import io.leakguard.schemas.Owner;
 import io.leakguard.schemas.RemediationJournal;
+import io.leakguard.schemas.RemediationMode;
 import io.leakguard.schemas.RemediationStatus;
+import io.leakguard.schemas.RemediationStrategy;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,15 +40,15 @@ final class RoleRemediation {
   void run() throws CloudException {
     Owner owner = journal.getOwner();
     if (owner.getAccountId() == null || owner.getRoleName() == null) {
-      journal.setStrategy("escalate");
+      journal.setRemediationStrategy(RemediationStrategy.ESCALATE);
       steps.finish(RemediationStatus.ESCALATED, "the token's role is unknown: the security team decides");
       return;
     }
     String account = owner.getAccountId();
     String roleName = owner.getRoleName();
-    String strategy = journal.getStrategy();
+    RemediationStrategy strategy = journal.getRemediationStrategy();
     journal.setRoleName(roleName);
-    if (strategy.equals("escalate")) {
+    if (strategy == RemediationStrategy.ESCALATE) {
       steps.finish(RemediationStatus.ESCALATED, "the policy escalates leaked tokens of role " + roleName);
       return;
     }
@@ -69,11 +71,11 @@ final class RoleRemediation {
     journal.setOldRoleId(record.roleId()).setMaxSessionDuration(record.maxSessionDuration())
         .setDetachedPolicies(record.policies()).setRoleRecord(recordName + "#" + incident);
     journal.setPlan(RemediationPlan.forRole(strategy, incident, recordName, roleName, record));
-    if (journal.getMode().equals("dry-run")) {
+    if (journal.getRemediationMode() == RemediationMode.DRY_RUN) {
       steps.finish(RemediationStatus.PLANNED, "dry run: nothing was touched");
       return;
     }
-    if (journal.getMode().equals("approve") && journal.getPhase() == JournalPhase.PENDING) {
+    if (journal.getRemediationMode() == RemediationMode.APPROVE && journal.getPhase() == JournalPhase.PENDING) {
       journal.setPhase(JournalPhase.AWAITING_APPROVAL).setStatus(RemediationStatus.AWAITING_APPROVAL)
           .setReason("waiting for approval: leakguard approve " + incident + " (or reject)");
       steps.publish();
@@ -108,7 +110,7 @@ final class RoleRemediation {
           return policy;
         }, p -> "detached " + p + " from " + roleName);
       }
-      if (strategy.equals("purge")) {
+      if (strategy == RemediationStrategy.PURGE) {
         journal.setNeutralizedAt(steps.now());
         steps.finish(RemediationStatus.NEUTRALIZED, null);
         return;
@@ -119,7 +121,7 @@ final class RoleRemediation {
       }, r -> "deleted role " + roleName + " (" + record.roleId() + "): every token it issued is dead");
       journal.setNeutralizedAt(steps.now());
       now = Optional.empty();
-    } else if (strategy.equals("purge")) {
+    } else if (strategy == RemediationStrategy.PURGE) {
       steps.finish(RemediationStatus.FAILED, now.isEmpty() ? "role " + roleName + " no longer exists"
           : "role " + roleName + " was recreated by someone else (RoleId " + now.get().roleId() + ")");
       return;

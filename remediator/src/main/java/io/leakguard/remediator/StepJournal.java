@@ -3,6 +3,7 @@ package io.leakguard.remediator;
 import io.leakguard.cloud.CloudException;
 import io.leakguard.schemas.JournalPhase;
 import io.leakguard.schemas.JournalStep;
+import io.leakguard.schemas.JournalStepStatus;
 import io.leakguard.schemas.RemediationJournal;
 import io.leakguard.schemas.RemediationStatus;
 import java.time.Clock;
@@ -72,21 +73,22 @@ final class StepJournal {
       throw new Cancelled();
     }
     Instant started = clock.instant();
-    steps.add(JournalStep.newBuilder().setName(name).setStartedAt(started).setOutcome("STARTED").build());
+    steps.add(JournalStep.newBuilder().setName(name).setStartedAt(started).setStatus(JournalStepStatus.STARTED)
+        .build());
     publish();
     try {
       T result = call.call();
-      end(name, started, "OK", describe.apply(result));
+      end(name, started, JournalStepStatus.OK, describe.apply(result));
       return result;
     } catch (CloudException e) {
-      end(name, started, "FAILED", e.getMessage());
+      end(name, started, JournalStepStatus.FAILED, e.getMessage());
       throw e;
     }
   }
 
-  private void end(String name, Instant started, String outcome, String detail) {
+  private void end(String name, Instant started, JournalStepStatus status, String detail) {
     steps.set(steps.size() - 1, JournalStep.newBuilder().setName(name).setStartedAt(started)
-        .setFinishedAt(clock.instant()).setOutcome(outcome).setDetail(detail).build());
+        .setFinishedAt(clock.instant()).setStatus(status).setDetail(detail).build());
     publish();
   }
 

@@ -13,6 +13,7 @@ import io.leakguard.schemas.JournalPhase;
 import io.leakguard.schemas.RemediationJournal;
 import io.leakguard.schemas.RemediationOutcome;
 import io.leakguard.schemas.RemediationStatus;
+import io.leakguard.schemas.RemediationStrategy;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -37,7 +38,7 @@ class AccessKeyRemediationTest extends EmulatedCloudTest {
     assertRotatedExactlyOnce(done, "inc-rotate");
     assertEquals(List.of("ListAccessKeys", "ReadKmsCurrent", "CreateAccessKey", "StoreSecret", "ConfirmTarget",
         "DeleteAccessKey"), stepNames(done));
-    assertEquals("replace-first", done.getStrategy());
+    assertEquals(RemediationStrategy.REPLACE_FIRST, done.getRemediationStrategy());
     RemediationOutcome outcome = Journals.outcome(done, Instant.now());
     assertNotNull(outcome.getNeutralizationMillis());
     assertEquals("leakguard/" + account + "/alice", outcome.getKmsSecretName());
@@ -66,7 +67,7 @@ class AccessKeyRemediationTest extends EmulatedCloudTest {
 
     // Then the leaked key went first, a new one replaced it, and the other key is untouched
     assertEquals(RemediationStatus.ROTATED, done.getStatus(), done.getReason());
-    assertEquals("revoke-first", done.getStrategy());
+    assertEquals(RemediationStrategy.REVOKE_FIRST, done.getRemediationStrategy());
     assertEquals(List.of("ListAccessKeys", "ReadKmsCurrent", "ConfirmTarget", "DeleteAccessKey", "CreateAccessKey",
         "StoreSecret"), stepNames(done));
     assertEquals(List.of(other, done.getNewAccessKeyId()), aliceKeys());
@@ -177,7 +178,7 @@ class AccessKeyRemediationTest extends EmulatedCloudTest {
     RemediationJournal done = run(aliceJournal("inc-managed", policy));
 
     assertEquals(RemediationStatus.ROTATED, done.getStatus(), done.getReason());
-    assertEquals("rotate-secret", done.getStrategy());
+    assertEquals(RemediationStrategy.ROTATE_SECRET, done.getRemediationStrategy());
     assertTrue(stepNames(done).contains("RotateSecret"));
     assertTrue(emulator.state().key(leakedId).isEmpty());
     assertEquals(List.of(done.getNewAccessKeyId()), aliceKeys());

@@ -14,6 +14,7 @@ import io.leakguard.emulator.KeyView;
 import io.leakguard.emulator.StateSnapshot;
 import io.leakguard.runtime.SyntheticKeys;
 import io.leakguard.schemas.JournalStep;
+import io.leakguard.schemas.JournalStepStatus;
 import io.leakguard.schemas.LeakEnriched;
 import io.leakguard.schemas.RemediationJournal;
 import io.leakguard.schemas.RemediationStatus;
@@ -118,7 +119,7 @@ abstract class EmulatedCloudTest {
   }
 
   static Predicate<RemediationJournal> after(String step) {
-    return j -> j.getSteps().stream().anyMatch(s -> s.getName().equals(step) && "OK".equals(s.getOutcome()));
+    return j -> j.getSteps().stream().anyMatch(s -> s.getName().equals(step) && s.getStatus() == JournalStepStatus.OK);
   }
 
   void assertRotatedExactlyOnce(RemediationJournal done, String incident) {
