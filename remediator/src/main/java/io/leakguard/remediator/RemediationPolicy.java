@@ -41,13 +41,15 @@ public final class RemediationPolicy {
     ROTATE
   }
 
-  public static final Set<RemediationMode> MODES = EnumSet.allOf(RemediationMode.class);
-  public static final Set<RemediationStrategy> KEY_STRATEGIES = EnumSet.of(RemediationStrategy.REPLACE_FIRST,
+  // Set.copyOf: an EnumSet is mutable, and these are shared constants.
+  public static final Set<RemediationMode> MODES = Set.copyOf(EnumSet.allOf(RemediationMode.class));
+  public static final Set<RemediationStrategy> KEY_STRATEGIES = Set.of(RemediationStrategy.REPLACE_FIRST,
       RemediationStrategy.REVOKE_FIRST, RemediationStrategy.ESCALATE);
-  public static final Set<RemediationStrategy> TWO_KEY_FALLBACKS = EnumSet.of(RemediationStrategy.REVOKE_FIRST,
+  public static final Set<RemediationStrategy> TWO_KEY_FALLBACKS = Set.of(RemediationStrategy.REVOKE_FIRST,
       RemediationStrategy.ESCALATE);
-  public static final Set<RemediationStrategy> STS_STRATEGIES = EnumSet.of(RemediationStrategy.PURGE,
+  public static final Set<RemediationStrategy> STS_STRATEGIES = Set.of(RemediationStrategy.PURGE,
       RemediationStrategy.REINCARNATE, RemediationStrategy.ESCALATE);
+  private static final Set<IdOnly> ID_ONLY = Set.copyOf(EnumSet.allOf(IdOnly.class));
   private static final Set<String> RULE_FIELDS = Set.of("mode", "accessKey", "whenTwoKeys", "contain", "stsToken",
       "managedSecret", "idOnly");
 
@@ -161,7 +163,7 @@ public final class RemediationPolicy {
     oneOf(rule, "accessKey", RemediationStrategy.class, KEY_STRATEGIES, where);
     oneOf(rule, "whenTwoKeys", RemediationStrategy.class, TWO_KEY_FALLBACKS, where);
     oneOf(rule, "stsToken", RemediationStrategy.class, STS_STRATEGIES, where);
-    oneOf(rule, "idOnly", IdOnly.class, EnumSet.allOf(IdOnly.class), where);
+    oneOf(rule, "idOnly", IdOnly.class, ID_ONLY, where);
     if (rule.has("contain") && !rule.get("contain").isBoolean()) {
       throw new IllegalArgumentException(where + ".contain: must be true or false");
     }
