@@ -19,7 +19,10 @@ class ConfigLoaderTest {
   private static final Option<Duration> TIMEOUT = Option.duration("cloud.timeout", "10s", "timeout");
   private static final Option<String> BOOTSTRAP = Option.string("kafka.bootstrap.servers", null, "bootstrap");
 
-  private final ConfigLoader loader = new ConfigLoader(List.of(PREFIX, PORT, TIMEOUT, BOOTSTRAP));
+  /** The Kafka properties this test's loader accepts from KAFKA_* variables (services pass Kafka's own names). */
+  private static final java.util.Set<String> KAFKA_NAMES = java.util.Set.of("bootstrap.servers", "commit.interval.ms");
+
+  private final ConfigLoader loader = new ConfigLoader(List.of(PREFIX, PORT, TIMEOUT, BOOTSTRAP), KAFKA_NAMES::contains);
 
   @Test
   void shouldLayerDefaultsFileEnvironmentAndFlagsInThatOrder(@TempDir Path dir) throws Exception {
@@ -46,6 +49,14 @@ class ConfigLoaderTest {
 
     assertEquals("env:9092", settings.get(BOOTSTRAP));
     assertEquals("50", settings.kafka().get("commit.interval.ms"));
+  }
+
+  @Test
+  void shouldIgnoreKafkaVariablesThatNameNoKafkaProperty() {
+    Settings settings = loader.load(Map.of("KAFKA_BOOTSTRAP_SERVERS", "env:9092", "KAFKA_HEAP_OPTS", "-Xmx1g",
+        "KAFKA_PORT", "tcp://10.0.0.1:9092"), List.of());
+
+    assertEquals(Map.of("bootstrap.servers", "env:9092"), settings.kafka());
   }
 
   @Test
