@@ -25,7 +25,7 @@ import java.util.stream.Stream;
 
 /**
  * The whole pipeline on this machine, each component its own process (so one can be stopped or killed alone): an
- * embedded Kafka broker, the Alibaba Cloud emulator seeded with a demo fleet, and the three services. Writes the
+ * embedded Kafka broker, the Alibaba Cloud emulator seeded with a demo fleet, and the four services. Writes the
  * connection details to {@code <dir>/local.json} and each process's output to {@code <dir>/logs/}.
  *
  * <p>The services get their cloud credentials the production way, from the default chain's environment variables;

@@ -65,7 +65,10 @@ class RemediatorCrashIT {
   @Test
   void shouldRemediateEveryLeakExactlyOnceWhenTheRemediatorIsKilledAtRandomMoments() throws Exception {
     int kills = Integer.getInteger("crash.kills", 5);
-    Random random = new Random(Long.getLong("crash.seed", System.nanoTime()));
+    long seed = Long.getLong("crash.seed", System.nanoTime());
+    // The kill moments follow from the seed: a failure is replayed with -Dcrash.seed=<this value>.
+    System.out.println("RemediatorCrashIT: random seed " + seed + " (replay with -Dcrash.seed=" + seed + ")");
+    Random random = new Random(seed);
     try (KafkaFixture broker = KafkaFixture.start(dir.resolve("kafka"));
         Emulator emulator = Emulator.builder().threads(16).build().start()) {
       // Given four member accounts with 50 users each, one key per user, and a bystander user per account
