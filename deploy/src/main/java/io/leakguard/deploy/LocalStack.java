@@ -181,7 +181,9 @@ final class LocalStack implements AutoCloseable {
     command.add(SERVICE_JVM_MEMORY);
     command.add("-XX:+UseSerialGC");
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    // A service gets the class path of a service image (no broker, no emulator); the broker and emulator get it all.
+    String classPath = System.getProperty("java.class.path");
+    command.add(SERVICES.contains(name) ? io.leakguard.cli.ServiceClassPath.of(classPath) : classPath);
     command.add(io.leakguard.cli.Main.class.getName());
     command.addAll(args);
     Path log = dir.resolve("logs").resolve(name + ".log");
