@@ -10,7 +10,9 @@ import io.leakguard.emulator.Fleet.KeySeed;
 import io.leakguard.emulator.Fleet.PolicyRef;
 import io.leakguard.emulator.Fleet.PolicySeed;
 import io.leakguard.emulator.Fleet.RoleSeed;
+import io.leakguard.emulator.Fleet.SecretSeed;
 import io.leakguard.emulator.Fleet.UserSeed;
+import io.leakguard.emulator.Fleet.VersionSeed;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,8 +33,8 @@ import java.util.function.Consumer;
  *
  * <p>The builders are mutable and not thread-safe; {@link #build()} returns the emulator's immutable {@link Fleet},
  * whose JSON Jackson writes, so no value needs escaping by hand. {@link Builder#seed(Emulator)} goes through that
- * JSON, the path the hand-written seeds took. It covers what the tests use, not the whole format: no secrets, no
- * user or role IDs, no key status or last use.
+ * JSON, the path the hand-written seeds took. It covers what the tests use, not the whole format: no user or role IDs,
+ * no key status or last use, no display names.
  */
 public final class TestFleet {
 
@@ -81,6 +83,7 @@ public final class TestFleet {
     private final List<PolicySeed> policies = new ArrayList<>();
     private final List<User> users = new ArrayList<>();
     private final List<Role> roles = new ArrayList<>();
+    private final List<Secret> secrets = new ArrayList<>();
 
     private Account(Builder fleet, String accountId) {
       this.fleet = fleet;
@@ -123,6 +126,14 @@ public final class TestFleet {
       return this;
     }
 
+    /** A KMS secret of the account. */
+    public Account secret(String secretName, Consumer<Secret> secret) {
+      Secret built = new Secret(secretName);
+      secret.accept(built);
+      secrets.add(built);
+      return this;
+    }
+
     /** Back to the fleet, to add another account. */
     public Builder and() {
       return fleet;
@@ -142,7 +153,7 @@ public final class TestFleet {
 
     private AccountSeed seed() {
       return new AccountSeed(accountId, alias, rootKeys, users.stream().map(User::seed).toList(), policies,
-          roles.stream().map(Role::seed).toList(), null);
+          roles.stream().map(Role::seed).toList(), secrets.stream().map(Secret::seed).toList());
     }
   }
 
@@ -234,6 +245,40 @@ public final class TestFleet {
     private RoleSeed seed() {
       return new RoleSeed(roleName, null, description, trustPolicy,
           maxSessionDuration == null ? null : maxSessionDuration.toSeconds(), null, policies);
+    }
+  }
+
+  /** A KMS secret: its type (the emulator's default is Generic), extended configuration and versions. */
+  public static final class Secret {
+    private final String secretName;
+    private String type;
+    private JsonNode extendedConfig;
+    private final List<VersionSeed> versions = new ArrayList<>();
+
+    private Secret(String secretName) {
+      this.secretName = secretName;
+    }
+
+    /** E.g. {@code RAMCredentials}, for a secret KMS rotates by managing a RAM user's key. */
+    public Secret type(String secretType) {
+      this.type = secretType;
+      return this;
+    }
+
+    /** The secret's extended configuration, as JSON. */
+    public Secret extendedConfig(String json) {
+      this.extendedConfig = parse(json, "extendedConfig of secret " + secretName);
+      return this;
+    }
+
+    /** A version holding {@code secretData}, with its stages, e.g. {@code ACSCurrent}. */
+    public Secret version(String versionId, String secretData, String... stages) {
+      versions.add(new VersionSeed(versionId, secretData, List.of(stages), null));
+      return this;
+    }
+
+    private SecretSeed seed() {
+      return new SecretSeed(secretName, type, null, extendedConfig, null, null, null, versions);
     }
   }
 

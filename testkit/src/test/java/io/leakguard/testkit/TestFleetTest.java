@@ -36,7 +36,10 @@ class TestFleetTest {
         .user("alice", u -> u.email("alice@example.com").key(aliceKey, aliceSecret, Instant.parse("2026-01-01T00:00:00Z")))
         .user("bob")
         .role("leakguard", r -> r.description("LeakGuard's way in").trustAccount(home)
-            .maxSessionDuration(Duration.ofHours(2)).systemPolicy("AliyunRAMFullAccess"));
+            .maxSessionDuration(Duration.ofHours(2)).systemPolicy("AliyunRAMFullAccess"))
+        .secret("alice-ak", s -> s.type("RAMCredentials")
+            .extendedConfig("{\"SecretSubType\":\"RamUserAccessKey\",\"UserName\":\"alice\"}")
+            .version("v1", "{\"AccessKeyId\":\"" + aliceKey + "\"}", "ACSCurrent"));
   }
 
   @Test
@@ -71,6 +74,10 @@ class TestFleetTest {
     assertEquals(7200, role.maxSessionDuration());
     assertEquals("LeakGuard's way in", role.description());
     assertEquals(List.of("System:AliyunRAMFullAccess"), role.policies());
+    StateSnapshot.SecretView secret = state.secrets().get(0);
+    assertEquals("RAMCredentials", secret.secretType());
+    assertEquals(List.of(new StateSnapshot.SecretVersionView("v1", List.of("ACSCurrent"), secret.versions().get(0)
+        .createTime(), aliceKey)), secret.versions());
   }
 
   @Test
@@ -90,7 +97,10 @@ class TestFleetTest {
            "roles":[{"roleName":"leakguard","description":"LeakGuard's way in","maxSessionDuration":7200,
              "assumeRolePolicyDocument":{"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole",
                "Principal":{"RAM":["acs:ram::%1$s:root"]}}]},
-             "policies":[{"policyName":"AliyunRAMFullAccess","policyType":"System"}]}]}]}
+             "policies":[{"policyName":"AliyunRAMFullAccess","policyType":"System"}]}],
+           "secrets":[{"secretName":"alice-ak","secretType":"RAMCredentials",
+             "extendedConfig":{"SecretSubType":"RamUserAccessKey","UserName":"alice"},
+             "versions":[{"versionId":"v1","stages":["ACSCurrent"],"secretData":"{\\"AccessKeyId\\":\\"%7$s\\"}"}]}]}]}
         """.formatted(home, member, rootKey, rootSecret, operatorKey, operatorSecret, aliceKey, aliceSecret,
         ALLOW_ALL));
 
