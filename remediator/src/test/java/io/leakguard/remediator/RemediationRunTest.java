@@ -27,6 +27,7 @@ import io.leakguard.emulator.Faults;
 import io.leakguard.emulator.KeyView;
 import io.leakguard.emulator.StateSnapshot;
 import io.leakguard.testkit.SyntheticKeys;
+import io.leakguard.testkit.TestFleet;
 import io.leakguard.schemas.CredentialKind;
 import io.leakguard.schemas.JournalPhase;
 import io.leakguard.schemas.JournalStep;
@@ -42,6 +43,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,6 +56,7 @@ import org.junit.jupiter.api.Test;
 class RemediationRunTest {
 
   private static final String TEMPLATE = "leakguard/{accountId}/{userName}";
+  private static final Instant KEYS_CREATED = Instant.parse("2026-01-01T00:00:00Z");
   private final String account = SyntheticKeys.accountId();
   private final String operatorId = SyntheticKeys.accessKeyId();
   private final String operatorSecret = SyntheticKeys.secret();
@@ -79,20 +82,20 @@ class RemediationRunTest {
     return CloudSettings.defaults("cn-hangzhou").withEndpointForAll(URI.create(emulator.endpoint()));
   }
 
-  private void seed(String aliceKeys, String extra) {
-    emulator.state().seedJson("""
-        {"accounts":[{"accountId":"%s","alias":"test",
-          "users":[
-            {"userName":"leakguard","accessKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}],
-             "policies":[{"policyName":"AliyunRAMFullAccess","policyType":"System"},
-                         {"policyName":"AliyunKMSFullAccess","policyType":"System"}]},
-            {"userName":"alice","email":"alice@example.com","accessKeys":[%s]}]%s}]}
-        """.formatted(account, operatorId, operatorSecret, aliceKeys, extra));
+  /** The account: LeakGuard's user and alice, with the keys {@code aliceKeys} gives her. */
+  private TestFleet.Account fleetWith(Consumer<TestFleet.User> aliceKeys) {
+    return TestFleet.account(account).alias("test")
+        .user("leakguard", u -> u.key(operatorId, operatorSecret)
+            .systemPolicy("AliyunRAMFullAccess").systemPolicy("AliyunKMSFullAccess"))
+        .user("alice", u -> aliceKeys.accept(u.email("alice@example.com")));
   }
 
-  private static String key(String id, String secret) {
-    return "{\"accessKeyId\":\"%s\",\"accessKeySecret\":\"%s\",\"createDate\":\"2026-01-01T00:00:00Z\"}"
-        .formatted(id, secret);
+  private void seed(Consumer<TestFleet.User> aliceKeys) {
+    fleetWith(aliceKeys).seed(emulator);
+  }
+
+  private static Consumer<TestFleet.User> key(String id, String secret) {
+    return u -> u.key(id, secret, KEYS_CREATED);
   }
 
   private RemediationJournal journalFor(LeakEnriched leak, String policy) {
@@ -155,7 +158,7 @@ class RemediationRunTest {
   @Test
   void shouldRotateKeyWhenOwnerIsRamUser() throws Exception {
     // Given alice's key leaked
-    seed(key(leakedId, leakedSecret), "");
+    seed(key(leakedId, leakedSecret));
 
     // When it is remediated
     RemediationJournal done = run(aliceJournal("inc-rotate", null));
@@ -174,7 +177,7 @@ class RemediationRunTest {
 
   @Test
   void shouldFindTheOwnerInTheFleetWhenTheEnrichmentDidNotKnowIt() throws Exception {
-    seed(key(leakedId, leakedSecret), "");
+    seed(key(leakedId, leakedSecret));
 
     RemediationJournal done = run(journalFor(Leaks.of("inc-find", leakedId, Instant.now()), null));
 
@@ -187,7 +190,7 @@ class RemediationRunTest {
   void shouldFallBackToRevokeFirstAndNeverTouchTheOtherKeyWhenTheUserHasTwoKeys() throws Exception {
     // Given alice has the leaked key and another one
     String other = SyntheticKeys.accessKeyId();
-    seed(key(leakedId, leakedSecret) + "," + key(other, SyntheticKeys.secret()), "");
+    seed(key(leakedId, leakedSecret).andThen(key(other, SyntheticKeys.secret())));
 
     RemediationJournal done = run(aliceJournal("inc-two", null));
 
@@ -204,7 +207,7 @@ class RemediationRunTest {
   @Test
   void shouldEscalateWhenTheUserHasTwoKeysAndThePolicySaysSo() throws Exception {
     String other = SyntheticKeys.accessKeyId();
-    seed(key(leakedId, leakedSecret) + "," + key(other, SyntheticKeys.secret()), "");
+    seed(key(leakedId, leakedSecret).andThen(key(other, SyntheticKeys.secret())));
 
     RemediationJournal done = run(aliceJournal("inc-two-esc", "{\"default\":{\"whenTwoKeys\":\"escalate\"}}"));
 
@@ -216,7 +219,7 @@ class RemediationRunTest {
   @Test
   void shouldStopAndSayWhyWhenTheLeakedKeyIsGone() throws Exception {
     // Given the leaked key was deleted by someone else before LeakGuard acted
-    seed(key(SyntheticKeys.accessKeyId(), SyntheticKeys.secret()), "");
+    seed(key(SyntheticKeys.accessKeyId(), SyntheticKeys.secret()));
     List<String> before = aliceKeys();
 
     RemediationJournal done = run(aliceJournal("inc-gone", null));
@@ -229,7 +232,7 @@ class RemediationRunTest {
   @Test
   void shouldStopWithoutDeletingAnythingWhenTheTargetIsGoneRightBeforeDeletion() throws Exception {
     // Given someone deletes the leaked key while the run stores the new one (between its first read and the delete)
-    seed(key(leakedId, leakedSecret), "");
+    seed(key(leakedId, leakedSecret));
     AtomicReference<RemediationJournal> last = new AtomicReference<>();
     RemediationRun run = new RemediationRun(fleet, TEMPLATE, Clock.systemUTC(), aliceJournal("inc-race", null),
         last::set, () -> {
@@ -257,7 +260,7 @@ class RemediationRunTest {
   @Test
   void shouldDeleteAndReplaceAnOrphanKeyCreatedButNeverStoredBeforeACrash() throws Exception {
     // Given a run killed right after CreateAccessKey, before the new key reached KMS (the journal lost it too)
-    seed(key(leakedId, leakedSecret), "");
+    seed(key(leakedId, leakedSecret));
     RemediationJournal opened = aliceJournal("inc-orphan", null);
     runUntil(opened, after("CreateAccessKey"));
     assertEquals(2, aliceKeys().size());
@@ -275,7 +278,7 @@ class RemediationRunTest {
   @Test
   void shouldNeverCreateASecondKeyWhenResumedAfterTheKeyWasStored() throws Exception {
     // Given a run killed right after StoreSecret
-    seed(key(leakedId, leakedSecret), "");
+    seed(key(leakedId, leakedSecret));
     RemediationJournal opened = aliceJournal("inc-twice", null);
     String stored = runUntil(opened, after("StoreSecret")).getNewAccessKeyId();
 
@@ -293,12 +296,13 @@ class RemediationRunTest {
 
   @Test
   void shouldRotateThroughKmsWhenARamCredentialsSecretManagesTheKey() throws Exception {
-    seed(key(leakedId, leakedSecret), """
-        ,"secrets":[{"secretName":"alice-ak","secretType":"RAMCredentials",
-          "extendedConfig":{"SecretSubType":"RamUserAccessKey","UserName":"alice"},
-          "versions":[{"versionId":"v1","stages":["ACSCurrent"],
-             "secretData":"{\\"AccessKeyId\\":\\"%s\\",\\"AccessKeySecret\\":\\"%s\\"}"}]}]
-        """.formatted(leakedId, leakedSecret));
+    fleetWith(key(leakedId, leakedSecret))
+        .secret("alice-ak", s -> s.type("RAMCredentials")
+            .extendedConfig("""
+                {"SecretSubType":"RamUserAccessKey","UserName":"alice"}""")
+            .version("v1", """
+                {"AccessKeyId":"%s","AccessKeySecret":"%s"}""".formatted(leakedId, leakedSecret), "ACSCurrent"))
+        .seed(emulator);
     String policy = "{\"accounts\":{\"" + account + "\":{\"users\":{\"alice\":{\"managedSecret\":\"alice-ak\"}}}}}";
 
     RemediationJournal done = run(aliceJournal("inc-managed", policy));
@@ -313,7 +317,7 @@ class RemediationRunTest {
 
   @Test
   void shouldRecordTheExactPlanAndTouchNothingInDryRun() throws Exception {
-    seed(key(leakedId, leakedSecret), "");
+    seed(key(leakedId, leakedSecret));
 
     RemediationJournal done = run(aliceJournal("inc-dry", "{\"default\":{\"mode\":\"dry-run\"}}"));
 
@@ -327,7 +331,7 @@ class RemediationRunTest {
 
   @Test
   void shouldContainTheKeyWhileWaitingAndRotateOnceApproved() throws Exception {
-    seed(key(leakedId, leakedSecret), "");
+    seed(key(leakedId, leakedSecret));
 
     // Given approve mode with containment
     RemediationJournal waiting = run(aliceJournal("inc-contain", "{\"default\":{\"mode\":\"approve\",\"contain\":true}}"));
@@ -348,22 +352,18 @@ class RemediationRunTest {
   private static final String ROLE = "app-reader";
 
   private void seedRole(String appId, String appSecret) {
-    seed(key(leakedId, leakedSecret), """
-        ,"roles":[{"roleName":"%s","description":"reads RAM","maxSessionDuration":7200,
-          "assumeRolePolicyDocument":{"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole",
-             "Principal":{"RAM":["acs:ram::%s:root"]}}]},
-          "policies":[{"policyName":"AliyunRAMReadOnlyAccess","policyType":"System"},
-                      {"policyName":"AliyunKMSFullAccess","policyType":"System"}]}]
-        """.formatted(ROLE, account));
+    fleetWith(key(leakedId, leakedSecret))
+        .role(ROLE, r -> r.description("reads RAM").maxSessionDuration(Duration.ofHours(2)).trustAccount(account)
+            .systemPolicy("AliyunRAMReadOnlyAccess").systemPolicy("AliyunKMSFullAccess"))
+        .seed(emulator);
     fleetUser(appId, appSecret);
   }
 
   /** An application user allowed to assume the role. */
   private void fleetUser(String appId, String appSecret) {
-    emulator.state().seedJson("""
-        {"accounts":[{"accountId":"%s","users":[{"userName":"app","accessKeys":[{"accessKeyId":"%s",
-          "accessKeySecret":"%s"}],"policies":[{"policyName":"AliyunSTSAssumeRoleAccess","policyType":"System"}]}]}]}
-        """.formatted(account, appId, appSecret));
+    TestFleet.account(account)
+        .user("app", u -> u.key(appId, appSecret).systemPolicy("AliyunSTSAssumeRoleAccess"))
+        .seed(emulator);
   }
 
   private AssumeRoleResponse.Credentials assumeRole(String appId, String appSecret) throws CloudException {
@@ -442,7 +442,7 @@ class RemediationRunTest {
 
   @Test
   void shouldRetryRetryableErrorsInANewRoundAndFailPermanentOnesWithTheReason() throws Exception {
-    seed(key(leakedId, leakedSecret), "");
+    seed(key(leakedId, leakedSecret));
     try (CloudRemediationEngine engine = new CloudRemediationEngine(fleet, TEMPLATE, Clock.systemUTC(), 4, 2, 3,
         Duration.ofMillis(10))) {
       // Given CreateAccessKey fails more often than the SDK caller retries (4 attempts), once
