@@ -23,6 +23,7 @@ import io.leakguard.runtime.ServiceDefinition;
 import io.leakguard.runtime.ServiceMain;
 import io.leakguard.runtime.StreamsService;
 import io.leakguard.testkit.SyntheticKeys;
+import io.leakguard.testkit.TestFleet;
 import io.leakguard.testkit.KafkaFixture;
 import io.leakguard.schemas.ApprovalDecision;
 import io.leakguard.schemas.DeadLetter;
@@ -111,24 +112,21 @@ class RobustnessIT {
       names.add("user" + i);
     }
     names.addAll(List.of("dave", "f0", "f1", "f2", "f3", "f4", "grace", "henry"));
-    StringBuilder seed = new StringBuilder("""
-        {"accounts":[{"accountId":"%s","policies":[{"policyName":"LeakGuardRemediator","policyDocument":%s},
-          {"policyName":"LeakGuardEnricher","policyDocument":%s}],"users":[
-          {"userName":"leakguard","accessKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}],
-           "policies":[{"policyName":"LeakGuardRemediator","policyType":"Custom"},
-                       {"policyName":"LeakGuardEnricher","policyType":"Custom"}]}""".formatted(account,
-        DemoFleet.REMEDIATOR_POLICY, DemoFleet.ENRICHER_POLICY, operatorId, operatorSecret));
+    TestFleet.Account seed = TestFleet.account(account)
+        .policy("LeakGuardRemediator", DemoFleet.REMEDIATOR_POLICY)
+        .policy("LeakGuardEnricher", DemoFleet.ENRICHER_POLICY)
+        .user("leakguard", u -> u.key(operatorId, operatorSecret)
+            .customPolicy("LeakGuardRemediator").customPolicy("LeakGuardEnricher"));
     for (String name : names) {
       String[] key = {SyntheticKeys.accessKeyId(), SyntheticKeys.secret()};
       users.put(name, key);
       mustNotLeak.add(key[1]);
-      seed.append(",{\"userName\":\"").append(name).append("\",\"accessKeys\":[{\"accessKeyId\":\"").append(key[0])
-          .append("\",\"accessKeySecret\":\"").append(key[1]).append("\"}]}");
+      seed.user(name, u -> u.key(key[0], key[1]));
     }
     mustNotLeak.add(operatorSecret);
     broker = KafkaFixture.start(dir.resolve("kafka"));
     emulator = Emulator.builder().build().start();
-    emulator.state().seedJson(seed.append("]}]}").toString());
+    seed.seed(emulator);
     System.setProperty("alibabacloud.accessKeyId", operatorId);
     System.setProperty("alibabacloud.accessKeySecret", operatorSecret);
     String cloud = "--cloud.endpoint=" + emulator.endpoint();
