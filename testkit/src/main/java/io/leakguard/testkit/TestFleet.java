@@ -31,7 +31,7 @@ import java.util.function.Consumer;
  *     .seed(emulator);
  * }</pre>
  *
- * <p>The builders are mutable and not thread-safe; {@link #build()} returns the emulator's immutable {@link Fleet},
+ * <p>The builders are mutable and not thread-safe; {@link Builder#build()} returns the emulator's immutable {@link Fleet},
  * whose JSON Jackson writes, so no value needs escaping by hand. {@link Builder#seed(Emulator)} goes through that
  * JSON, the path the hand-written seeds took. It covers what the tests use, not the whole format: no user or role IDs,
  * no key status or last use, no display names.
