@@ -45,7 +45,8 @@ public final class Leakguard implements Runnable {
     RunCommand.addServices(root.getSubcommands().get("run"));
     root.addSubcommand(RestoreCommandLine.create());
     root.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false)
-        .description("Print a bash/zsh completion script: source <(leakguard generate-completion)");
+        .description("Print a bash/zsh completion script for this installation.")
+        .footer("", "Example:", "  source <(leakguard generate-completion)   (zsh: autoload -U bashcompinit; bashcompinit first)");
     for (CommandExtension extension : ServiceLoader.load(CommandExtension.class)) {
       extension.extend(root);
     }

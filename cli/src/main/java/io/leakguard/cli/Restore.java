@@ -9,8 +9,10 @@ import io.leakguard.cloud.RamGateway.PolicyAttachment;
 import io.leakguard.config.ConfigException;
 import io.leakguard.config.ConfigLoader;
 import io.leakguard.config.Settings;
+import io.leakguard.schemas.EnumWords;
 import io.leakguard.schemas.RemediationOutcome;
 import io.leakguard.schemas.RemediationStatus;
+import io.leakguard.schemas.RemediationStrategy;
 import io.leakguard.schemas.Topic;
 import io.leakguard.schemas.TopicCatalog;
 import java.time.Clock;
@@ -56,10 +58,11 @@ final class Restore {
       return 1;
     }
     RemediationOutcome outcome = found.get();
-    if (outcome.getStatus() != RemediationStatus.NEUTRALIZED || !"purge".equals(outcome.getStrategy())
+    RemediationStrategy strategy = outcome.getRemediationStrategy();
+    if (outcome.getStatus() != RemediationStatus.NEUTRALIZED || strategy != RemediationStrategy.PURGE
         || outcome.getRoleName() == null) {
       System.err.println("leakguard restore: incident " + incident + " is " + outcome.getStatus() + " ("
-          + outcome.getStrategy() + "): only a purged role can be restored");
+          + (strategy == null ? "no strategy" : EnumWords.word(strategy)) + "): only a purged role can be restored");
       return 1;
     }
     String account = outcome.getOwner().getAccountId();

@@ -32,14 +32,20 @@ final class RunCommand implements Runnable {
         + String.join(", ", spec.subcommands().keySet()));
   }
 
+  private static int run(ServiceDefinition service, String[] flags) {
+    ServiceMain.loader(service).load(flags); // a configuration error is a usage error: one line, exit 2
+    return ServiceMain.runUntilStopped(service, flags);
+  }
+
   static void addServices(CommandLine run) {
     for (ServiceDefinition service : SERVICES) {
       run.addSubcommand(new CommandLine(ConfigCommand.create(service.name(), "Run the " + service.name()
               + " service. Every option can also be set in the environment or a --config file; flags win.",
           ServiceMain.loader(service).options(), true,
-          flags -> ServiceMain.runUntilStopped(service, ConfigCommand.withLocalKafka(flags).toArray(String[]::new)),
+          flags -> run(service, ConfigCommand.withLocalKafka(flags).toArray(String[]::new)),
           "", "Any Kafka client or Streams property: --kafka.<property>=VALUE or KAFKA_<PROPERTY>.",
-          "Exit codes: 0 stopped on request, 1 the service failed, 2 a configuration error.")));
+          "Exit codes: 0 stopped on request, 1 the service failed, 2 a configuration error.", "", "Example:",
+          "  KAFKA_BOOTSTRAP_SERVERS=kafka:9092 leakguard run " + service.name() + " --health.port=8080")));
     }
   }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Predicate;
 
 /**
  * Loads configuration in layers, each overriding the one before: code defaults, a properties file
@@ -28,8 +29,20 @@ public final class ConfigLoader {
   private static final String CONFIG_FILE_KEY = "config";
 
   private final List<Option<?>> options;
+  private final Predicate<String> kafkaProperties;
 
+  /** A loader that takes no Kafka property from the environment (a command without Kafka). */
   public ConfigLoader(List<Option<?>> options) {
+    this(options, property -> false);
+  }
+
+  /**
+   * @param kafkaProperties which Kafka properties a {@code KAFKA_*} variable may set: only real client or Streams
+   *                        configs, so {@code KAFKA_HEAP_OPTS}, {@code KAFKA_OPTS} or a Kubernetes service link
+   *                        ({@code KAFKA_PORT=tcp://10.0.0.1:9092}) are ignored
+   */
+  public ConfigLoader(List<Option<?>> options, Predicate<String> kafkaProperties) {
+    this.kafkaProperties = kafkaProperties;
     Map<String, Option<?>> byKey = new LinkedHashMap<>();
     for (Option<?> option : options) {
       if (byKey.put(option.key(), option) != null) {
@@ -122,8 +135,10 @@ public final class ConfigLoader {
         found.put(byEnvName.get(name), entry.getValue());
       } else if (name.startsWith(KAFKA_ENV_PREFIX) && name.length() > KAFKA_ENV_PREFIX.length()) {
         // KAFKA_BOOTSTRAP_SERVERS -> kafka.bootstrap.servers: Kafka's keys are dotted lower case.
-        found.put(KAFKA_KEY_PREFIX + name.substring(KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'),
-            entry.getValue());
+        String property = name.substring(KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+        if (kafkaProperties.test(property)) {
+          found.put(KAFKA_KEY_PREFIX + property, entry.getValue());
+        }
       }
       // Other LEAKGUARD_* variables (LEAKGUARD_HOME, LEAKGUARD_CONFIG, other services' options) are not ours.
     }

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.leakguard.cloud.AlibabaCloud;
 import io.leakguard.cloud.CloudException;
 import io.leakguard.cloud.CloudSettings;
+import io.leakguard.schemas.EnumWords;
 import io.leakguard.schemas.NotificationOutcome;
 import io.leakguard.schemas.RemediationOutcome;
 import io.leakguard.schemas.RemediationStep;
@@ -167,7 +168,8 @@ final class Demo {
           + (step.getFinishedAt().toEpochMilli() - step.getStartedAt().toEpochMilli()) + " ms: " + step.getDetail());
     }
     line(injectedAt, timeline.getNeutralizedAt(), "neutralized", "the leaked key no longer works");
-    line(injectedAt, timeline.getRemediatedAt(), "remediated", outcome.getStatus() + " (" + outcome.getStrategy()
+    line(injectedAt, timeline.getRemediatedAt(), "remediated", outcome.getStatus() + " ("
+        + (outcome.getRemediationStrategy() == null ? "no strategy" : EnumWords.word(outcome.getRemediationStrategy()))
         + "), new key " + outcome.getNewAccessKeyId() + " in KMS secret " + outcome.getKmsSecretName());
     line(injectedAt, timeline.getNotifiedAt(), "notified", notification.getDeliveries().stream()
         .map(d -> d.getChannel() + (d.getDelivered() ? "" : " (failed)")).toList().toString());

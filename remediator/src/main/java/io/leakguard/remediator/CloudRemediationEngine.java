@@ -108,9 +108,9 @@ public final class CloudRemediationEngine implements RemediationEngine {
     try {
       run.run();
       return false;
-    } catch (RemediationRun.Cancelled e) {
+    } catch (StepJournal.Cancelled e) {
       return false;
-    } catch (RemediationRun.TargetUnsafe e) {
+    } catch (AccessKeyRemediation.TargetUnsafe e) {
       run.finish(RemediationStatus.FAILED, e.getMessage());
       return false;
     } catch (CloudException e) {

@@ -3,6 +3,7 @@ package io.leakguard.remediator;
 import io.leakguard.schemas.CredentialKind;
 import io.leakguard.schemas.JournalPhase;
 import io.leakguard.schemas.JournalStep;
+import io.leakguard.schemas.JournalStepStatus;
 import io.leakguard.schemas.LeakEnriched;
 import io.leakguard.schemas.OwnerKind;
 import io.leakguard.schemas.RemediationJournal;
@@ -49,9 +50,9 @@ final class Journals {
         .setOwnerKind(leak.getOwnerKind())
         .setTimeline(leak.getTimeline())
         .setPhase(JournalPhase.PENDING)
-        .setMode(rule.mode())
-        .setStrategy(sts ? rule.stsToken() : rule.accessKey())
-        .setFallback(rule.whenTwoKeys())
+        .setRemediationMode(rule.mode())
+        .setRemediationStrategy(sts ? rule.stsToken() : rule.accessKey())
+        .setFallbackStrategy(rule.whenTwoKeys())
         .setContain(rule.contain())
         .setKmsSecretName(sts ? null : rule.managedSecret())
         .setOpenedAt(now)
@@ -77,14 +78,14 @@ final class Journals {
         .setSource(journal.getSource())
         .setOwner(journal.getOwner())
         .setStatus(journal.getStatus() == null ? RemediationStatus.FAILED : journal.getStatus())
-        .setStrategy(journal.getStrategy())
+        .setRemediationStrategy(journal.getRemediationStrategy())
         .setSteps(steps)
         .setNewAccessKeyId(journal.getNewAccessKeyId())
         .setKmsSecretName(journal.getNewAccessKeyId() == null ? null : journal.getKmsSecretName())
         .setKmsSecretVersion(journal.getNewAccessKeyId() == null ? null : journal.getKmsSecretVersion())
         .setDetachedPolicies(journal.getDetachedPolicies())
         .setReason(journal.getReason())
-        .setMode(journal.getMode())
+        .setRemediationMode(journal.getRemediationMode())
         .setPlan(journal.getPlan())
         .setRoleName(journal.getRoleName())
         .setOldRoleId(journal.getOldRoleId())
@@ -99,10 +100,11 @@ final class Journals {
 
   private static RemediationStep step(JournalStep step) {
     boolean interrupted = step.getFinishedAt() == null;
-    StepResult result = switch (step.getOutcome()) {
-      case "OK" -> StepResult.OK;
-      case "SKIPPED" -> StepResult.SKIPPED;
-      default -> StepResult.FAILED;
+    JournalStepStatus status = step.getStatus() == null ? JournalStepStatus.FAILED : step.getStatus();
+    StepResult result = switch (status) {
+      case OK -> StepResult.OK;
+      case SKIPPED -> StepResult.SKIPPED;
+      case STARTED, FAILED -> StepResult.FAILED;
     };
     return RemediationStep.newBuilder()
         .setName(step.getName())

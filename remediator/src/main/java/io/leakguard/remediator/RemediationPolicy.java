@@ -2,9 +2,13 @@ package io.leakguard.remediator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.leakguard.schemas.EnumWords;
+import io.leakguard.schemas.RemediationMode;
+import io.leakguard.schemas.RemediationStrategy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,15 +27,29 @@ import java.util.Set;
  * </pre>
  *
  * Each level overrides only the fields it sets: default, then the account, then the user or role. Every entry is
- * validated when the file is loaded; an error names the entry ({@code accounts.1000000000000001.users.ci-bot.mode}).
+ * validated when the file is loaded; an error names the entry ({@code accounts.1000000000000001.users.ci-bot.mode})
+ * and, for a closed set, lists the allowed words. The words are the enums' ({@link EnumWords}: {@code dry-run} is
+ * {@link RemediationMode#DRY_RUN}).
  */
 public final class RemediationPolicy {
 
-  public static final Set<String> MODES = Set.of("auto", "approve", "dry-run");
-  public static final Set<String> KEY_STRATEGIES = Set.of("replace-first", "revoke-first", "escalate");
-  public static final Set<String> TWO_KEY_FALLBACKS = Set.of("revoke-first", "escalate");
-  public static final Set<String> STS_STRATEGIES = Set.of("purge", "reincarnate", "escalate");
-  public static final Set<String> ID_ONLY = Set.of("notify", "rotate");
+  /** What to do about an ID-only exposure (the probe proved the secret found with the ID wrong). */
+  public enum IdOnly {
+    /** Tell the owner and the security team; touch nothing. */
+    NOTIFY,
+    /** Remediate as if the pair were valid. */
+    ROTATE
+  }
+
+  // Set.copyOf: an EnumSet is mutable, and these are shared constants.
+  public static final Set<RemediationMode> MODES = Set.copyOf(EnumSet.allOf(RemediationMode.class));
+  public static final Set<RemediationStrategy> KEY_STRATEGIES = Set.of(RemediationStrategy.REPLACE_FIRST,
+      RemediationStrategy.REVOKE_FIRST, RemediationStrategy.ESCALATE);
+  public static final Set<RemediationStrategy> TWO_KEY_FALLBACKS = Set.of(RemediationStrategy.REVOKE_FIRST,
+      RemediationStrategy.ESCALATE);
+  public static final Set<RemediationStrategy> STS_STRATEGIES = Set.of(RemediationStrategy.PURGE,
+      RemediationStrategy.REINCARNATE, RemediationStrategy.ESCALATE);
+  private static final Set<IdOnly> ID_ONLY = Set.copyOf(EnumSet.allOf(IdOnly.class));
   private static final Set<String> RULE_FIELDS = Set.of("mode", "accessKey", "whenTwoKeys", "contain", "stsToken",
       "managedSecret", "idOnly");
 
@@ -47,12 +65,12 @@ public final class RemediationPolicy {
    * @param idOnly        an ID-only exposure (the probe proved the secret found with the ID wrong): notify (tell the
    *                      owner and the security team, touch nothing) or rotate
    */
-  public record Rule(String mode, String accessKey, String whenTwoKeys, boolean contain, String stsToken,
-      String managedSecret, String idOnly) {}
+  public record Rule(RemediationMode mode, RemediationStrategy accessKey, RemediationStrategy whenTwoKeys,
+      boolean contain, RemediationStrategy stsToken, String managedSecret, IdOnly idOnly) {}
 
   /** The built-in default: auto, replace-first, fall back to revoke-first, no containment, STS purge, ID-only notify. */
-  public static final Rule DEFAULT_RULE = new Rule("auto", "replace-first", "revoke-first", false, "purge", null,
-      "notify");
+  public static final Rule DEFAULT_RULE = new Rule(RemediationMode.AUTO, RemediationStrategy.REPLACE_FIRST,
+      RemediationStrategy.REVOKE_FIRST, false, RemediationStrategy.PURGE, null, IdOnly.NOTIFY);
 
   private record AccountRules(JsonNode account, Map<String, JsonNode> users, Map<String, JsonNode> roles) {}
 
@@ -141,11 +159,11 @@ public final class RemediationPolicy {
     if (!where.startsWith("accounts.") || where.contains(".users.") || where.contains(".roles.")) {
       onlyFields(rule, RULE_FIELDS, where);
     }
-    oneOf(rule, "mode", MODES, where);
-    oneOf(rule, "accessKey", KEY_STRATEGIES, where);
-    oneOf(rule, "whenTwoKeys", TWO_KEY_FALLBACKS, where);
-    oneOf(rule, "stsToken", STS_STRATEGIES, where);
-    oneOf(rule, "idOnly", ID_ONLY, where);
+    oneOf(rule, "mode", RemediationMode.class, MODES, where);
+    oneOf(rule, "accessKey", RemediationStrategy.class, KEY_STRATEGIES, where);
+    oneOf(rule, "whenTwoKeys", RemediationStrategy.class, TWO_KEY_FALLBACKS, where);
+    oneOf(rule, "stsToken", RemediationStrategy.class, STS_STRATEGIES, where);
+    oneOf(rule, "idOnly", IdOnly.class, ID_ONLY, where);
     if (rule.has("contain") && !rule.get("contain").isBoolean()) {
       throw new IllegalArgumentException(where + ".contain: must be true or false");
     }
@@ -155,10 +173,12 @@ public final class RemediationPolicy {
     }
   }
 
-  private static void oneOf(JsonNode rule, String field, Set<String> values, String where) {
-    if (rule.has(field) && !(rule.get(field).isTextual() && values.contains(rule.get(field).asText()))) {
+  private static <E extends Enum<E>> void oneOf(JsonNode rule, String field, Class<E> type, Set<E> allowed,
+      String where) {
+    if (rule.has(field) && !(rule.get(field).isTextual()
+        && EnumWords.parse(type, rule.get(field).asText()).filter(allowed::contains).isPresent())) {
       throw new IllegalArgumentException(where + "." + field + ": '" + rule.get(field).asText() + "' is not one of "
-          + new java.util.TreeSet<>(values));
+          + EnumWords.words(allowed));
     }
   }
 
@@ -191,10 +211,16 @@ public final class RemediationPolicy {
     if (over == null) {
       return base;
     }
-    return new Rule(text(over, "mode", base.mode()), text(over, "accessKey", base.accessKey()),
-        text(over, "whenTwoKeys", base.whenTwoKeys()),
-        over.has("contain") ? over.get("contain").asBoolean() : base.contain(), text(over, "stsToken", base.stsToken()),
-        text(over, "managedSecret", base.managedSecret()), text(over, "idOnly", base.idOnly()));
+    return new Rule(word(over, "mode", base.mode()), word(over, "accessKey", base.accessKey()),
+        word(over, "whenTwoKeys", base.whenTwoKeys()),
+        over.has("contain") ? over.get("contain").asBoolean() : base.contain(), word(over, "stsToken", base.stsToken()),
+        text(over, "managedSecret", base.managedSecret()), word(over, "idOnly", base.idOnly()));
+  }
+
+  /** The constant a validated entry names, or the fallback when the entry does not set the field. */
+  private static <E extends Enum<E>> E word(JsonNode node, String field, E fallback) {
+    return node.has(field) ? EnumWords.parse(fallback.getDeclaringClass(), node.get(field).asText()).orElseThrow()
+        : fallback;
   }
 
   private static String text(JsonNode node, String field, String fallback) {

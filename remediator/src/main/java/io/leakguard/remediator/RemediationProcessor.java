@@ -9,6 +9,7 @@ import io.leakguard.schemas.ProbeResult;
 import io.leakguard.schemas.RemediationJournal;
 import io.leakguard.schemas.RemediationOutcome;
 import io.leakguard.schemas.RemediationStatus;
+import io.leakguard.schemas.RemediationStrategy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -131,7 +132,8 @@ final class RemediationProcessor implements Processor<String, LeakEnriched, Stri
     if (kind == OwnerKind.ROOT_ACCOUNT || kind == OwnerKind.OUTSIDE_FLEET) {
       // Decided here, without a cloud call: a root key is never rotated automatically, and a key outside the fleet
       // is not LeakGuard's to touch.
-      RemediationJournal escalated = RemediationJournal.newBuilder(opened).setStrategy("escalate")
+      RemediationJournal escalated = RemediationJournal.newBuilder(opened)
+          .setRemediationStrategy(RemediationStrategy.ESCALATE)
           .setPhase(JournalPhase.DONE).setStatus(RemediationStatus.ESCALATED)
           .setPlan(java.util.List.of("none: escalate to the security team"))
           .setReason(kind == OwnerKind.ROOT_ACCOUNT
@@ -145,7 +147,8 @@ final class RemediationProcessor implements Processor<String, LeakEnriched, Stri
     }
     String untouched = untouchedReason(leak, policy);
     if (untouched != null) {
-      RemediationJournal decided = RemediationJournal.newBuilder(opened).setStrategy("none")
+      RemediationJournal decided = RemediationJournal.newBuilder(opened)
+          .setRemediationStrategy(RemediationStrategy.NONE)
           .setPhase(JournalPhase.DONE)
           .setStatus(leak.getProbe() == ProbeResult.KEY_NOT_FOUND ? RemediationStatus.SKIPPED
               : RemediationStatus.ESCALATED)
@@ -171,7 +174,7 @@ final class RemediationProcessor implements Processor<String, LeakEnriched, Stri
     if (leak.getProbe() == ProbeResult.SECRET_WRONG) {
       var owner = leak.getOwner();
       RemediationPolicy.Rule rule = policy.ruleFor(owner.getAccountId(), owner.getUserName(), owner.getRoleName());
-      if (rule.idOnly().equals("notify")) {
+      if (rule.idOnly() == RemediationPolicy.IdOnly.NOTIFY) {
         return "ID-only exposure: the AccessKey ID was found with a secret that is not its own (STS: "
             + "SignatureDoesNotMatch), which proves nothing about the real secret; not rotated (policy idOnly: "
             + "notify). The owner and the security team should check where the ID was published";
@@ -249,8 +252,8 @@ final class RemediationProcessor implements Processor<String, LeakEnriched, Stri
     int attempt = failed.getAttempt() + 1;
     java.util.List<io.leakguard.schemas.JournalStep> steps = new java.util.ArrayList<>(failed.getSteps());
     steps.add(io.leakguard.schemas.JournalStep.newBuilder().setName("Retry").setStartedAt(now).setFinishedAt(now)
-        .setOutcome("OK").setDetail("attempt " + attempt + ", after " + why + "; attempt " + failed.getAttempt()
-            + " failed: " + failed.getReason()).build());
+        .setStatus(io.leakguard.schemas.JournalStepStatus.OK).setDetail("attempt " + attempt + ", after " + why
+            + "; attempt " + failed.getAttempt() + " failed: " + failed.getReason()).build());
     RemediationJournal.Builder next = RemediationJournal.newBuilder(failed).setPhase(JournalPhase.PENDING)
         .setAttempt(attempt).setRetryAt(null).setRounds(0).setStatus(null).setSteps(steps);
     if (newer != null && failed.getOwner().getAccountId() == null && newer.getOwner().getAccountId() != null) {

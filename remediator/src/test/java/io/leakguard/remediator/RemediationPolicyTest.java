@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.leakguard.runtime.ServiceMain;
 import io.leakguard.config.ConfigException;
+import io.leakguard.schemas.RemediationMode;
+import io.leakguard.schemas.RemediationStrategy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,10 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
 class RemediationPolicyTest {
 
   private static final String ACCOUNT = "1000000000000001";
+  private static final RemediationPolicy.IdOnly NOTIFY = RemediationPolicy.IdOnly.NOTIFY;
 
   @Test
   void shouldApplyTheBuiltInDefaultWithoutAFile() {
-    assertEquals(new RemediationPolicy.Rule("auto", "replace-first", "revoke-first", false, "purge", null, "notify"),
+    assertEquals(new RemediationPolicy.Rule(RemediationMode.AUTO, RemediationStrategy.REPLACE_FIRST,
+        RemediationStrategy.REVOKE_FIRST, false, RemediationStrategy.PURGE, null, NOTIFY),
         RemediationPolicy.builtIn().ruleFor(ACCOUNT, "alice", null));
   }
 
@@ -32,12 +36,14 @@ class RemediationPolicyTest {
                            "roles":{"App-Role":{"stsToken":"reincarnate"}}}}}
         """.formatted(ACCOUNT));
 
-    assertEquals(new RemediationPolicy.Rule("approve", "replace-first", "escalate", true, "purge", null, "notify"),
+    assertEquals(new RemediationPolicy.Rule(RemediationMode.APPROVE, RemediationStrategy.REPLACE_FIRST,
+        RemediationStrategy.ESCALATE, true, RemediationStrategy.PURGE, null, NOTIFY),
         policy.ruleFor(ACCOUNT, "alice", null));
-    assertEquals(new RemediationPolicy.Rule("auto", "replace-first", "escalate", true, "purge", "ci-bot-ak", "notify"),
+    assertEquals(new RemediationPolicy.Rule(RemediationMode.AUTO, RemediationStrategy.REPLACE_FIRST,
+        RemediationStrategy.ESCALATE, true, RemediationStrategy.PURGE, "ci-bot-ak", NOTIFY),
         policy.ruleFor(ACCOUNT, "ci-bot", null));
-    assertEquals("reincarnate", policy.ruleFor(ACCOUNT, null, "app-role").stsToken());
-    assertEquals("auto", policy.ruleFor("1000000000000002", "alice", null).mode());
+    assertEquals(RemediationStrategy.REINCARNATE, policy.ruleFor(ACCOUNT, null, "app-role").stsToken());
+    assertEquals(RemediationMode.AUTO, policy.ruleFor("1000000000000002", "alice", null).mode());
   }
 
   @Test
@@ -46,7 +52,14 @@ class RemediationPolicyTest {
         "{\"default\":{\"mode\":\"yolo\"}}", "default.mode: 'yolo' is not one of [approve, auto, dry-run]",
         "{\"accounts\":{\"123\":{}}}", "accounts.123: '123' is not a 16-digit account ID",
         "{\"accounts\":{\"" + ACCOUNT + "\":{\"users\":{\"bob\":{\"accessKey\":\"delete-all\"}}}}}",
-        "accounts." + ACCOUNT + ".users.bob.accessKey: 'delete-all' is not one of",
+        "accounts." + ACCOUNT + ".users.bob.accessKey: 'delete-all' is not one of [escalate, replace-first, "
+            + "revoke-first]",
+        "{\"default\":{\"whenTwoKeys\":\"replace-first\"}}",
+        "default.whenTwoKeys: 'replace-first' is not one of [escalate, revoke-first]",
+        "{\"default\":{\"stsToken\":\"rotate-secret\"}}",
+        "default.stsToken: 'rotate-secret' is not one of [escalate, purge, reincarnate]",
+        "{\"default\":{\"mode\":\"DRY_RUN\"}}", "default.mode: 'DRY_RUN' is not one of [approve, auto, dry-run]",
+        "{\"default\":{\"idOnly\":\"ignore\"}}", "default.idOnly: 'ignore' is not one of [notify, rotate]",
         "{\"accounts\":{\"" + ACCOUNT + "\":{\"roles\":{\"r\":{\"stsToken\":\"purge\",\"colour\":1}}}}}",
         "accounts." + ACCOUNT + ".roles.r: unknown field 'colour'",
         "{\"default\":{\"contain\":\"yes\"}}", "default.contain: must be true or false",
@@ -73,6 +86,6 @@ class RemediationPolicyTest {
   void shouldAcceptTheShippedExamplePolicy() {
     Path example = Path.of("../deploy/policies/example.json");
     RemediationPolicy policy = RemediationPolicy.load(example);
-    assertEquals("approve", policy.ruleFor("1000000000000002", "alice", null).mode());
+    assertEquals(RemediationMode.APPROVE, policy.ruleFor("1000000000000002", "alice", null).mode());
   }
 }

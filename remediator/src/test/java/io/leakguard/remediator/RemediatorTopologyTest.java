@@ -15,8 +15,10 @@ import io.leakguard.schemas.LeakEnriched;
 import io.leakguard.schemas.OwnerKind;
 import io.leakguard.schemas.ProbeResult;
 import io.leakguard.schemas.RemediationJournal;
+import io.leakguard.schemas.RemediationMode;
 import io.leakguard.schemas.RemediationOutcome;
 import io.leakguard.schemas.RemediationStatus;
+import io.leakguard.schemas.RemediationStrategy;
 import io.leakguard.schemas.TopicCatalog;
 import java.time.Duration;
 import java.time.Instant;
@@ -124,7 +126,8 @@ class RemediatorTopologyTest {
     // When the engine reports a step, then the end
     assertEquals(1, engine.submitted.size());
     assertEquals(JournalPhase.PENDING, journal().get(id).getPhase());
-    engine.report(0, RemediationJournal.newBuilder(engine.submitted.get(0)).setStrategy("replace-first").build());
+    engine.report(0, RemediationJournal.newBuilder(engine.submitted.get(0))
+        .setRemediationStrategy(RemediationStrategy.REPLACE_FIRST).build());
     tick();
     assertTrue(outcomes.isEmpty(), "no outcome while the run is in progress");
     engine.finish(0, RemediationStatus.ROTATED);
@@ -135,7 +138,7 @@ class RemediatorTopologyTest {
     assertEquals(id, outcome.key);
     assertEquals(RemediationStatus.ROTATED, outcome.value.getStatus());
     assertEquals("inc-1", outcome.value.getIncidentId());
-    assertEquals("auto", outcome.value.getMode());
+    assertEquals(RemediationMode.AUTO, outcome.value.getRemediationMode());
     assertEquals(JournalPhase.DONE, journal().get(id).getPhase());
     assertTrue(outcomes.isEmpty());
     assertTrue(deadLetters.isEmpty());
@@ -170,7 +173,7 @@ class RemediatorTopologyTest {
     List<RemediationOutcome> all = outcomes.readValuesToList();
     assertEquals(List.of(RemediationStatus.ESCALATED, RemediationStatus.ESCALATED),
         all.stream().map(RemediationOutcome::getStatus).toList());
-    assertEquals("escalate", all.get(0).getStrategy());
+    assertEquals(RemediationStrategy.ESCALATE, all.get(0).getRemediationStrategy());
     assertTrue(all.get(0).getReason().contains("root"), all.get(0).getReason());
     assertTrue(all.get(1).getReason().contains("no account of the fleet"), all.get(1).getReason());
     assertTrue(engine.submitted.isEmpty());
@@ -264,7 +267,7 @@ class RemediatorTopologyTest {
     start(RemediationPolicy.parse("{\"default\":{\"mode\":\"approve\"}}"));
     String id = SyntheticKeys.accessKeyId();
     leaks.pipeInput(id, Leaks.ownedBy("inc-approve", id, "1000000000000001", "alice"));
-    assertEquals("approve", engine.submitted.get(0).getMode());
+    assertEquals(RemediationMode.APPROVE, engine.submitted.get(0).getRemediationMode());
     engine.report(0, RemediationJournal.newBuilder(engine.submitted.get(0))
         .setPhase(JournalPhase.AWAITING_APPROVAL).setStatus(RemediationStatus.AWAITING_APPROVAL)
         .setPlan(List.of("RAM CreateAccessKey for user alice")).build());

@@ -17,8 +17,9 @@ public final class RuntimeOptions {
       "partitions of topics created at start-up");
   public static final Option<Integer> TOPICS_REPLICATION = Option.integer("topics.replication", -1, -1, 32,
       "replication factor of topics created at start-up (-1: the broker's default)");
-  public static final Option<String> STATE_DIR = Option.string("state.dir",
-      System.getProperty("java.io.tmpdir") + "/leakguard-streams", "directory of the Kafka Streams state stores");
+  public static final Option<String> STATE_DIR = Option.string("state.dir", defaultStateDir(),
+      "directory of the Kafka Streams state stores; durable, so a restart reuses them instead of replaying the "
+          + "changelogs (the images set /var/lib/leakguard)");
   public static final Option<Integer> HEALTH_PORT = Option.integer("health.port", 8080, -1, 65_535,
       "port of the HTTP health endpoint (/health/live, /health/ready); 0 picks a free port, -1 disables it");
   public static final Option<String> HEALTH_BIND = Option.string("health.bind", "0.0.0.0",
@@ -32,4 +33,16 @@ public final class RuntimeOptions {
       TOPICS_REPLICATION, STATE_DIR, HEALTH_PORT, HEALTH_BIND, INSTANCE_ID);
 
   private RuntimeOptions() {}
+
+  /**
+   * {@code $XDG_STATE_HOME/leakguard}, else {@code ~/.local/state/leakguard}: a user's durable state, not the temp
+   * directory, which the OS may clear (then every store is rebuilt from its changelog, and a remediator's journal
+   * is unreadable until it is).
+   */
+  static String defaultStateDir() {
+    String xdg = System.getenv("XDG_STATE_HOME");
+    java.nio.file.Path base = xdg != null && !xdg.isBlank() ? java.nio.file.Path.of(xdg)
+        : java.nio.file.Path.of(System.getProperty("user.home"), ".local", "state");
+    return base.resolve("leakguard").toString();
+  }
 }

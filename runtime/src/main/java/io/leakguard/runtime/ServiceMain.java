@@ -25,7 +25,7 @@ public final class ServiceMain {
   public static ConfigLoader loader(ServiceDefinition definition) {
     List<Option<?>> options = new ArrayList<>(RuntimeOptions.ALL);
     options.addAll(definition.options());
-    return new ConfigLoader(options);
+    return new ConfigLoader(options, KafkaProperties::isKnown);
   }
 
   public static void run(ServiceDefinition definition, String[] args) {

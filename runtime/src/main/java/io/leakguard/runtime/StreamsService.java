@@ -103,6 +103,9 @@ public final class StreamsService implements AutoCloseable {
     props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
     props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.OnDeserialization.class);
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.OnProcessing.class);
+    // The enricher's and the remediator's global tables: an error on the GlobalThread goes to the DLQ like any other
+    // (Kafka leaves it off until 5.0 and kills the global thread instead).
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.OnProduction.class);
     props.put(DeadLetters.SERVICE_CONFIG, definition.name());
     props.put(DeadLetters.TOPIC_CONFIG, topics.deadLetters(definition.name()).name());

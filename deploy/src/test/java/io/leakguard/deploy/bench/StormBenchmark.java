@@ -166,7 +166,7 @@ public final class StormBenchmark {
       long sighted = o.getTimeline().getSightedAt().toEpochMilli();
       firstSighting = Math.min(firstSighting, sighted);
       for (RemediationStep step : o.getSteps()) {
-        if (step.getName().equals("DeleteAccessKey") && step.getOutcome().name().equals("OK")) {
+        if (step.getName().equals("DeleteAccessKey") && step.getOutcome() == io.leakguard.schemas.StepResult.OK) {
           latencies.add(step.getFinishedAt().toEpochMilli() - sighted);
           lastDeletion = Math.max(lastDeletion, step.getFinishedAt().toEpochMilli());
         }

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
@@ -21,16 +22,21 @@ import org.apache.kafka.common.serialization.Serializer;
  * Avro single-object encoding (a 10-byte header with the writer schema's fingerprint, then the binary body), so no
  * schema-registry server is needed. The decoder knows every released version of the schema, read from
  * {@code /io/leakguard/schemas/released/<Record>/v1.avsc, v2.avsc, ...}, so records written by any released
- * version stay readable.
+ * version stay readable. Where a closed set moved from a string field to an enum field, {@link LegacyStringFields}
+ * keeps both readable both ways.
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
   private final Class<T> type;
   private final BinaryMessageEncoder<T> encoder;
   private final BinaryMessageDecoder<T> decoder;
+  private final UnaryOperator<T> beforeWrite;
+  private final UnaryOperator<T> afterRead;
 
   private AvroSerde(Class<T> type) {
     this.type = type;
+    this.beforeWrite = LegacyStringFields.beforeWrite(type);
+    this.afterRead = LegacyStringFields.afterRead(type);
     SpecificData model = SpecificData.getForClass(type);
     Schema current = model.getSchema(type);
     this.encoder = new BinaryMessageEncoder<>(model, current);
@@ -67,7 +73,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         return null;
       }
       try {
-        ByteBuffer buffer = encoder.encode(record);
+        ByteBuffer buffer = encoder.encode(beforeWrite.apply(record));
         byte[] bytes = new byte[buffer.remaining()];
         buffer.get(bytes);
         return RecordSize.check(topic, bytes);
@@ -86,7 +92,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         return null;
       }
       try {
-        return decoder.decode(bytes);
+        return afterRead.apply(decoder.decode(bytes));
       } catch (IOException | RuntimeException e) {
         // The message names the type and the cause class only: the bytes may be anything, secrets included.
         throw new SerializationException(

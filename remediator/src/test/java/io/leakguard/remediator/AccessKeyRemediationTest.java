@@ -1,0 +1,219 @@
+package io.leakguard.remediator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.leakguard.cloud.CloudException;
+import io.leakguard.testkit.SyntheticKeys;
+import io.leakguard.schemas.JournalPhase;
+import io.leakguard.schemas.RemediationJournal;
+import io.leakguard.schemas.RemediationOutcome;
+import io.leakguard.schemas.RemediationStatus;
+import io.leakguard.schemas.RemediationStrategy;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A leaked RAM user AccessKey against the emulator: each safety invariant of the issue and recovery after a run
+ * interrupted at chosen points.
+ */
+class AccessKeyRemediationTest extends EmulatedCloudTest {
+
+  @Test
+  void shouldRotateKeyWhenOwnerIsRamUser() throws Exception {
+    // Given alice's key leaked
+    seed(key(leakedId, leakedSecret), "");
+
+    // When it is remediated
+    RemediationJournal done = run(aliceJournal("inc-rotate", null));
+
+    // Then replace-first: create, store, re-read, delete; the leaked key is gone and KMS holds the new one
+    assertRotatedExactlyOnce(done, "inc-rotate");
+    assertEquals(List.of("ListAccessKeys", "ReadKmsCurrent", "CreateAccessKey", "StoreSecret", "ConfirmTarget",
+        "DeleteAccessKey"), stepNames(done));
+    assertEquals(RemediationStrategy.REPLACE_FIRST, done.getRemediationStrategy());
+    RemediationOutcome outcome = Journals.outcome(done, Instant.now());
+    assertNotNull(outcome.getNeutralizationMillis());
+    assertEquals("leakguard/" + account + "/alice", outcome.getKmsSecretName());
+    assertEquals("inc-rotate", outcome.getKmsSecretVersion());
+    assertFalse(outcome.toString().contains(leakedSecret));
+  }
+
+  @Test
+  void shouldFindTheOwnerInTheFleetWhenTheEnrichmentDidNotKnowIt() throws Exception {
+    seed(key(leakedId, leakedSecret), "");
+
+    RemediationJournal done = run(journalFor(Leaks.of("inc-find", leakedId, Instant.now()), null));
+
+    assertRotatedExactlyOnce(done, "inc-find");
+    assertEquals("FindOwner", stepNames(done).get(0));
+    assertEquals("alice", done.getOwner().getUserName());
+  }
+
+  @Test
+  void shouldFallBackToRevokeFirstAndNeverTouchTheOtherKeyWhenTheUserHasTwoKeys() throws Exception {
+    // Given alice has the leaked key and another one
+    String other = SyntheticKeys.accessKeyId();
+    seed(key(leakedId, leakedSecret) + "," + key(other, SyntheticKeys.secret()), "");
+
+    RemediationJournal done = run(aliceJournal("inc-two", null));
+
+    // Then the leaked key went first, a new one replaced it, and the other key is untouched
+    assertEquals(RemediationStatus.ROTATED, done.getStatus(), done.getReason());
+    assertEquals(RemediationStrategy.REVOKE_FIRST, done.getRemediationStrategy());
+    assertEquals(List.of("ListAccessKeys", "ReadKmsCurrent", "ConfirmTarget", "DeleteAccessKey", "CreateAccessKey",
+        "StoreSecret"), stepNames(done));
+    assertEquals(List.of(other, done.getNewAccessKeyId()), aliceKeys());
+    assertEquals("Active", emulator.state().key(other).orElseThrow().status());
+    assertEquals(List.of(other), done.getPreexistingKeyIds());
+  }
+
+  @Test
+  void shouldEscalateWhenTheUserHasTwoKeysAndThePolicySaysSo() throws Exception {
+    String other = SyntheticKeys.accessKeyId();
+    seed(key(leakedId, leakedSecret) + "," + key(other, SyntheticKeys.secret()), "");
+
+    RemediationJournal done = run(aliceJournal("inc-two-esc", "{\"default\":{\"whenTwoKeys\":\"escalate\"}}"));
+
+    assertEquals(RemediationStatus.ESCALATED, done.getStatus());
+    assertTrue(done.getReason().contains("already has another key"), done.getReason());
+    assertEquals(List.of(leakedId, other), aliceKeys());
+  }
+
+  @Test
+  void shouldStopAndSayWhyWhenTheLeakedKeyIsGone() throws Exception {
+    // Given the leaked key was deleted by someone else before LeakGuard acted
+    seed(key(SyntheticKeys.accessKeyId(), SyntheticKeys.secret()), "");
+    List<String> before = aliceKeys();
+
+    RemediationJournal done = run(aliceJournal("inc-gone", null));
+
+    assertEquals(RemediationStatus.ESCALATED, done.getStatus(), done.getReason());
+    assertEquals(before, aliceKeys(), "nothing was touched");
+    assertNull(done.getNewAccessKeyId());
+  }
+
+  @Test
+  void shouldStopWithoutDeletingAnythingWhenTheTargetIsGoneRightBeforeDeletion() throws Exception {
+    // Given someone deletes the leaked key while the run stores the new one (between its first read and the delete)
+    seed(key(leakedId, leakedSecret), "");
+    AtomicReference<RemediationJournal> last = new AtomicReference<>();
+    RemediationRun run = new RemediationRun(fleet, TEMPLATE, Clock.systemUTC(), aliceJournal("inc-race", null),
+        last::set, () -> {
+          if (after("StoreSecret").test(last.get()) && emulator.state().key(leakedId).isPresent()) {
+            try {
+              fleet.account(account).ram().deleteAccessKey("alice", leakedId);
+            } catch (CloudException e) {
+              throw new IllegalStateException(e);
+            }
+          }
+          return false;
+        });
+
+    // When the run reaches the deletion, it reads the keys again and stops, saying why
+    AccessKeyRemediation.TargetUnsafe stopped = assertThrows(AccessKeyRemediation.TargetUnsafe.class, run::run);
+    assertTrue(stopped.getMessage().contains("no longer listed for RAM user alice right before deletion"),
+        stopped.getMessage());
+
+    // And it deleted nothing: its last step is the re-read, and alice keeps the new key KMS holds
+    assertEquals("ConfirmTarget", stepNames(last.get()).get(stepNames(last.get()).size() - 1));
+    assertEquals(List.of(last.get().getCreatedKeyIds().get(0)), aliceKeys());
+    assertEquals(aliceKeys().get(0), current("leakguard/" + account + "/alice").accessKeyId());
+  }
+
+  @Test
+  void shouldDeleteAndReplaceAnOrphanKeyCreatedButNeverStoredBeforeACrash() throws Exception {
+    // Given a run killed right after CreateAccessKey, before the new key reached KMS (the journal lost it too)
+    seed(key(leakedId, leakedSecret), "");
+    RemediationJournal opened = aliceJournal("inc-orphan", null);
+    runUntil(opened, after("CreateAccessKey"));
+    assertEquals(2, aliceKeys().size());
+    String orphan = aliceKeys().stream().filter(k -> !k.equals(leakedId)).findFirst().orElseThrow();
+
+    // When the incident is resumed from its first journal entry
+    RemediationJournal done = run(opened);
+
+    // Then the orphan is deleted and replaced, and alice ends with exactly one new key, the one in KMS
+    assertTrue(stepNames(done).contains("DeleteOrphanKey"), stepNames(done).toString());
+    assertTrue(emulator.state().key(orphan).isEmpty());
+    assertRotatedExactlyOnce(done, "inc-orphan");
+  }
+
+  @Test
+  void shouldNeverCreateASecondKeyWhenResumedAfterTheKeyWasStored() throws Exception {
+    // Given a run killed right after StoreSecret
+    seed(key(leakedId, leakedSecret), "");
+    RemediationJournal opened = aliceJournal("inc-twice", null);
+    String stored = runUntil(opened, after("StoreSecret")).getNewAccessKeyId();
+
+    // When it is resumed from the first journal entry, twice
+    RemediationJournal done = run(opened);
+    RemediationJournal again = run(opened);
+
+    // Then no second key was created: the stored key is the new key, and the leaked key is deleted
+    assertFalse(stepNames(done).contains("CreateAccessKey"));
+    assertFalse(stepNames(again).contains("CreateAccessKey"));
+    assertRotatedExactlyOnce(again, "inc-twice");
+    assertEquals(done.getNewAccessKeyId(), again.getNewAccessKeyId());
+    assertTrue(stored == null || stored.equals(again.getNewAccessKeyId()));
+  }
+
+  @Test
+  void shouldRotateThroughKmsWhenARamCredentialsSecretManagesTheKey() throws Exception {
+    seed(key(leakedId, leakedSecret), """
+        ,"secrets":[{"secretName":"alice-ak","secretType":"RAMCredentials",
+          "extendedConfig":{"SecretSubType":"RamUserAccessKey","UserName":"alice"},
+          "versions":[{"versionId":"v1","stages":["ACSCurrent"],
+             "secretData":"{\\"AccessKeyId\\":\\"%s\\",\\"AccessKeySecret\\":\\"%s\\"}"}]}]
+        """.formatted(leakedId, leakedSecret));
+    String policy = "{\"accounts\":{\"" + account + "\":{\"users\":{\"alice\":{\"managedSecret\":\"alice-ak\"}}}}}";
+
+    RemediationJournal done = run(aliceJournal("inc-managed", policy));
+
+    assertEquals(RemediationStatus.ROTATED, done.getStatus(), done.getReason());
+    assertEquals(RemediationStrategy.ROTATE_SECRET, done.getRemediationStrategy());
+    assertTrue(stepNames(done).contains("RotateSecret"));
+    assertTrue(emulator.state().key(leakedId).isEmpty());
+    assertEquals(List.of(done.getNewAccessKeyId()), aliceKeys());
+    assertEquals(done.getNewAccessKeyId(), current("alice-ak").accessKeyId());
+  }
+
+  @Test
+  void shouldRecordTheExactPlanAndTouchNothingInDryRun() throws Exception {
+    seed(key(leakedId, leakedSecret), "");
+
+    RemediationJournal done = run(aliceJournal("inc-dry", "{\"default\":{\"mode\":\"dry-run\"}}"));
+
+    assertEquals(RemediationStatus.PLANNED, done.getStatus());
+    assertEquals(3, done.getPlan().size(), done.getPlan().toString());
+    assertTrue(done.getPlan().get(0).startsWith("RAM CreateAccessKey for user alice"));
+    assertTrue(done.getPlan().get(2).startsWith("RAM DeleteAccessKey"));
+    assertEquals(List.of(leakedId), aliceKeys());
+    assertEquals("Active", emulator.state().key(leakedId).orElseThrow().status());
+  }
+
+  @Test
+  void shouldContainTheKeyWhileWaitingAndRotateOnceApproved() throws Exception {
+    seed(key(leakedId, leakedSecret), "");
+
+    // Given approve mode with containment
+    RemediationJournal waiting = run(aliceJournal("inc-contain", "{\"default\":{\"mode\":\"approve\",\"contain\":true}}"));
+    assertEquals(JournalPhase.AWAITING_APPROVAL, waiting.getPhase());
+    assertEquals(RemediationStatus.CONTAINED, waiting.getStatus());
+    assertEquals("Inactive", emulator.state().key(leakedId).orElseThrow().status());
+    assertEquals(List.of(leakedId), aliceKeys());
+
+    // When approved
+    RemediationJournal done = run(RemediationJournal.newBuilder(waiting).setPhase(JournalPhase.APPROVED).build());
+
+    // Then it is rotated and the leaked key deleted, not merely disabled
+    assertRotatedExactlyOnce(done, "inc-contain");
+  }
+}
