@@ -9,6 +9,7 @@ import com.aliyuncs.ram.model.v20150501.ListUsersRequest;
 import io.leakguard.cloud.ActionTrailGateway.TrailEvent;
 import io.leakguard.emulator.Emulator;
 import io.leakguard.testkit.SyntheticKeys;
+import io.leakguard.testkit.TestFleet;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -29,11 +30,9 @@ class ActionTrailGatewayTest {
   @BeforeEach
   void setUp() throws Exception {
     emulator = Emulator.builder().build().start();
-    emulator.state().seedJson("""
-        {"accounts":[{"accountId":"%s","rootKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}],
-          "users":[{"userName":"alice","accessKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}],
-                    "policies":[{"policyName":"ReadOnlyAccess","policyType":"System"}]}]}]}
-        """.formatted(account, rootKey, rootSecret, leakedKey, leakedSecret));
+    TestFleet.account(account).rootKey(rootKey, rootSecret)
+        .user("alice", u -> u.key(leakedKey, leakedSecret).systemPolicy("ReadOnlyAccess"))
+        .seed(emulator);
   }
 
   @AfterEach

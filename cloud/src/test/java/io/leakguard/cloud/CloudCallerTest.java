@@ -8,6 +8,7 @@ import com.aliyuncs.auth.StaticCredentialsProvider;
 import io.leakguard.emulator.Emulator;
 import io.leakguard.emulator.Faults;
 import io.leakguard.testkit.SyntheticKeys;
+import io.leakguard.testkit.TestFleet;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -28,9 +29,7 @@ class CloudCallerTest {
   @BeforeEach
   void setUp() throws Exception {
     emulator = Emulator.builder().build().start();
-    emulator.state().seedJson("""
-        {"accounts":[{"accountId":"%s","rootKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}],
-          "users":[{"userName":"alice"}]}]}""".formatted(account, keyId, secret));
+    TestFleet.account(account).rootKey(keyId, secret).user("alice").seed(emulator);
     CloudSettings settings = new CloudSettings("cn-hangzhou", Map.of(), Duration.ofSeconds(2), Duration.ofSeconds(5),
         4, Duration.ofMillis(1), Duration.ofMillis(20), 0).withEndpointForAll(URI.create(emulator.endpoint()));
     cloud = AlibabaCloud.with(settings, new StaticCredentialsProvider(new BasicCredentials(keyId, secret)));

@@ -10,6 +10,7 @@ import com.aliyuncs.auth.StaticCredentialsProvider;
 import io.leakguard.cloud.CloudFleet.OwnerSearch;
 import io.leakguard.emulator.Emulator;
 import io.leakguard.testkit.SyntheticKeys;
+import io.leakguard.testkit.TestFleet;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -35,15 +36,15 @@ class CloudFleetTest {
   @BeforeEach
   void setUp() throws Exception {
     emulator = Emulator.builder().build().start();
-    emulator.state().seedJson("""
-        {"accounts":[
-          {"accountId":"%1$s","policies":[{"policyName":"AssumeMemberRoles","policyDocument":
-              {"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}}],
-           "users":[{"userName":"leakguard","accessKeys":[{"accessKeyId":"%5$s","accessKeySecret":"%6$s"}],
-                     "policies":[{"policyName":"AssumeMemberRoles","policyType":"Custom"}]}]},
-          %2$s, %3$s, %4$s]}
-        """.formatted(home, member(member1, home, "bob", bobKey), member(member2, home, "carol", carolKey),
-        member(untrusting, SyntheticKeys.accountId(), "dave", SyntheticKeys.accessKeyId()), operatorId, operatorSecret));
+    TestFleet.Builder seed = TestFleet.account(home)
+        .policy("AssumeMemberRoles", """
+            {"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}""")
+        .user("leakguard", u -> u.key(operatorId, operatorSecret).customPolicy("AssumeMemberRoles"))
+        .and();
+    member(seed, member1, home, "bob", bobKey);
+    member(seed, member2, home, "carol", carolKey);
+    member(seed, untrusting, SyntheticKeys.accountId(), "dave", SyntheticKeys.accessKeyId());
+    seed.seed(emulator);
     Map<String, String> members = new LinkedHashMap<>();
     for (String account : new String[] {member1, member2, untrusting}) {
       members.put(account, "acs:ram::" + account + ":role/leakguard");
@@ -53,13 +54,11 @@ class CloudFleetTest {
         new StaticCredentialsProvider(new BasicCredentials(operatorId, operatorSecret)));
   }
 
-  private static String member(String account, String trusted, String user, String key) {
-    return """
-        {"accountId":"%s","roles":[{"roleName":"leakguard","assumeRolePolicyDocument":{"Version":"1","Statement":[
-            {"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"RAM":["acs:ram::%s:root"]}}]},
-            "policies":[{"policyName":"AliyunRAMFullAccess","policyType":"System"}]}],
-         "users":[{"userName":"%s","accessKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}]}]}
-        """.formatted(account, trusted, user, key, SyntheticKeys.secret());
+  /** A member account whose leakguard role trusts {@code trusted}, with one user and key. */
+  private static void member(TestFleet.Builder fleet, String account, String trusted, String user, String key) {
+    fleet.account(account)
+        .role("leakguard", r -> r.trustAccount(trusted).systemPolicy("AliyunRAMFullAccess"))
+        .user(user, u -> u.key(key, SyntheticKeys.secret()));
   }
 
   @AfterEach

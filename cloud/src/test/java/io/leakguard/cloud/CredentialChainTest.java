@@ -9,6 +9,7 @@ import com.aliyuncs.sts.model.v20150401.AssumeRoleRequest;
 import com.sun.net.httpserver.HttpServer;
 import io.leakguard.emulator.Emulator;
 import io.leakguard.testkit.SyntheticKeys;
+import io.leakguard.testkit.TestFleet;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -40,13 +41,10 @@ class CredentialChainTest {
   @BeforeEach
   void setUp() throws Exception {
     emulator = Emulator.builder().build().start();
-    emulator.state().seedJson("""
-        {"accounts":[{"accountId":"%1$s",
-          "roles":[{"roleName":"leakguard","assumeRolePolicyDocument":{"Version":"1","Statement":[
-             {"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"RAM":["acs:ram::%1$s:root"]}}]}}],
-          "users":[{"userName":"leakguard","accessKeys":[{"accessKeyId":"%2$s","accessKeySecret":"%3$s"}],
-                    "policies":[{"policyName":"AdministratorAccess","policyType":"System"}]}]}]}
-        """.formatted(account, userKey, userSecret));
+    TestFleet.account(account)
+        .role("leakguard", r -> r.trustAccount(account))
+        .user("leakguard", u -> u.key(userKey, userSecret).systemPolicy("AdministratorAccess"))
+        .seed(emulator);
   }
 
   @AfterEach

@@ -15,6 +15,7 @@ import io.leakguard.remediator.RemediatorApp;
 import io.leakguard.runtime.ServiceMain;
 import io.leakguard.runtime.StreamsService;
 import io.leakguard.testkit.SyntheticKeys;
+import io.leakguard.testkit.TestFleet;
 import io.leakguard.testkit.KafkaFixture;
 import io.leakguard.schemas.CredentialKind;
 import io.leakguard.schemas.KeyForms;
@@ -70,16 +71,12 @@ class OperatorCommandsIT {
   static void start() throws Exception {
     broker = KafkaFixture.start(dir.resolve("kafka"));
     emulator = Emulator.builder().build().start();
-    emulator.state().seedJson("""
-        {"accounts":[{"accountId":"%s","users":[
-           {"userName":"leakguard","accessKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}],
-            "policies":[{"policyName":"AdministratorAccess","policyType":"System"}]},
-           {"userName":"alice","accessKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}]}],
-          "roles":[{"roleName":"app","maxSessionDuration":3600,
-            "assumeRolePolicyDocument":{"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole",
-              "Principal":{"RAM":["acs:ram::%s:root"]}}]},
-            "policies":[{"policyName":"AliyunRAMReadOnlyAccess","policyType":"System"}]}]}]}
-        """.formatted(account, operatorId, operatorSecret, aliceKey, SyntheticKeys.secret(), account));
+    TestFleet.account(account)
+        .user("leakguard", u -> u.key(operatorId, operatorSecret).systemPolicy("AdministratorAccess"))
+        .user("alice", u -> u.key(aliceKey, SyntheticKeys.secret()))
+        .role("app", r -> r.maxSessionDuration(Duration.ofHours(1)).trustAccount(account)
+            .systemPolicy("AliyunRAMReadOnlyAccess"))
+        .seed(emulator);
     Path policy = dir.resolve("policy.json");
     Files.writeString(policy, """
         {"accounts":{"%s":{"users":{"alice":{"mode":"approve","contain":true}}}}}""".formatted(account));

@@ -32,6 +32,7 @@ import io.leakguard.runtime.ServiceDefinition;
 import io.leakguard.runtime.ServiceMain;
 import io.leakguard.runtime.StreamsService;
 import io.leakguard.testkit.SyntheticKeys;
+import io.leakguard.testkit.TestFleet;
 import io.leakguard.testkit.KafkaFixture;
 import io.leakguard.schemas.DeadLetter;
 import io.leakguard.schemas.NotificationOutcome;
@@ -111,21 +112,15 @@ class PipelineIT {
     secretsThatMustNotLeak.add(operatorSecret);
     broker = KafkaFixture.start(dir.resolve("kafka"));
     emulator = Emulator.builder().build().start();
-    emulator.state().seedJson("""
-        {"accounts":[{"accountId":"%s","alias":"it","rootKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}],
-          "policies":[{"policyName":"LeakGuardRemediator","policyDocument":%s},
-                      {"policyName":"LeakGuardEnricher","policyDocument":%s}],
-          "users":[
-            {"userName":"leakguard","accessKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}],
-             "policies":[{"policyName":"LeakGuardRemediator","policyType":"Custom"},
-                         {"policyName":"LeakGuardEnricher","policyType":"Custom"}]},
-            {"userName":"alice","email":"alice@example.com","accessKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}]},
-            {"userName":"bob","accessKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}]},
-            {"userName":"carol","accessKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}]}]}]}
-        """.formatted(account, rootId, rootSecret, DemoFleet.REMEDIATOR_POLICY, DemoFleet.ENRICHER_POLICY,
-        operatorId, operatorSecret,
-        users.get("alice")[0], users.get("alice")[1], users.get("bob")[0], users.get("bob")[1],
-        users.get("carol")[0], users.get("carol")[1]));
+    TestFleet.account(account).alias("it").rootKey(rootId, rootSecret)
+        .policy("LeakGuardRemediator", DemoFleet.REMEDIATOR_POLICY)
+        .policy("LeakGuardEnricher", DemoFleet.ENRICHER_POLICY)
+        .user("leakguard", u -> u.key(operatorId, operatorSecret)
+            .customPolicy("LeakGuardRemediator").customPolicy("LeakGuardEnricher"))
+        .user("alice", u -> u.email("alice@example.com").key(users.get("alice")[0], users.get("alice")[1]))
+        .user("bob", u -> u.key(users.get("bob")[0], users.get("bob")[1]))
+        .user("carol", u -> u.key(users.get("carol")[0], users.get("carol")[1]))
+        .seed(emulator);
 
     // The remediator finds its credentials through the default chain, as in production (system properties here,
     // since a test cannot set its own environment).

@@ -1,6 +1,7 @@
 package io.leakguard.deploy;
 
 import io.leakguard.testkit.SyntheticKeys;
+import io.leakguard.testkit.TestFleet;
 import io.leakguard.schemas.NotificationOutcome;
 import io.leakguard.schemas.RemediationOutcome;
 import io.leakguard.schemas.RemediationStep;
@@ -45,19 +46,16 @@ public final class RecoveryBenchmark {
     Path dir = Files.createTempDirectory("leakguard-recovery");
     try (LocalStack stack = LocalStack.start(new LocalStack.Options(dir, false), Map.of())) {
       Map<String, String[]> users = new HashMap<>();
-      StringBuilder seed = new StringBuilder("{\"accounts\":[{\"accountId\":\"" + stack.fleet().accountId()
-          + "\",\"users\":[");
+      TestFleet.Account seed = TestFleet.account(stack.fleet().accountId());
       for (int i = 0; i <= SERVICES.size(); i++) {
         String[] key = {SyntheticKeys.accessKeyId(), SyntheticKeys.secret()};
         users.put("r" + i, key);
-        seed.append(i == 0 ? "" : ",").append("{\"userName\":\"r").append(i).append("\",\"accessKeys\":[{")
-            .append("\"accessKeyId\":\"").append(key[0]).append("\",\"accessKeySecret\":\"").append(key[1])
-            .append("\"}]}");
+        seed.user("r" + i, u -> u.key(key[0], key[1]));
       }
       HttpResponse<String> seeded = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
               URI.create(stack.emulatorEndpoint() + "/admin/fleet")).header("Authorization", "Bearer "
               + stack.adminToken()).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(seed.append("]}]}").toString())).build(),
+          .POST(HttpRequest.BodyPublishers.ofString(seed.toJson())).build(),
           HttpResponse.BodyHandlers.ofString());
       if (seeded.statusCode() / 100 != 2) {
         throw new IllegalStateException("seeding failed: " + seeded.body());

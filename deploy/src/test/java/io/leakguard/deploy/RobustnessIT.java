@@ -23,12 +23,14 @@ import io.leakguard.runtime.ServiceDefinition;
 import io.leakguard.runtime.ServiceMain;
 import io.leakguard.runtime.StreamsService;
 import io.leakguard.testkit.SyntheticKeys;
+import io.leakguard.testkit.TestFleet;
 import io.leakguard.testkit.KafkaFixture;
 import io.leakguard.schemas.ApprovalDecision;
 import io.leakguard.schemas.DeadLetter;
 import io.leakguard.schemas.Decision;
 import io.leakguard.schemas.RemediationOutcome;
 import io.leakguard.schemas.RemediationStatus;
+import io.leakguard.schemas.RemediationStep;
 import io.leakguard.schemas.Topic;
 import io.leakguard.schemas.TopicCatalog;
 import io.leakguard.schemas.serde.AvroSerde;
@@ -87,6 +89,12 @@ class RobustnessIT {
   private static final String PREFIX = "rb.";
   private static final TopicCatalog TOPICS = new TopicCatalog(PREFIX);
   private static final Duration WAIT = Duration.ofSeconds(90);
+  /**
+   * The remediator's retry schedule. The first delay must comfortably exceed the time from the first throttled failure
+   * to the test clearing the fault (five leaks failing, their outcomes read), on a loaded machine too: with 4 s the
+   * first retry sometimes still hit the fault. The 10 min after it is the "far off" retry a new sighting overtakes.
+   */
+  private static final String RETRY_SCHEDULE = "--remediation.retry.schedule=15s,10m";
 
   @TempDir
   static Path dir;
@@ -111,32 +119,28 @@ class RobustnessIT {
       names.add("user" + i);
     }
     names.addAll(List.of("dave", "f0", "f1", "f2", "f3", "f4", "grace", "henry"));
-    StringBuilder seed = new StringBuilder("""
-        {"accounts":[{"accountId":"%s","policies":[{"policyName":"LeakGuardRemediator","policyDocument":%s},
-          {"policyName":"LeakGuardEnricher","policyDocument":%s}],"users":[
-          {"userName":"leakguard","accessKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}],
-           "policies":[{"policyName":"LeakGuardRemediator","policyType":"Custom"},
-                       {"policyName":"LeakGuardEnricher","policyType":"Custom"}]}""".formatted(account,
-        DemoFleet.REMEDIATOR_POLICY, DemoFleet.ENRICHER_POLICY, operatorId, operatorSecret));
+    TestFleet.Account seed = TestFleet.account(account)
+        .policy("LeakGuardRemediator", DemoFleet.REMEDIATOR_POLICY)
+        .policy("LeakGuardEnricher", DemoFleet.ENRICHER_POLICY)
+        .user("leakguard", u -> u.key(operatorId, operatorSecret)
+            .customPolicy("LeakGuardRemediator").customPolicy("LeakGuardEnricher"));
     for (String name : names) {
       String[] key = {SyntheticKeys.accessKeyId(), SyntheticKeys.secret()};
       users.put(name, key);
       mustNotLeak.add(key[1]);
-      seed.append(",{\"userName\":\"").append(name).append("\",\"accessKeys\":[{\"accessKeyId\":\"").append(key[0])
-          .append("\",\"accessKeySecret\":\"").append(key[1]).append("\"}]}");
+      seed.user(name, u -> u.key(key[0], key[1]));
     }
     mustNotLeak.add(operatorSecret);
     broker = KafkaFixture.start(dir.resolve("kafka"));
     emulator = Emulator.builder().build().start();
-    emulator.state().seedJson(seed.append("]}]}").toString());
+    seed.seed(emulator);
     System.setProperty("alibabacloud.accessKeyId", operatorId);
     System.setProperty("alibabacloud.accessKeySecret", operatorSecret);
     String cloud = "--cloud.endpoint=" + emulator.endpoint();
     start(new DetectorApp(), cloud);
     start(new EnricherApp(), cloud);
-    // Fail fast under the throttling fault (one attempt per call, one round), retry 4 s after the first failure.
-    start(new RemediatorApp(), cloud, "--cloud.max.attempts=1", "--remediation.max.rounds=1",
-        "--remediation.retry.schedule=4s,10m");
+    // Fail fast under the throttling fault (one attempt per call, one round), retry 15 s after the first failure.
+    start(new RemediatorApp(), cloud, "--cloud.max.attempts=1", "--remediation.max.rounds=1", RETRY_SCHEDULE);
     start(new NotifierApp());
     await().atMost(WAIT).until(() -> services.stream().allMatch(s -> s.state() == KafkaStreams.State.RUNNING));
   }
@@ -415,17 +419,25 @@ class RobustnessIT {
     }
 
     // When five leaks end FAILED, saying the key may still work and when LeakGuard tries again
+    // (all five read by one consumer, so the fault clears soon after the last failure)
+    Map<String, List<RemediationOutcome>> outcomes = awaitValues(TOPICS.remediationOutcomes(),
+        failing.stream().map(user -> users.get(user)[0]).toList(), 1);
     Map<String, RemediationOutcome> failed = new HashMap<>();
     for (String user : failing) {
-      RemediationOutcome outcome = awaitValues(TOPICS.remediationOutcomes(), users.get(user)[0], 1).get(0);
+      RemediationOutcome outcome = outcomes.get(users.get(user)[0]).get(0);
       assertEquals(RemediationStatus.FAILED, outcome.getStatus(), outcome.getReason());
       assertTrue(outcome.getCredentialMayBeLive());
       assertNotNull(outcome.getNextRetryAt());
       assertEquals("Active", emulator.state().key(users.get(user)[0]).orElseThrow().status());
       failed.put(user, outcome);
     }
-    // and the faults clear
+    // and the faults clear before any retry is due (else the retry meets the fault: RETRY_SCHEDULE is too short)
+    Instant firstRetry = failed.values().stream().map(RemediationOutcome::getNextRetryAt).min(Instant::compareTo)
+        .orElseThrow();
     emulator.faults().reset();
+    Instant cleared = Instant.now();
+    assertTrue(cleared.isBefore(firstRetry), "the faults cleared at " + cleared + ", after the first retry was due at "
+        + firstRetry);
 
     // Then the first scheduled retry deletes every leaked key, keeping the key the failed attempt created
     for (String user : failing) {
@@ -433,6 +445,10 @@ class RobustnessIT {
       RemediationOutcome rotated = awaitValues(TOPICS.remediationOutcomes(), id, 2).get(1);
       assertEquals(RemediationStatus.ROTATED, rotated.getStatus(), rotated.getReason());
       assertEquals(2, rotated.getAttempt());
+      RemediationStep retry = rotated.getSteps().stream().filter(step -> step.getName().equals("Retry")).findFirst()
+          .orElseThrow(() -> new AssertionError("no Retry step in " + rotated.getSteps()));
+      assertTrue(retry.getDetail().contains("after the retry schedule"), retry.getDetail());
+      assertFalse(retry.getStartedAt().isBefore(failed.get(user).getNextRetryAt()), "retried when it was due");
       assertTrue(emulator.state().key(id).isEmpty());
       List<String> keys = emulator.state().snapshot().keys().stream().filter(k -> user.equals(k.userName()))
           .map(KeyView::accessKeyId).toList();
@@ -515,8 +531,7 @@ class RobustnessIT {
     String cloud = "--cloud.endpoint=" + emulator.endpoint();
     start(definitions.get(0), cloud);
     start(definitions.get(1), cloud);
-    start(definitions.get(2), cloud, "--cloud.max.attempts=1", "--remediation.max.rounds=1",
-        "--remediation.retry.schedule=4s,10m");
+    start(definitions.get(2), cloud, "--cloud.max.attempts=1", "--remediation.max.rounds=1", RETRY_SCHEDULE);
     start(definitions.get(3));
 
     // Then they all run, and a new leak is rotated
@@ -542,17 +557,27 @@ class RobustnessIT {
 
   /** Waits until the topic holds at least {@code count} committed values for the key; returns them in order. */
   private static <V> List<V> awaitValues(Topic<String, V> topic, String key, int count) {
-    List<V> found = new ArrayList<>();
+    return awaitValues(topic, List.of(key), count).get(key);
+  }
+
+  /**
+   * Waits until the topic holds at least {@code count} committed values for each key, reading them all with one
+   * consumer at a time; returns each key's values in order.
+   */
+  private static <V> Map<String, List<V>> awaitValues(Topic<String, V> topic, List<String> keys, int count) {
+    Map<String, List<V>> found = new HashMap<>();
     await().atMost(WAIT).until(() -> {
       found.clear();
+      keys.forEach(key -> found.put(key, new ArrayList<>()));
       try (KafkaConsumer<byte[], byte[]> consumer = consumer("read_committed")) {
         for (ConsumerRecord<byte[], byte[]> record : drain(consumer, topic.name())) {
-          if (record.key() != null && key.equals(new String(record.key(), StandardCharsets.UTF_8))) {
-            found.add(topic.valueSerde().deserializer().deserialize(topic.name(), record.value()));
+          List<V> values = record.key() == null ? null : found.get(new String(record.key(), StandardCharsets.UTF_8));
+          if (values != null) {
+            values.add(topic.valueSerde().deserializer().deserialize(topic.name(), record.value()));
           }
         }
       }
-      return found.size() >= count;
+      return found.values().stream().allMatch(values -> values.size() >= count);
     });
     return found;
   }

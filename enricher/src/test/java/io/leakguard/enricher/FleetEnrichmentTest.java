@@ -17,6 +17,7 @@ import io.leakguard.cloud.Product;
 import io.leakguard.emulator.Emulator;
 import io.leakguard.emulator.Faults;
 import io.leakguard.testkit.SyntheticKeys;
+import io.leakguard.testkit.TestFleet;
 import io.leakguard.schemas.CallerIdentity;
 import io.leakguard.schemas.CredentialKind;
 import io.leakguard.schemas.KeyForms;
@@ -52,14 +53,11 @@ class FleetEnrichmentTest {
   @BeforeEach
   void setUp() throws Exception {
     emulator = Emulator.builder().clock(clock).build().start();
-    emulator.state().seedJson("""
-        {"accounts":[{"accountId":"%s",
-          "users":[{"userName":"leakguard","accessKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}],
-                    "policies":[{"policyName":"ReadOnlyAccess","policyType":"System"}]},
-                   {"userName":"alice","email":"alice@example.com",
-                    "accessKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}],
-                    "policies":[{"policyName":"AdministratorAccess","policyType":"System"}]}]}]}
-        """.formatted(account, operatorId, operatorSecret, leakedId, leakedSecret));
+    TestFleet.account(account)
+        .user("leakguard", u -> u.key(operatorId, operatorSecret).systemPolicy("ReadOnlyAccess"))
+        .user("alice", u -> u.email("alice@example.com").key(leakedId, leakedSecret)
+            .systemPolicy("AdministratorAccess"))
+        .seed(emulator);
     fleet = CloudFleet.with(settings(), FleetSettings.single(),
         new StaticCredentialsProvider(new BasicCredentials(operatorId, operatorSecret)));
     enrichment = enrichment(Duration.ofSeconds(10));

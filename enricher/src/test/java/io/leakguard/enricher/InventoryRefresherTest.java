@@ -10,6 +10,7 @@ import io.leakguard.cloud.CloudSettings;
 import io.leakguard.cloud.FleetSettings;
 import io.leakguard.emulator.Emulator;
 import io.leakguard.testkit.SyntheticKeys;
+import io.leakguard.testkit.TestFleet;
 import io.leakguard.schemas.InventoryEntry;
 import io.leakguard.schemas.TopicCatalog;
 import java.net.URI;
@@ -35,12 +36,10 @@ class InventoryRefresherTest {
   @BeforeEach
   void setUp() throws Exception {
     emulator = Emulator.builder().build().start();
-    emulator.state().seedJson("""
-        {"accounts":[{"accountId":"%s","users":[
-          {"userName":"leakguard","accessKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}],
-           "policies":[{"policyName":"AdministratorAccess","policyType":"System"}]},
-          {"userName":"alice","accessKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}]}]}]}
-        """.formatted(account, operatorId, operatorSecret, aliceKey, SyntheticKeys.secret()));
+    TestFleet.account(account)
+        .user("leakguard", u -> u.key(operatorId, operatorSecret).systemPolicy("AdministratorAccess"))
+        .user("alice", u -> u.key(aliceKey, SyntheticKeys.secret()))
+        .seed(emulator);
     fleet = CloudFleet.with(CloudSettings.defaults("cn-hangzhou").withEndpointForAll(URI.create(emulator.endpoint())),
         FleetSettings.single(), new StaticCredentialsProvider(new BasicCredentials(operatorId, operatorSecret)));
   }

@@ -11,6 +11,7 @@ import io.leakguard.cloud.CloudSettings;
 import io.leakguard.cloud.FleetSettings;
 import io.leakguard.emulator.Emulator;
 import io.leakguard.testkit.SyntheticKeys;
+import io.leakguard.testkit.TestFleet;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,11 +35,9 @@ class OwnerDirectoryTest {
   @BeforeEach
   void setUp() throws Exception {
     emulator = Emulator.builder().build().start();
-    emulator.state().seedJson("""
-        {"accounts":[{"accountId":"%s","users":[
-          {"userName":"leakguard","accessKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}],
-           "policies":[{"policyName":"AdministratorAccess","policyType":"System"}]}]}]}
-        """.formatted(account, operatorId, operatorSecret));
+    TestFleet.account(account)
+        .user("leakguard", u -> u.key(operatorId, operatorSecret).systemPolicy("AdministratorAccess"))
+        .seed(emulator);
     fleet = CloudFleet.with(CloudSettings.defaults("cn-hangzhou").withEndpointForAll(URI.create(emulator.endpoint())),
         FleetSettings.single(), new StaticCredentialsProvider(new BasicCredentials(operatorId, operatorSecret)));
   }
@@ -79,10 +78,7 @@ class OwnerDirectoryTest {
 
       // Given a user's key created after the last walk
       String bobKey = SyntheticKeys.accessKeyId();
-      emulator.state().seedJson("""
-          {"accounts":[{"accountId":"%s","users":[{"userName":"bob",
-            "accessKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}]}]}]}
-          """.formatted(account, bobKey, SyntheticKeys.secret()));
+      TestFleet.account(account).user("bob", u -> u.key(bobKey, SyntheticKeys.secret())).seed(emulator);
 
       // When it is sighted, then the lookup waits for a new walk and finds bob
       OwnerDirectory.Lookup answer = directory.find(bobKey, Instant.now()).get(30, TimeUnit.SECONDS);

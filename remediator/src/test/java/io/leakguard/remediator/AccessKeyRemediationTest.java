@@ -29,7 +29,7 @@ class AccessKeyRemediationTest extends EmulatedCloudTest {
   @Test
   void shouldRotateKeyWhenOwnerIsRamUser() throws Exception {
     // Given alice's key leaked
-    seed(key(leakedId, leakedSecret), "");
+    seed(key(leakedId, leakedSecret));
 
     // When it is remediated
     RemediationJournal done = run(aliceJournal("inc-rotate", null));
@@ -48,7 +48,7 @@ class AccessKeyRemediationTest extends EmulatedCloudTest {
 
   @Test
   void shouldFindTheOwnerInTheFleetWhenTheEnrichmentDidNotKnowIt() throws Exception {
-    seed(key(leakedId, leakedSecret), "");
+    seed(key(leakedId, leakedSecret));
 
     RemediationJournal done = run(journalFor(Leaks.of("inc-find", leakedId, Instant.now()), null));
 
@@ -61,7 +61,7 @@ class AccessKeyRemediationTest extends EmulatedCloudTest {
   void shouldFallBackToRevokeFirstAndNeverTouchTheOtherKeyWhenTheUserHasTwoKeys() throws Exception {
     // Given alice has the leaked key and another one
     String other = SyntheticKeys.accessKeyId();
-    seed(key(leakedId, leakedSecret) + "," + key(other, SyntheticKeys.secret()), "");
+    seed(key(leakedId, leakedSecret).andThen(key(other, SyntheticKeys.secret())));
 
     RemediationJournal done = run(aliceJournal("inc-two", null));
 
@@ -78,7 +78,7 @@ class AccessKeyRemediationTest extends EmulatedCloudTest {
   @Test
   void shouldEscalateWhenTheUserHasTwoKeysAndThePolicySaysSo() throws Exception {
     String other = SyntheticKeys.accessKeyId();
-    seed(key(leakedId, leakedSecret) + "," + key(other, SyntheticKeys.secret()), "");
+    seed(key(leakedId, leakedSecret).andThen(key(other, SyntheticKeys.secret())));
 
     RemediationJournal done = run(aliceJournal("inc-two-esc", "{\"default\":{\"whenTwoKeys\":\"escalate\"}}"));
 
@@ -90,7 +90,7 @@ class AccessKeyRemediationTest extends EmulatedCloudTest {
   @Test
   void shouldStopAndSayWhyWhenTheLeakedKeyIsGone() throws Exception {
     // Given the leaked key was deleted by someone else before LeakGuard acted
-    seed(key(SyntheticKeys.accessKeyId(), SyntheticKeys.secret()), "");
+    seed(key(SyntheticKeys.accessKeyId(), SyntheticKeys.secret()));
     List<String> before = aliceKeys();
 
     RemediationJournal done = run(aliceJournal("inc-gone", null));
@@ -103,7 +103,7 @@ class AccessKeyRemediationTest extends EmulatedCloudTest {
   @Test
   void shouldStopWithoutDeletingAnythingWhenTheTargetIsGoneRightBeforeDeletion() throws Exception {
     // Given someone deletes the leaked key while the run stores the new one (between its first read and the delete)
-    seed(key(leakedId, leakedSecret), "");
+    seed(key(leakedId, leakedSecret));
     AtomicReference<RemediationJournal> last = new AtomicReference<>();
     RemediationRun run = new RemediationRun(fleet, TEMPLATE, Clock.systemUTC(), aliceJournal("inc-race", null),
         last::set, () -> {
@@ -131,7 +131,7 @@ class AccessKeyRemediationTest extends EmulatedCloudTest {
   @Test
   void shouldDeleteAndReplaceAnOrphanKeyCreatedButNeverStoredBeforeACrash() throws Exception {
     // Given a run killed right after CreateAccessKey, before the new key reached KMS (the journal lost it too)
-    seed(key(leakedId, leakedSecret), "");
+    seed(key(leakedId, leakedSecret));
     RemediationJournal opened = aliceJournal("inc-orphan", null);
     runUntil(opened, after("CreateAccessKey"));
     assertEquals(2, aliceKeys().size());
@@ -149,7 +149,7 @@ class AccessKeyRemediationTest extends EmulatedCloudTest {
   @Test
   void shouldNeverCreateASecondKeyWhenResumedAfterTheKeyWasStored() throws Exception {
     // Given a run killed right after StoreSecret
-    seed(key(leakedId, leakedSecret), "");
+    seed(key(leakedId, leakedSecret));
     RemediationJournal opened = aliceJournal("inc-twice", null);
     String stored = runUntil(opened, after("StoreSecret")).getNewAccessKeyId();
 
@@ -167,12 +167,13 @@ class AccessKeyRemediationTest extends EmulatedCloudTest {
 
   @Test
   void shouldRotateThroughKmsWhenARamCredentialsSecretManagesTheKey() throws Exception {
-    seed(key(leakedId, leakedSecret), """
-        ,"secrets":[{"secretName":"alice-ak","secretType":"RAMCredentials",
-          "extendedConfig":{"SecretSubType":"RamUserAccessKey","UserName":"alice"},
-          "versions":[{"versionId":"v1","stages":["ACSCurrent"],
-             "secretData":"{\\"AccessKeyId\\":\\"%s\\",\\"AccessKeySecret\\":\\"%s\\"}"}]}]
-        """.formatted(leakedId, leakedSecret));
+    fleetWith(key(leakedId, leakedSecret))
+        .secret("alice-ak", s -> s.type("RAMCredentials")
+            .extendedConfig("""
+                {"SecretSubType":"RamUserAccessKey","UserName":"alice"}""")
+            .version("v1", """
+                {"AccessKeyId":"%s","AccessKeySecret":"%s"}""".formatted(leakedId, leakedSecret), "ACSCurrent"))
+        .seed(emulator);
     String policy = "{\"accounts\":{\"" + account + "\":{\"users\":{\"alice\":{\"managedSecret\":\"alice-ak\"}}}}}";
 
     RemediationJournal done = run(aliceJournal("inc-managed", policy));
@@ -187,7 +188,7 @@ class AccessKeyRemediationTest extends EmulatedCloudTest {
 
   @Test
   void shouldRecordTheExactPlanAndTouchNothingInDryRun() throws Exception {
-    seed(key(leakedId, leakedSecret), "");
+    seed(key(leakedId, leakedSecret));
 
     RemediationJournal done = run(aliceJournal("inc-dry", "{\"default\":{\"mode\":\"dry-run\"}}"));
 
@@ -201,7 +202,7 @@ class AccessKeyRemediationTest extends EmulatedCloudTest {
 
   @Test
   void shouldContainTheKeyWhileWaitingAndRotateOnceApproved() throws Exception {
-    seed(key(leakedId, leakedSecret), "");
+    seed(key(leakedId, leakedSecret));
 
     // Given approve mode with containment
     RemediationJournal waiting = run(aliceJournal("inc-contain", "{\"default\":{\"mode\":\"approve\",\"contain\":true}}"));

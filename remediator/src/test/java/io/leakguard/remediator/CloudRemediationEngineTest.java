@@ -24,7 +24,7 @@ class CloudRemediationEngineTest extends EmulatedCloudTest {
 
   @Test
   void shouldRetryRetryableErrorsInANewRoundAndFailPermanentOnesWithTheReason() throws Exception {
-    seed(key(leakedId, leakedSecret), "");
+    seed(key(leakedId, leakedSecret));
     try (CloudRemediationEngine engine = new CloudRemediationEngine(fleet, TEMPLATE, Clock.systemUTC(), 4, 2, 3,
         Duration.ofMillis(10))) {
       // Given CreateAccessKey fails more often than the SDK caller retries (4 attempts), once

@@ -13,6 +13,7 @@ import io.leakguard.emulator.Emulator;
 import io.leakguard.emulator.KeyView;
 import io.leakguard.emulator.StateSnapshot;
 import io.leakguard.testkit.SyntheticKeys;
+import io.leakguard.testkit.TestFleet;
 import io.leakguard.schemas.JournalStep;
 import io.leakguard.schemas.JournalStepStatus;
 import io.leakguard.schemas.LeakEnriched;
@@ -23,6 +24,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.BeforeEach;
 abstract class EmulatedCloudTest {
 
   static final String TEMPLATE = "leakguard/{accountId}/{userName}";
+  static final Instant KEYS_CREATED = Instant.parse("2026-01-01T00:00:00Z");
   final String account = SyntheticKeys.accountId();
   final String operatorId = SyntheticKeys.accessKeyId();
   final String operatorSecret = SyntheticKeys.secret();
@@ -59,20 +62,20 @@ abstract class EmulatedCloudTest {
     return CloudSettings.defaults("cn-hangzhou").withEndpointForAll(URI.create(emulator.endpoint()));
   }
 
-  void seed(String aliceKeys, String extra) {
-    emulator.state().seedJson("""
-        {"accounts":[{"accountId":"%s","alias":"test",
-          "users":[
-            {"userName":"leakguard","accessKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}],
-             "policies":[{"policyName":"AliyunRAMFullAccess","policyType":"System"},
-                         {"policyName":"AliyunKMSFullAccess","policyType":"System"}]},
-            {"userName":"alice","email":"alice@example.com","accessKeys":[%s]}]%s}]}
-        """.formatted(account, operatorId, operatorSecret, aliceKeys, extra));
+  /** The account: LeakGuard's user and alice, with the keys {@code aliceKeys} gives her. */
+  TestFleet.Account fleetWith(Consumer<TestFleet.User> aliceKeys) {
+    return TestFleet.account(account).alias("test")
+        .user("leakguard", u -> u.key(operatorId, operatorSecret)
+            .systemPolicy("AliyunRAMFullAccess").systemPolicy("AliyunKMSFullAccess"))
+        .user("alice", u -> aliceKeys.accept(u.email("alice@example.com")));
   }
 
-  static String key(String id, String secret) {
-    return "{\"accessKeyId\":\"%s\",\"accessKeySecret\":\"%s\",\"createDate\":\"2026-01-01T00:00:00Z\"}"
-        .formatted(id, secret);
+  void seed(Consumer<TestFleet.User> aliceKeys) {
+    fleetWith(aliceKeys).seed(emulator);
+  }
+
+  static Consumer<TestFleet.User> key(String id, String secret) {
+    return u -> u.key(id, secret, KEYS_CREATED);
   }
 
   RemediationJournal journalFor(LeakEnriched leak, String policy) {

@@ -11,6 +11,7 @@ import io.leakguard.emulator.Faults;
 import io.leakguard.emulator.KeyView;
 import io.leakguard.emulator.StateSnapshot;
 import io.leakguard.testkit.SyntheticKeys;
+import io.leakguard.testkit.TestFleet;
 import io.leakguard.testkit.KafkaFixture;
 import io.leakguard.schemas.LeakEnriched;
 import io.leakguard.schemas.RemediationOutcome;
@@ -24,6 +25,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -170,6 +172,7 @@ class RemediatorCrashIT {
 
   /** The seeded organization: a home account for LeakGuard's user, member accounts with the users. */
   static final class Fleet {
+    private static final Instant KEYS_CREATED = Instant.parse("2026-01-01T00:00:00Z");
     final String home = SyntheticKeys.accountId();
     final String operatorId = SyntheticKeys.accessKeyId();
     final String operatorSecret = SyntheticKeys.secret();
@@ -178,35 +181,26 @@ class RemediatorCrashIT {
 
     static Fleet seed(Emulator emulator, int accounts, int usersPerAccount) {
       Fleet fleet = new Fleet();
-      StringBuilder seed = new StringBuilder("{\"accounts\":[{\"accountId\":\"" + fleet.home + "\",\"users\":[{"
-          + "\"userName\":\"leakguard\",\"accessKeys\":[" + key(fleet.operatorId, fleet.operatorSecret) + "],"
-          + "\"policies\":[{\"policyName\":\"AliyunSTSAssumeRoleAccess\",\"policyType\":\"System\"}]}]}");
+      TestFleet.Builder seed = TestFleet.account(fleet.home)
+          .user("leakguard", u -> u.key(fleet.operatorId, fleet.operatorSecret, KEYS_CREATED)
+              .systemPolicy("AliyunSTSAssumeRoleAccess"))
+          .and();
       for (int a = 0; a < accounts; a++) {
         String account = SyntheticKeys.accountId();
         List<Leak> leaks = new ArrayList<>();
-        StringBuilder users = new StringBuilder("{\"userName\":\"bystander\",\"accessKeys\":["
-            + key(SyntheticKeys.accessKeyId(), SyntheticKeys.secret()) + "]}");
+        TestFleet.Account member = seed.account(account)
+            .user("bystander", u -> u.key(SyntheticKeys.accessKeyId(), SyntheticKeys.secret(), KEYS_CREATED));
         for (int u = 0; u < usersPerAccount; u++) {
           Leak leak = new Leak(account, "user" + u, SyntheticKeys.accessKeyId(), "inc-" + a + "-" + u);
           leaks.add(leak);
-          users.append(",{\"userName\":\"").append(leak.user()).append("\",\"accessKeys\":[")
-              .append(key(leak.keyId(), SyntheticKeys.secret())).append("]}");
+          member.user(leak.user(), user -> user.key(leak.keyId(), SyntheticKeys.secret(), KEYS_CREATED));
         }
+        member.role("leakguard", r -> r.trustAccount(fleet.home)
+            .systemPolicy("AliyunRAMFullAccess").systemPolicy("AliyunKMSFullAccess"));
         fleet.byAccount.put(account, leaks);
-        seed.append(",{\"accountId\":\"").append(account).append("\",\"users\":[").append(users).append("],")
-            .append("\"roles\":[{\"roleName\":\"leakguard\",\"assumeRolePolicyDocument\":{\"Version\":\"1\",")
-            .append("\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Principal\":{\"RAM\":")
-            .append("[\"acs:ram::").append(fleet.home).append(":root\"]}}]},\"policies\":[")
-            .append("{\"policyName\":\"AliyunRAMFullAccess\",\"policyType\":\"System\"},")
-            .append("{\"policyName\":\"AliyunKMSFullAccess\",\"policyType\":\"System\"}]}]}");
       }
-      emulator.state().seedJson(seed.append("]}").toString());
+      seed.seed(emulator);
       return fleet;
-    }
-
-    private static String key(String id, String secret) {
-      return "{\"accessKeyId\":\"" + id + "\",\"accessKeySecret\":\"" + secret
-          + "\",\"createDate\":\"2026-01-01T00:00:00Z\"}";
     }
 
     String fleetOption() {

@@ -16,12 +16,14 @@ import io.leakguard.cloud.CloudCaller;
 import io.leakguard.cloud.CloudException;
 import io.leakguard.cloud.Product;
 import io.leakguard.testkit.SyntheticKeys;
+import io.leakguard.testkit.TestFleet;
 import io.leakguard.schemas.CredentialKind;
 import io.leakguard.schemas.LeakEnriched;
 import io.leakguard.schemas.Owner;
 import io.leakguard.schemas.OwnerKind;
 import io.leakguard.schemas.RemediationJournal;
 import io.leakguard.schemas.RemediationStatus;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -34,22 +36,18 @@ class RoleRemediationTest extends EmulatedCloudTest {
   private static final String ROLE = "app-reader";
 
   private void seedRole(String appId, String appSecret) {
-    seed(key(leakedId, leakedSecret), """
-        ,"roles":[{"roleName":"%s","description":"reads RAM","maxSessionDuration":7200,
-          "assumeRolePolicyDocument":{"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole",
-             "Principal":{"RAM":["acs:ram::%s:root"]}}]},
-          "policies":[{"policyName":"AliyunRAMReadOnlyAccess","policyType":"System"},
-                      {"policyName":"AliyunKMSFullAccess","policyType":"System"}]}]
-        """.formatted(ROLE, account));
+    fleetWith(key(leakedId, leakedSecret))
+        .role(ROLE, r -> r.description("reads RAM").maxSessionDuration(Duration.ofHours(2)).trustAccount(account)
+            .systemPolicy("AliyunRAMReadOnlyAccess").systemPolicy("AliyunKMSFullAccess"))
+        .seed(emulator);
     fleetUser(appId, appSecret);
   }
 
   /** An application user allowed to assume the role. */
   private void fleetUser(String appId, String appSecret) {
-    emulator.state().seedJson("""
-        {"accounts":[{"accountId":"%s","users":[{"userName":"app","accessKeys":[{"accessKeyId":"%s",
-          "accessKeySecret":"%s"}],"policies":[{"policyName":"AliyunSTSAssumeRoleAccess","policyType":"System"}]}]}]}
-        """.formatted(account, appId, appSecret));
+    TestFleet.account(account)
+        .user("app", u -> u.key(appId, appSecret).systemPolicy("AliyunSTSAssumeRoleAccess"))
+        .seed(emulator);
   }
 
   private AssumeRoleResponse.Credentials assumeRole(String appId, String appSecret) throws CloudException {

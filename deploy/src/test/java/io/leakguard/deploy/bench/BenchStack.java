@@ -5,6 +5,7 @@ import io.leakguard.runtime.ServiceDefinition;
 import io.leakguard.runtime.ServiceMain;
 import io.leakguard.runtime.StreamsService;
 import io.leakguard.testkit.SyntheticKeys;
+import io.leakguard.testkit.TestFleet;
 import io.leakguard.testkit.KafkaFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,14 +48,10 @@ final class BenchStack implements AutoCloseable {
 
   /** Seeds the account with LeakGuard's operator and the given users, one key each (IDs and secrets given). */
   void seed(Map<String, String[]> users) {
-    StringBuilder json = new StringBuilder("{\"accounts\":[{\"accountId\":\"" + account + "\",\"users\":[")
-        .append("{\"userName\":\"leakguard\",\"accessKeys\":[{\"accessKeyId\":\"").append(operatorId)
-        .append("\",\"accessKeySecret\":\"").append(operatorSecret)
-        .append("\"}],\"policies\":[{\"policyName\":\"AdministratorAccess\",\"policyType\":\"System\"}]}");
-    users.forEach((name, key) -> json.append(",{\"userName\":\"").append(name).append("\",\"accessKeys\":[{")
-        .append("\"accessKeyId\":\"").append(key[0]).append("\",\"accessKeySecret\":\"").append(key[1])
-        .append("\"}]}"));
-    emulator.state().seedJson(json.append("]}]}").toString());
+    TestFleet.Account fleet = TestFleet.account(account)
+        .user("leakguard", u -> u.key(operatorId, operatorSecret).systemPolicy("AdministratorAccess"));
+    users.forEach((name, key) -> fleet.user(name, u -> u.key(key[0], key[1])));
+    fleet.seed(emulator);
   }
 
   StreamsService start(ServiceDefinition definition, String... extra) throws Exception {

@@ -8,6 +8,7 @@ import io.leakguard.runtime.ServiceDefinition;
 import io.leakguard.runtime.ServiceMain;
 import io.leakguard.runtime.StreamsService;
 import io.leakguard.testkit.SyntheticKeys;
+import io.leakguard.testkit.TestFleet;
 import io.leakguard.testkit.KafkaFixture;
 import io.leakguard.schemas.RemediationOutcome;
 import io.leakguard.schemas.Timeline;
@@ -64,21 +65,17 @@ public final class RemediationLatencyBenchmark {
     String operatorId = SyntheticKeys.accessKeyId();
     String operatorSecret = SyntheticKeys.secret();
     List<String[]> victims = new ArrayList<>();
-    StringBuilder users = new StringBuilder();
+    TestFleet.Account fleet = TestFleet.account(account)
+        .user("leakguard", u -> u.key(operatorId, operatorSecret).systemPolicy("AdministratorAccess"));
     for (int i = 0; i < samples + warmUp; i++) {
       String[] v = {"user" + i, SyntheticKeys.accessKeyId(), SyntheticKeys.secret()};
       victims.add(v);
-      users.append(",{\"userName\":\"").append(v[0]).append("\",\"accessKeys\":[{\"accessKeyId\":\"").append(v[1])
-          .append("\",\"accessKeySecret\":\"").append(v[2]).append("\"}]}");
+      fleet.user(v[0], u -> u.key(v[1], v[2]));
     }
     List<StreamsService> services = new ArrayList<>();
     try (KafkaFixture broker = KafkaFixture.start(dir.resolve("kafka"));
         Emulator emulator = Emulator.builder().build().start()) {
-      emulator.state().seedJson("""
-          {"accounts":[{"accountId":"%s","users":[
-             {"userName":"leakguard","accessKeys":[{"accessKeyId":"%s","accessKeySecret":"%s"}],
-              "policies":[{"policyName":"AdministratorAccess","policyType":"System"}]}%s]}]}
-          """.formatted(account, operatorId, operatorSecret, users));
+      fleet.seed(emulator);
       System.setProperty("alibabacloud.accessKeyId", operatorId);
       System.setProperty("alibabacloud.accessKeySecret", operatorSecret);
       for (ServiceDefinition service : List.of(new DetectorApp(), new EnricherApp(), new RemediatorApp())) {

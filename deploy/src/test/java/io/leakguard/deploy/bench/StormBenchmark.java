@@ -5,18 +5,19 @@ import io.leakguard.enricher.EnricherApp;
 import io.leakguard.emulator.Faults;
 import io.leakguard.remediator.RemediatorApp;
 import io.leakguard.testkit.SyntheticKeys;
+import io.leakguard.testkit.TestFleet;
 import io.leakguard.schemas.RemediationOutcome;
 import io.leakguard.schemas.RemediationStatus;
 import io.leakguard.schemas.RemediationStep;
 import io.leakguard.schemas.TopicCatalog;
 import io.leakguard.schemas.edge.RawContent;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -36,6 +37,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class StormBenchmark {
 
   private static final TopicCatalog TOPICS = new TopicCatalog("leakguard.");
+  private static final Instant KEYS_CREATED = Instant.parse("2026-01-01T00:00:00Z");
 
   private StormBenchmark() {}
 
@@ -111,9 +113,10 @@ public final class StormBenchmark {
 
   /** Seeds a home account with LeakGuard's identity and member accounts with one user and key per victim. */
   static List<String[]> seedFleet(BenchStack stack, int victims, int accounts, List<String> members) {
-    StringBuilder seed = new StringBuilder("{\"accounts\":[{\"accountId\":\"" + stack.account + "\",\"users\":[{"
-        + "\"userName\":\"leakguard\",\"accessKeys\":[" + key(stack.operatorId, stack.operatorSecret) + "],"
-        + "\"policies\":[{\"policyName\":\"AdministratorAccess\",\"policyType\":\"System\"}]}]}");
+    TestFleet.Builder seed = TestFleet.account(stack.account)
+        .user("leakguard", u -> u.key(stack.operatorId, stack.operatorSecret, KEYS_CREATED)
+            .systemPolicy("AdministratorAccess"))
+        .and();
     List<String[]> all = new ArrayList<>(); // account, user, key ID, secret
     List<List<String[]>> byAccount = new ArrayList<>();
     for (int a = 0; a < accounts; a++) {
@@ -123,25 +126,16 @@ public final class StormBenchmark {
       for (int u = a; u < victims; u += accounts) {
         byAccount.get(a).add(new String[] {account, "user" + u, SyntheticKeys.accessKeyId(), SyntheticKeys.secret()});
       }
-      seed.append(",{\"accountId\":\"").append(account).append("\",\"users\":[")
-          .append(byAccount.get(a).stream().map(v -> "{\"userName\":\"" + v[1] + "\",\"accessKeys\":["
-              + key(v[2], v[3]) + "]}").collect(Collectors.joining(",")))
-          .append("],\"roles\":[{\"roleName\":\"leakguard\",\"assumeRolePolicyDocument\":{\"Version\":\"1\",")
-          .append("\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Principal\":{\"RAM\":")
-          .append("[\"acs:ram::").append(stack.account).append(":root\"]}}]},\"policies\":[")
-          .append("{\"policyName\":\"AdministratorAccess\",\"policyType\":\"System\"}]}]}");
+      TestFleet.Account member = seed.account(account);
+      byAccount.get(a).forEach(v -> member.user(v[1], u -> u.key(v[2], v[3], KEYS_CREATED)));
+      member.role("leakguard", r -> r.trustAccount(stack.account).systemPolicy("AdministratorAccess"));
     }
-    stack.emulator.state().seedJson(seed.append("]}").toString());
+    seed.seed(stack.emulator);
     // Interleave the accounts, as leaks of a fleet arrive
     for (int i = 0; i < victims; i++) {
       all.add(byAccount.get(i % accounts).get(i / accounts));
     }
     return all;
-  }
-
-  private static String key(String id, String secret) {
-    return "{\"accessKeyId\":\"" + id + "\",\"accessKeySecret\":\"" + secret
-        + "\",\"createDate\":\"2026-01-01T00:00:00Z\"}";
   }
 
   private static void awaitOutcomes(KafkaConsumer<String, RemediationOutcome> consumer,

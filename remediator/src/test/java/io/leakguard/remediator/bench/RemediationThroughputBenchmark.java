@@ -6,6 +6,7 @@ import io.leakguard.remediator.RemediatorApp;
 import io.leakguard.runtime.ServiceMain;
 import io.leakguard.runtime.StreamsService;
 import io.leakguard.testkit.SyntheticKeys;
+import io.leakguard.testkit.TestFleet;
 import io.leakguard.testkit.KafkaFixture;
 import io.leakguard.schemas.CredentialKind;
 import io.leakguard.schemas.KeyForms;
@@ -52,6 +53,8 @@ import org.apache.kafka.streams.KafkaStreams;
  */
 public final class RemediationThroughputBenchmark {
 
+  private static final Instant KEYS_CREATED = Instant.parse("2026-01-01T00:00:00Z");
+
   private RemediationThroughputBenchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -70,27 +73,24 @@ public final class RemediationThroughputBenchmark {
       String home = SyntheticKeys.accountId();
       String operatorId = SyntheticKeys.accessKeyId();
       String operatorSecret = SyntheticKeys.secret();
-      StringBuilder seed = new StringBuilder("{\"accounts\":[{\"accountId\":\"" + home + "\",\"users\":[{"
-          + "\"userName\":\"leakguard\",\"accessKeys\":[" + key(operatorId, operatorSecret) + "],"
-          + "\"policies\":[{\"policyName\":\"AliyunSTSAssumeRoleAccess\",\"policyType\":\"System\"}]}]}");
+      TestFleet.Builder seed = TestFleet.account(home)
+          .user("leakguard", u -> u.key(operatorId, operatorSecret, KEYS_CREATED)
+              .systemPolicy("AliyunSTSAssumeRoleAccess"))
+          .and();
       List<String[]> victims = new ArrayList<>(); // account, user, key
       List<String> members = new ArrayList<>();
       for (int a = 0; a < accounts; a++) {
         String account = SyntheticKeys.accountId();
         members.add(account + "=acs:ram::" + account + ":role/leakguard");
-        List<String> users = new ArrayList<>();
+        TestFleet.Account member = seed.account(account);
         for (int u = a; u < leaks; u += accounts) {
           String id = SyntheticKeys.accessKeyId();
           victims.add(new String[] {account, "user" + u, id});
-          users.add("{\"userName\":\"user" + u + "\",\"accessKeys\":[" + key(id, SyntheticKeys.secret()) + "]}");
+          member.user("user" + u, user -> user.key(id, SyntheticKeys.secret(), KEYS_CREATED));
         }
-        seed.append(",{\"accountId\":\"").append(account).append("\",\"users\":[").append(String.join(",", users))
-            .append("],\"roles\":[{\"roleName\":\"leakguard\",\"assumeRolePolicyDocument\":{\"Version\":\"1\",")
-            .append("\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Principal\":{\"RAM\":")
-            .append("[\"acs:ram::").append(home).append(":root\"]}}]},\"policies\":[")
-            .append("{\"policyName\":\"AdministratorAccess\",\"policyType\":\"System\"}]}]}");
+        member.role("leakguard", r -> r.trustAccount(home).systemPolicy("AdministratorAccess"));
       }
-      emulator.state().seedJson(seed.append("]}").toString());
+      seed.seed(emulator);
       emulator.faults().configure(new Faults.Config(1L, List.of(
           new Faults.Rule("*", null, null, null, latency, null)), Map.of()));
 
@@ -176,11 +176,6 @@ public final class RemediationThroughputBenchmark {
     }
     int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
     return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
-  }
-
-  private static String key(String id, String secret) {
-    return "{\"accessKeyId\":\"" + id + "\",\"accessKeySecret\":\"" + secret
-        + "\",\"createDate\":\"2026-01-01T00:00:00Z\"}";
   }
 
   private static KafkaConsumer<String, RemediationOutcome> consumer(KafkaFixture broker, TopicCatalog topics) {
