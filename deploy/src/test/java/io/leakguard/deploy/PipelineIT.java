@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.core.read.ListAppender;
 import com.aliyuncs.auth.BasicCredentials;
 import com.aliyuncs.auth.StaticCredentialsProvider;
 import com.aliyuncs.kms.model.v20160120.GetSecretValueRequest;
@@ -29,8 +26,6 @@ import io.leakguard.emulator.KeyView;
 import io.leakguard.notifier.NotifierApp;
 import io.leakguard.remediator.RemediatorApp;
 import io.leakguard.runtime.ServiceDefinition;
-import io.leakguard.runtime.ServiceMain;
-import io.leakguard.runtime.StreamsService;
 import io.leakguard.testkit.SyntheticKeys;
 import io.leakguard.testkit.TestFleet;
 import io.leakguard.testkit.KafkaFixture;
@@ -61,7 +56,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -69,7 +63,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * The pipeline end to end on a real broker and the emulator over real HTTP: a leak goes in; the key is
@@ -85,10 +78,9 @@ class PipelineIT {
 
   @TempDir
   static Path dir;
+  static PipelineStack stack;
   static KafkaFixture broker;
   static Emulator emulator;
-  static final List<StreamsService> services = new ArrayList<>();
-  static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
   static final String account = SyntheticKeys.accountId();
   static final String rootId = SyntheticKeys.accessKeyId();
@@ -100,61 +92,41 @@ class PipelineIT {
 
   @BeforeAll
   static void startEverything() throws Exception {
-    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    logs.setContext(context);
-    logs.start();
-    context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(logs);
 
     for (String user : List.of("alice", "bob", "carol")) {
       users.put(user, new String[] {SyntheticKeys.accessKeyId(), SyntheticKeys.secret()});
       secretsThatMustNotLeak.add(users.get(user)[1]);
     }
     secretsThatMustNotLeak.add(operatorSecret);
-    broker = KafkaFixture.start(dir.resolve("kafka"));
-    emulator = Emulator.builder().build().start();
-    TestFleet.account(account).alias("it").rootKey(rootId, rootSecret)
+    TestFleet.Account fleet = TestFleet.account(account).alias("it").rootKey(rootId, rootSecret)
         .policy("LeakGuardRemediator", DemoFleet.REMEDIATOR_POLICY)
         .policy("LeakGuardEnricher", DemoFleet.ENRICHER_POLICY)
         .user("leakguard", u -> u.key(operatorId, operatorSecret)
             .customPolicy("LeakGuardRemediator").customPolicy("LeakGuardEnricher"))
         .user("alice", u -> u.email("alice@example.com").key(users.get("alice")[0], users.get("alice")[1]))
         .user("bob", u -> u.key(users.get("bob")[0], users.get("bob")[1]))
-        .user("carol", u -> u.key(users.get("carol")[0], users.get("carol")[1]))
-        .seed(emulator);
-
-    // The remediator finds its credentials through the default chain, as in production (system properties here,
-    // since a test cannot set its own environment).
-    System.setProperty("alibabacloud.accessKeyId", operatorId);
-    System.setProperty("alibabacloud.accessKeySecret", operatorSecret);
+        .user("carol", u -> u.key(users.get("carol")[0], users.get("carol")[1]));
+    // The remediator finds its credentials through the default chain, as in production.
+    stack = PipelineStack.start(dir, PREFIX, fleet, operatorId, operatorSecret);
+    broker = stack.broker();
+    emulator = stack.emulator();
     start(new DetectorApp(), "--cloud.endpoint=" + emulator.endpoint());
     start(new EnricherApp(), "--cloud.endpoint=" + emulator.endpoint());
     start(new RemediatorApp(), "--cloud.endpoint=" + emulator.endpoint());
     start(new NotifierApp());
     await().atMost(Duration.ofSeconds(90))
-        .until(() -> services.stream().allMatch(s -> s.state() == KafkaStreams.State.RUNNING));
+        .until(() -> stack.allRunning());
   }
 
   private static void start(ServiceDefinition definition, String... extra) throws Exception {
-    List<String> args = new ArrayList<>(List.of("--kafka.bootstrap.servers=" + broker.bootstrapServers(),
-        "--topic.prefix=" + PREFIX, "--topics.partitions=2", "--state.dir=" + dir.resolve("state/" + definition.name()),
-        "--health.port=0", "--health.bind=127.0.0.1"));
-    args.addAll(List.of(extra));
-    services.add(StreamsService.start(definition, ServiceMain.loader(definition).load(Map.of(), args)));
+    stack.start(definition, extra);
   }
 
   @AfterAll
   static void stopEverything() {
-    services.forEach(StreamsService::close);
-    System.clearProperty("alibabacloud.accessKeyId");
-    System.clearProperty("alibabacloud.accessKeySecret");
-    if (emulator != null) {
-      emulator.close();
+    if (stack != null) {
+      stack.close();
     }
-    if (broker != null) {
-      broker.close();
-    }
-    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(logs);
   }
 
   @Test
@@ -212,7 +184,7 @@ class PipelineIT {
     leak("bob/config.yaml", "accessKeyId: " + bob[0] + "\naccessKeySecret: " + bob[1]);
     assertEquals(RemediationStatus.ROTATED, awaitValue(TOPICS.remediationOutcomes(), bob[0]).getStatus());
     awaitValue(TOPICS.notificationOutcomes(), bob[0]);
-    assertTrue(services.stream().allMatch(s -> s.state() == KafkaStreams.State.RUNNING));
+    assertTrue(stack.allRunning());
   }
 
   @Test
@@ -256,7 +228,7 @@ class PipelineIT {
     }
     assertTrue(records > 10, "only " + records + " records were read");
 
-    List<ILoggingEvent> events = new ArrayList<>(logs.list);
+    List<ILoggingEvent> events = new ArrayList<>(stack.logLines());
     assertTrue(events.size() > 10);
     for (ILoggingEvent event : events) {
       StringBuilder line = new StringBuilder(event.getFormattedMessage());

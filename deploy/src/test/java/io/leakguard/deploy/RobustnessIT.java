@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.core.read.ListAppender;
 import io.leakguard.detector.DetectorApp;
 import io.leakguard.enricher.EnricherApp;
 import io.leakguard.emulator.Emulator;
@@ -20,8 +17,6 @@ import io.leakguard.emulator.KeyView;
 import io.leakguard.notifier.NotifierApp;
 import io.leakguard.remediator.RemediatorApp;
 import io.leakguard.runtime.ServiceDefinition;
-import io.leakguard.runtime.ServiceMain;
-import io.leakguard.runtime.StreamsService;
 import io.leakguard.testkit.SyntheticKeys;
 import io.leakguard.testkit.TestFleet;
 import io.leakguard.testkit.KafkaFixture;
@@ -60,7 +55,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -68,7 +62,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * The pipeline against hostile and failing conditions, on a real broker with the emulator over HTTP:
@@ -98,10 +91,9 @@ class RobustnessIT {
 
   @TempDir
   static Path dir;
+  static PipelineStack stack;
   static KafkaFixture broker;
   static Emulator emulator;
-  static final List<StreamsService> services = new ArrayList<>();
-  static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
   static final String account = SyntheticKeys.accountId();
   static final String operatorId = SyntheticKeys.accessKeyId();
   static final String operatorSecret = SyntheticKeys.secret();
@@ -110,10 +102,6 @@ class RobustnessIT {
 
   @BeforeAll
   static void startEverything() throws Exception {
-    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    logs.setContext(context);
-    logs.start();
-    context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(logs);
     List<String> names = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       names.add("user" + i);
@@ -131,40 +119,27 @@ class RobustnessIT {
       seed.user(name, u -> u.key(key[0], key[1]));
     }
     mustNotLeak.add(operatorSecret);
-    broker = KafkaFixture.start(dir.resolve("kafka"));
-    emulator = Emulator.builder().build().start();
-    seed.seed(emulator);
-    System.setProperty("alibabacloud.accessKeyId", operatorId);
-    System.setProperty("alibabacloud.accessKeySecret", operatorSecret);
+    stack = PipelineStack.start(dir, PREFIX, seed, operatorId, operatorSecret);
+    broker = stack.broker();
+    emulator = stack.emulator();
     String cloud = "--cloud.endpoint=" + emulator.endpoint();
     start(new DetectorApp(), cloud);
     start(new EnricherApp(), cloud);
     // Fail fast under the throttling fault (one attempt per call, one round), retry 15 s after the first failure.
     start(new RemediatorApp(), cloud, "--cloud.max.attempts=1", "--remediation.max.rounds=1", RETRY_SCHEDULE);
     start(new NotifierApp());
-    await().atMost(WAIT).until(() -> services.stream().allMatch(s -> s.state() == KafkaStreams.State.RUNNING));
+    await().atMost(WAIT).until(() -> stack.allRunning());
   }
 
   private static void start(ServiceDefinition definition, String... extra) throws Exception {
-    List<String> args = new ArrayList<>(List.of("--kafka.bootstrap.servers=" + broker.bootstrapServers(),
-        "--topic.prefix=" + PREFIX, "--topics.partitions=2", "--state.dir=" + dir.resolve("state/" + definition.name()),
-        "--health.port=0", "--health.bind=127.0.0.1"));
-    args.addAll(List.of(extra));
-    services.add(StreamsService.start(definition, ServiceMain.loader(definition).load(Map.of(), args)));
+    stack.start(definition, extra);
   }
 
   @AfterAll
   static void stopEverything() {
-    services.forEach(StreamsService::close);
-    System.clearProperty("alibabacloud.accessKeyId");
-    System.clearProperty("alibabacloud.accessKeySecret");
-    if (emulator != null) {
-      emulator.close();
+    if (stack != null) {
+      stack.close();
     }
-    if (broker != null) {
-      broker.close();
-    }
-    ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(logs);
   }
 
   /** A bad record sent, and the services that must dead-letter it. */
@@ -281,7 +256,7 @@ class RobustnessIT {
         assertFalse(letter.getReason().isBlank(), b.what());
       }
     }
-    assertTrue(services.stream().allMatch(s -> s.state() == KafkaStreams.State.RUNNING));
+    assertTrue(stack.allRunning());
     // The good leaks were remediated exactly once, so no further outcome appears for them.
     for (String user : good) {
       assertEquals(1, awaitValues(TOPICS.remediationOutcomes(), users.get(user)[0], 1).size());
@@ -364,7 +339,7 @@ class RobustnessIT {
         }
       }
     }
-    for (ILoggingEvent event : List.copyOf(logs.list)) {
+    for (ILoggingEvent event : stack.logLines()) {
       StringBuilder line = new StringBuilder(event.getFormattedMessage());
       for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
         line.append(' ').append(t.getMessage());
@@ -526,8 +501,7 @@ class RobustnessIT {
     // When every service restarts on its state directory (restoring those entries)
     List<ServiceDefinition> definitions = List.of(new DetectorApp(), new EnricherApp(), new RemediatorApp(),
         new NotifierApp());
-    services.forEach(StreamsService::close);
-    services.clear();
+    stack.stopServices();
     String cloud = "--cloud.endpoint=" + emulator.endpoint();
     start(definitions.get(0), cloud);
     start(definitions.get(1), cloud);
@@ -535,14 +509,14 @@ class RobustnessIT {
     start(definitions.get(3));
 
     // Then they all run, and a new leak is rotated
-    await().atMost(WAIT).until(() -> services.stream().allMatch(s -> s.state() == KafkaStreams.State.RUNNING));
+    await().atMost(WAIT).until(() -> stack.allRunning());
     String[] key = users.get("user9");
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(), new ByteArraySerializer(),
         new ByteArraySerializer())) {
       leak(producer, key, "after-restart");
     }
     assertEquals(RemediationStatus.ROTATED, awaitValues(TOPICS.remediationOutcomes(), key[0], 1).get(0).getStatus());
-    assertTrue(services.stream().allMatch(s -> s.state() == KafkaStreams.State.RUNNING));
+    assertTrue(stack.allRunning());
   }
 
   private static void leak(KafkaProducer<byte[], byte[]> producer, String[] key, String where) throws Exception {
