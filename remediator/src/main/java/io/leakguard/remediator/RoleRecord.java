@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * A role as it was before LeakGuard changed it: what it takes to recreate it and re-attach its policies. It is kept
  * as JSON in a KMS Generic secret per role ({@link #secretName}), one version per incident, written before anything
- * changes, so a resumed run and {@code leakguard restore} find the exact record.
+ * changes, so a resumed run finds the exact record (and a person can read it in KMS). {@code leakguard restore} does
+ * not read it: it takes the detached policies from the incident's outcome on {@code remediation.outcomes}.
  */
 record RoleRecord(String roleId, String roleName, String trustPolicy, String description, long maxSessionDuration,
     List<String> policies) {

@@ -22,7 +22,8 @@ import java.util.Set;
  * Neutralizes a leaked STS token through its role, since a token cannot be revoked alone: purge detaches every policy
  * of the role; reincarnate also deletes the role (every token it issued dies with its RoleId) and recreates it with
  * the same trust policy and policies. The role and its policies are recorded in KMS ({@link RoleRecord}) before
- * anything is changed, so a resumed run, and {@code leakguard restore}, find the exact record.
+ * anything is changed, so a resumed run finds the exact record; the outcome names the detached policies, which is what
+ * {@code leakguard restore} reads.
  */
 final class RoleRemediation {
 
@@ -82,7 +83,7 @@ final class RoleRemediation {
       return;
     }
     if (recorded.isEmpty()) {
-      // Durable before anything changes: a resumed run and `leakguard restore` read exactly this.
+      // Durable before anything changes: a resumed run reads exactly this.
       steps.step("RecordRole", () -> {
         cloud.kms().storeText(recordName, incident, record.toJson());
         return recordName;
