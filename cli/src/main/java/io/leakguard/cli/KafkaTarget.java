@@ -69,8 +69,15 @@ public record KafkaTarget(String bootstrapServers, String topicPrefix) {
     return new KafkaTarget(servers, prefix);
   }
 
+  /** The catalog; its Avro topics read records of newer producers too, through the schemas topic. */
   public TopicCatalog topics() {
-    return new TopicCatalog(topicPrefix);
+    return new TopicCatalog(topicPrefix, writerSchemas());
+  }
+
+  /** The writer schemas on this Kafka's schemas topic. */
+  public io.leakguard.runtime.SchemaTopic writerSchemas() {
+    return new io.leakguard.runtime.SchemaTopic(new TopicCatalog(topicPrefix).schemas(),
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
   }
 
   /** Sends one record and waits until the broker has it; {@link Exits.Unreachable} when Kafka does not answer. */

@@ -55,6 +55,10 @@ public final class StreamsService implements AutoCloseable {
     }
     Resources resources = new Resources();
     try {
+      // The writer schemas: ours go out before the first record does; unknown ones (a newer producer's) come in.
+      SchemaTopic writers = resources.register(new SchemaTopic(topics.schemas(), settings.kafka()));
+      writers.publish(topics.avroSchemas());
+      topics = new TopicCatalog(topics.prefix(), writers);
       Topology topology = definition.topology(settings, topics, resources);
       LOG.info("{} topology:\n{}", definition.name(), topology.describe());
       props.put(DeadLetters.GLOBAL_TOPICS_CONFIG, DeadLetters.globalTopicsOf(topology));

@@ -5,6 +5,7 @@ import io.leakguard.schemas.edge.ManualReport;
 import io.leakguard.schemas.edge.RawContent;
 import io.leakguard.schemas.edge.SecurityCenterLeakRecord;
 import io.leakguard.schemas.serde.AvroSerde;
+import io.leakguard.schemas.serde.WriterSchemas;
 import io.leakguard.schemas.serde.JsonSerde;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,8 +38,15 @@ public final class TopicCatalog {
   public static final Duration SECRET_BEARING_RETENTION = Duration.ofHours(24);
 
   private final String prefix;
+  private final WriterSchemas writers;
 
   public TopicCatalog(String prefix) {
+    this(prefix, WriterSchemas.NONE);
+  }
+
+  /** A catalog whose Avro topics also read records written with any schema {@code writers} knows. */
+  public TopicCatalog(String prefix, WriterSchemas writers) {
+    this.writers = java.util.Objects.requireNonNull(writers, "writers");
     if (prefix == null || !LEGAL.matcher(prefix).matches()) {
       throw new IllegalArgumentException(
           "topic prefix '" + prefix + "' may only contain letters, digits, '.', '_' and '-'");
@@ -103,12 +111,32 @@ public final class TopicCatalog {
     return avro("dlq." + service, DeadLetter.class, false);
   }
 
+  /**
+   * The writer schemas of every producer, compacted and keyed by the schema's single-object fingerprint (16 hex
+   * digits); the value is the schema's JSON. Each service publishes its schemas here at start, before it writes, so
+   * a consumer not upgraded yet can read what an upgraded producer writes.
+   */
+  public Topic<String, String> schemas() {
+    return new Topic<>(prefix + "schemas", KEYS, Serdes.String(), true);
+  }
+
+  /** The Avro record schemas the pipeline's topics carry, each once: what a service publishes to {@link #schemas}. */
+  public List<org.apache.avro.Schema> avroSchemas() {
+    java.util.Map<String, org.apache.avro.Schema> schemas = new java.util.LinkedHashMap<>();
+    for (Topic<?, ?> topic : all(List.of("any"))) {
+      if (topic.valueSerde() instanceof AvroSerde<?> avro) {
+        schemas.putIfAbsent(avro.writerSchema().getFullName(), avro.writerSchema());
+      }
+    }
+    return List.copyOf(schemas.values());
+  }
+
   /** Every topic of the pipeline, the dead-letter topics of the given services included. */
   public List<Topic<?, ?>> all(List<String> services) {
     List<Topic<?, ?>> topics = new ArrayList<>(List.of(
         rawContent(), githubAlerts(), securityCenterAlerts(), manualReports(), leaksDetected(), incidents(),
         leaksEnriched(),
-        remediationOutcomes(), notificationOutcomes(), approvals(), inventory()));
+        remediationOutcomes(), notificationOutcomes(), approvals(), inventory(), schemas()));
     services.forEach(service -> topics.add(deadLetters(service)));
     return List.copyOf(topics);
   }
@@ -123,6 +151,6 @@ public final class TopicCatalog {
 
   private <V extends org.apache.avro.specific.SpecificRecord> Topic<String, V> avro(
       String name, Class<V> type, boolean compacted) {
-    return new Topic<>(prefix + name, KEYS, AvroSerde.of(type), compacted);
+    return new Topic<>(prefix + name, KEYS, AvroSerde.of(type, writers), compacted);
   }
 }

@@ -26,6 +26,32 @@ class SchemaCompatibilityTest {
         .toList();
   }
 
+  /**
+   * The other direction, for a rolling upgrade in either order: a consumer still on a released version reads what
+   * the current schema writes (it resolves the new writer schema from the schemas topic).
+   */
+  @TestFactory
+  List<DynamicTest> shouldLetEveryReleasedReaderReadTheCurrentSchema() {
+    return SchemaRegistryOfRecords.CURRENT.stream()
+        .flatMap(current -> AvroSerde.releasedSchemas(current.getName()).stream()
+            .map(released -> DynamicTest.dynamicTest(released.getName() + " (released) reads " + current.getName(),
+                () -> {
+                  var result = SchemaCompatibility.checkReaderWriterCompatibility(released, current);
+                  assertEquals(SchemaCompatibilityType.COMPATIBLE, result.getType(), "a consumer on a released "
+                      + "version of " + current.getName() + " cannot read the current one: "
+                      + result.getResult().getIncompatibilities());
+                })))
+        .toList();
+  }
+
+  @Test
+  void shouldCheckEveryRecordTheCatalogCarries() {
+    List<String> names = SchemaRegistryOfRecords.CURRENT.stream().map(Schema::getName).toList();
+    assertEquals(true, names.containsAll(List.of("LeakDetected", "LeakEnriched", "RemediationOutcome",
+        "NotificationOutcome", "ApprovalDecision", "InventoryEntry", "DeadLetter", "Incident", "RemediationJournal")),
+        names.toString());
+  }
+
   @Test
   void shouldHaveAReleasedVersionOfEveryRecord() {
     for (Schema current : SchemaRegistryOfRecords.CURRENT) {

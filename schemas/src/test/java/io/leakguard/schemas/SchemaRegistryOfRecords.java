@@ -1,21 +1,23 @@
 package io.leakguard.schemas;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
 
-/** The top-level records of the catalog: what is released and checked for compatibility. */
+/**
+ * The top-level records that are released and checked for compatibility: every Avro record the topic catalog
+ * carries, enumerated from the catalog (a new topic is checked without anyone adding it here), plus the
+ * remediator's journal, which lives in a changelogged state store rather than on a catalog topic.
+ */
 final class SchemaRegistryOfRecords {
 
-  static final List<Schema> CURRENT = List.of(
-      LeakDetected.getClassSchema(),
-      LeakEnriched.getClassSchema(),
-      RemediationOutcome.getClassSchema(),
-      NotificationOutcome.getClassSchema(),
-      ApprovalDecision.getClassSchema(),
-      InventoryEntry.getClassSchema(),
-      DeadLetter.getClassSchema(),
-      Incident.getClassSchema(),
-      RemediationJournal.getClassSchema());
+  static final List<Schema> CURRENT = current();
 
   private SchemaRegistryOfRecords() {}
+
+  private static List<Schema> current() {
+    List<Schema> schemas = new ArrayList<>(new TopicCatalog("compat.").avroSchemas());
+    schemas.add(RemediationJournal.getClassSchema());
+    return List.copyOf(schemas);
+  }
 }

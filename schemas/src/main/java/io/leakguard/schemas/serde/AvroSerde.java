@@ -22,7 +22,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * Avro single-object encoding (a 10-byte header with the writer schema's fingerprint, then the binary body), so no
  * schema-registry server is needed. The decoder knows every released version of the schema, read from
  * {@code /io/leakguard/schemas/released/<Record>/v1.avsc, v2.avsc, ...}, so records written by any released
- * version stay readable. Where a closed set moved from a string field to an enum field, {@link LegacyStringFields}
+ * version stay readable, and so do records of a newer producer whose schema {@link WriterSchemas} finds. Where a closed set moved from a string field to an enum field, {@link LegacyStringFields}
  * keeps both readable both ways.
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
@@ -33,21 +33,32 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   private final UnaryOperator<T> beforeWrite;
   private final UnaryOperator<T> afterRead;
 
-  private AvroSerde(Class<T> type) {
+  private AvroSerde(Class<T> type, WriterSchemas writers) {
     this.type = type;
     this.beforeWrite = LegacyStringFields.beforeWrite(type);
     this.afterRead = LegacyStringFields.afterRead(type);
     SpecificData model = SpecificData.getForClass(type);
     Schema current = model.getSchema(type);
     this.encoder = new BinaryMessageEncoder<>(model, current);
-    this.decoder = new BinaryMessageDecoder<>(model, current);
+    // Released versions first; a fingerprint none of them has is asked of the writer schemas (a newer producer's).
+    this.decoder = new BinaryMessageDecoder<>(model, current, writers::find);
     for (Schema released : releasedSchemas(current.getName())) {
       decoder.addSchema(released);
     }
   }
 
   public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type) {
-    return new AvroSerde<>(Objects.requireNonNull(type, "type"));
+    return of(type, WriterSchemas.NONE);
+  }
+
+  /** A serde that also reads records written with any schema {@code writers} knows (a newer producer's). */
+  public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type, WriterSchemas writers) {
+    return new AvroSerde<>(Objects.requireNonNull(type, "type"), Objects.requireNonNull(writers, "writers"));
+  }
+
+  /** The schema this serde writes with. */
+  public Schema writerSchema() {
+    return SpecificData.getForClass(type).getSchema(type);
   }
 
   /** The released versions of a record schema, oldest first; empty when none was released yet. */
