@@ -30,19 +30,26 @@ record DemoFleet(String accountId, Key operator, Key enricher, Map<String, Key> 
    * The remediator's least privilege: find owners, rotate and disable keys, write secrets, read back which key a
    * secret holds (crash recovery), neutralize roles. Nothing else.
    */
-  static final String REMEDIATOR_POLICY = """
-      {"Version":"1","Statement":[
-        {"Effect":"Allow","Action":["ram:ListUsers","ram:GetUser","ram:ListAccessKeys","ram:CreateAccessKey",
-          "ram:DeleteAccessKey","ram:UpdateAccessKey","ram:GetRole","ram:CreateRole","ram:DeleteRole",
-          "ram:ListPoliciesForRole","ram:AttachPolicyToRole","ram:DetachPolicyFromRole"],"Resource":"*"},
-        {"Effect":"Allow","Action":["kms:CreateSecret","kms:PutSecretValue","kms:DescribeSecret",
-          "kms:GetSecretValue","kms:RotateSecret"],"Resource":"*"}]}""";
+  static final String REMEDIATOR_POLICY = policy("remediator");
 
   /** The enricher's least privilege: read users, keys and the audit trail. Nothing that changes anything. */
-  static final String ENRICHER_POLICY = """
-      {"Version":"1","Statement":[
-        {"Effect":"Allow","Action":["ram:ListUsers","ram:GetUser","ram:ListAccessKeys"],"Resource":"*"},
-        {"Effect":"Allow","Action":["actiontrail:LookupEvents","actiontrail:GetAccessKeyLastUsed*"],"Resource":"*"}]}""";
+  static final String ENRICHER_POLICY = policy("enricher");
+
+  /**
+   * A service's RAM policy document, {@code deploy/ram/<service>.json} (packaged as a resource): the one file that
+   * says what the service may do, used by the local stack, the demo and the tests alike.
+   */
+  static String policy(String service) {
+    String resource = "/io/leakguard/deploy/ram/" + service + ".json";
+    try (java.io.InputStream in = DemoFleet.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("no RAM policy " + resource + " in the deploy jar");
+      }
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 
   static DemoFleet generate() {
     Map<String, Key> users = new java.util.LinkedHashMap<>();

@@ -70,6 +70,9 @@ class DistributionIT {
   void shouldHoldTheLauncherTheJarsAndTheCompletionButNoTestOrCoverageJar() throws Exception {
     assertTrue(Files.isExecutable(home.resolve("bin/leakguard")));
     assertTrue(Files.isRegularFile(home.resolve("LICENSE")));
+    // Each service's RAM policy document, the same the local stack and the tests use
+    assertEquals(DemoFleet.REMEDIATOR_POLICY, Files.readString(home.resolve("ram/remediator.json")));
+    assertEquals(DemoFleet.ENRICHER_POLICY, Files.readString(home.resolve("ram/enricher.json")));
     try (Stream<Path> jars = Files.list(home.resolve("lib"))) {
       List<String> names = jars.map(j -> j.getFileName().toString()).toList();
       assertTrue(names.stream().anyMatch(n -> n.startsWith("cli-")), names.toString());
