@@ -33,8 +33,8 @@ final class RunCommand implements Runnable {
   }
 
   private static int run(ServiceDefinition service, String[] flags) {
-    ServiceMain.loader(service).load(flags); // a configuration error is a usage error: one line, exit 2
-    return ServiceMain.runUntilStopped(service, flags);
+    // A configuration error is a usage error (one line, exit 2), thrown here before anything starts
+    return ServiceMain.runUntilStopped(service, ServiceMain.loader(service).load(flags));
   }
 
   static void addServices(CommandLine run) {

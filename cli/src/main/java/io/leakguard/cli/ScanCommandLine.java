@@ -1,7 +1,7 @@
 package io.leakguard.cli;
 
 import io.leakguard.detector.scan.ScanCommand;
-import java.nio.file.Path;
+import io.leakguard.schemas.TopicCatalog;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,10 +33,11 @@ final class ScanCommandLine implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    // Paths are resolved against the caller's working directory (the launcher never changes it); printed as given.
-    List<String> given = paths.stream().map(p -> p.equals("-") ? p : Path.of(p).toString()).toList();
-    KafkaTarget target = publish ? kafka.target()
-        : new KafkaTarget(null, kafka.topicPrefix != null ? kafka.topicPrefix : io.leakguard.schemas.TopicCatalog.DEFAULT_PREFIX);
-    return ScanCommand.run(new ScanCommand.Request(given, target.bootstrapServers(), target.topicPrefix()));
+    // Paths are resolved against the caller's working directory (the launcher never changes it) and printed as given.
+    if (!publish) {
+      return ScanCommand.run(new ScanCommand.Request(paths, null, TopicCatalog.DEFAULT_PREFIX));
+    }
+    KafkaTarget target = kafka.target();
+    return ScanCommand.run(new ScanCommand.Request(paths, target.bootstrapServers(), target.topicPrefix()));
   }
 }

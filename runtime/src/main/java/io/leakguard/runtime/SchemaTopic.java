@@ -3,7 +3,6 @@ package io.leakguard.runtime;
 import io.leakguard.schemas.Topic;
 import io.leakguard.schemas.serde.WriterSchemas;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +37,7 @@ public final class SchemaTopic implements WriterSchemas, AutoCloseable {
   private final Topic<String, String> topic;
   private final Map<String, Object> kafka;
   private final Map<Long, Schema> known = new ConcurrentHashMap<>();
+  private KafkaConsumer<String, String> reader;
 
   public SchemaTopic(Topic<String, String> topic, Map<String, Object> kafka) {
     this.topic = topic;
@@ -83,28 +83,41 @@ public final class SchemaTopic implements WriterSchemas, AutoCloseable {
     return schema;
   }
 
+  /**
+   * Reads what was added to the topic since the last read, with one consumer kept for the purpose: a fingerprint no
+   * one published (garbage, or an attacker's record) costs one end-offset request, not a new consumer and a scan.
+   */
   private synchronized void readToEnd() {
-    Properties props = new Properties();
-    props.putAll(kafka);
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "leakguard-schemas-" + UUID.randomUUID());
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-        new StringDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), READ_LIMIT).stream()
-          .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
+    try {
+      if (reader == null) {
+        reader = openReader();
+      }
+      Map<TopicPartition, Long> end = reader.endOffsets(reader.assignment(), READ_LIMIT);
       long deadline = System.nanoTime() + READ_LIMIT.toNanos();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
+      while (end.entrySet().stream().anyMatch(e -> reader.position(e.getKey()) < e.getValue())
+          && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> record : reader.poll(Duration.ofMillis(100))) {
           remember(record.value());
         }
       }
     } catch (RuntimeException e) {
       LOG.warn("cannot read writer schemas from {}: {}", topic.name(), Redactor.describe(e));
     }
+  }
+
+  private KafkaConsumer<String, String> openReader() {
+    Properties props = new Properties();
+    props.putAll(kafka);
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "leakguard-schemas-" + UUID.randomUUID());
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+        new StringDeserializer());
+    List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), READ_LIMIT).stream()
+        .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    return consumer;
   }
 
   private void remember(String json) {
@@ -120,7 +133,11 @@ public final class SchemaTopic implements WriterSchemas, AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (reader != null) {
+      reader.close();
+      reader = null;
+    }
     known.clear();
   }
 }

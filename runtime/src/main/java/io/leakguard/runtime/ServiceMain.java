@@ -45,6 +45,11 @@ public final class ServiceMain {
       System.err.println(definition.name() + ": " + e.getMessage());
       return 2;
     }
+    return runUntilStopped(definition, settings);
+  }
+
+  /** Runs the service with settings already loaded and validated, until it is stopped; returns the exit code. */
+  public static int runUntilStopped(ServiceDefinition definition, Settings settings) {
     StreamsService service;
     try {
       service = StreamsService.start(definition, settings);
