@@ -6,17 +6,20 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code leakguard run broker --data-dir DIR [--ready-file FILE]}: a single-node KRaft Kafka broker for local use,
- * listening on 127.0.0.1 only. A new (empty or absent) directory is formatted; the directory of an earlier broker is
- * started again with its data, cluster ID and ports. Prints its bootstrap servers and writes them to the ready file
- * once it accepts connections.
+ * {@code leakguard run broker --data-dir DIR [--cluster-file FILE --node-id N] [--ready-file FILE]}: a KRaft Kafka
+ * node for local use, listening on 127.0.0.1 only: a single-node cluster, or node N of the cluster the file
+ * describes (its other nodes run in other processes). A new (empty or absent) directory is formatted; the directory
+ * of an earlier broker is started again with its data, cluster ID and ports. Prints its bootstrap servers and writes
+ * them to the ready file once it accepts connections.
  */
 final class BrokerMain {
 
   private BrokerMain() {}
 
-  static int run(Path dataDir, Path readyFile) throws Exception {
-    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir);
+  static int run(Path dataDir, Path clusterFile, int nodeId, Path readyFile) throws Exception {
+    EmbeddedKafkaBroker broker = clusterFile == null ? EmbeddedKafkaBroker.start(dataDir)
+        : EmbeddedKafkaBroker.startNode(dataDir, EmbeddedKafkaBroker.Cluster.fromJson(Files.readString(clusterFile)),
+            nodeId);
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       broker.close();

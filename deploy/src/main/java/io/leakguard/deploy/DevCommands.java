@@ -5,6 +5,7 @@ import io.leakguard.emulator.EmulatorMain;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -41,15 +42,36 @@ public final class DevCommands implements CommandExtension {
       description = {"Start the local stack until Ctrl-C: a Kafka broker, the Alibaba Cloud emulator and the four "
           + "services, each its own process. Connection details go to <dir>/local.json; the emulator keeps its "
           + "accounts and keys across restarts."},
-      footer = {"", "Example:", "  leakguard local &  then  leakguard scan --publish ./leaky.env"})
+      footer = {"", "Examples:", "  leakguard local &  then  leakguard scan --publish ./leaky.env",
+          "  leakguard local --brokers 3 --instances 2"})
   static final class Local implements Callable<Integer> {
     @CommandLine.Mixin
     StackDir dir;
 
+    @Option(names = "--brokers", paramLabel = "N", defaultValue = "1",
+        description = "Kafka nodes, each its own process and data directory: 1, or 3 or more for a cluster with "
+            + "replication factor 3 and min.insync.replicas=2 on every topic (default: ${DEFAULT-VALUE})")
+    int brokers;
+
+    @Option(names = "--instances", paramLabel = "N", defaultValue = "1",
+        description = "instances of each service, each its own process, state directory and health port; with more "
+            + "than one, every state store has a standby replica (default: ${DEFAULT-VALUE})")
+    int instances;
+
     @Override
     public Integer call() throws Exception {
-      return LocalStack.runUntilInterrupted(dir.options(true));
+      LocalStack.Options base = dir.options(true);
+      LocalStack.Options options;
+      try {
+        options = new LocalStack.Options(base.dir(), true, brokers, instances, Map.of());
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+      return LocalStack.runUntilInterrupted(options);
     }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
   }
 
   @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -68,7 +90,8 @@ public final class DevCommands implements CommandExtension {
   }
 
   @Command(name = "broker", mixinStandardHelpOptions = true,
-      description = {"Run a single-node KRaft Kafka broker for local use, on 127.0.0.1 only. An empty or absent "
+      description = {"Run a KRaft Kafka broker for local use, on 127.0.0.1 only: a single-node cluster, or one node "
+          + "of a cluster file's cluster. An empty or absent "
           + "directory is formatted; an earlier broker's directory is started again with its data, cluster ID and "
           + "ports. A development component: not in the service images."},
       footer = {"", "Example:", "  leakguard run broker --data-dir /tmp/kafka --ready-file /tmp/kafka.ready"})
@@ -80,9 +103,18 @@ public final class DevCommands implements CommandExtension {
         description = "where to write the bootstrap servers once the broker accepts connections")
     Path readyFile;
 
+    @Option(names = "--cluster-file", paramLabel = "FILE",
+        description = "run as one node of the cluster this JSON describes (cluster ID, every node's ID and ports), "
+            + "as written by 'leakguard local --brokers N'; without it, a single-node cluster")
+    Path clusterFile;
+
+    @Option(names = "--node-id", paramLabel = "N", defaultValue = "0",
+        description = "this node's ID in the cluster file (default: ${DEFAULT-VALUE})")
+    int nodeId;
+
     @Override
     public Integer call() throws Exception {
-      return BrokerMain.run(dataDir, readyFile);
+      return BrokerMain.run(dataDir, clusterFile, nodeId, readyFile);
     }
   }
 

@@ -25,8 +25,10 @@ import java.util.stream.Stream;
 
 /**
  * The whole pipeline on this machine, each component its own process (so one can be stopped or killed alone): an
- * embedded Kafka broker, the Alibaba Cloud emulator seeded with a demo fleet, and the four services. Writes the
- * connection details to {@code <dir>/local.json} and each process's output to {@code <dir>/logs/}.
+ * embedded Kafka broker (or a cluster of three or more, each node its own process and data directory), the Alibaba
+ * Cloud emulator seeded with a demo fleet, and the four services (one or more instances each, each instance its own
+ * process, state directory and health port). Writes the connection details and every process (PID, role, health
+ * URL, log) to {@code <dir>/local.json} and each process's output to {@code <dir>/logs/}.
  *
  * <p>The services get their cloud credentials the production way, from the default chain's environment variables;
  * every {@code ALIBABA_CLOUD_*} variable of the caller's environment is removed first, so a developer's real
@@ -44,34 +46,63 @@ final class LocalStack implements AutoCloseable {
    * @param dir            the stack's directory (absolute)
    * @param keepCloudState whether the emulator saves its state to {@code <dir>/emulator-state.json} on stop and
    *                       loads it on start, so a restarted local stack keeps its accounts, keys and secrets
+   * @param brokers        Kafka nodes: 1, or 3 and more (replication factor 3, {@code min.insync.replicas=2})
+   * @param instances      instances of each service; with more than one, each keeps a standby of its state
+   *                       elsewhere ({@code num.standby.replicas=1})
+   * @param serviceEnv     more environment for every service (options such as {@code LEAKGUARD_CLOUD_FLEET})
    */
-  record Options(Path dir, boolean keepCloudState) {}
+  record Options(Path dir, boolean keepCloudState, int brokers, int instances, Map<String, String> serviceEnv) {
+    Options {
+      if (brokers != 1 && brokers < 3) {
+        throw new IllegalArgumentException("--brokers is 1, or 3 or more (a quorum that survives the loss of a "
+            + "node, and min.insync.replicas=2 with replication factor 3), not " + brokers);
+      }
+      if (instances < 1) {
+        throw new IllegalArgumentException("--instances is at least 1, not " + instances);
+      }
+      serviceEnv = Map.copyOf(serviceEnv);
+    }
 
-  /** A started child process. */
-  record Component(String name, Process process, Path log, String healthUrl) {}
+    Options(Path dir, boolean keepCloudState) {
+      this(dir, keepCloudState, 1, 1, Map.of());
+    }
+  }
+
+  /**
+   * A started child process.
+   *
+   * @param name      unique in the stack: the role, numbered when the stack runs more than one ({@code broker-2},
+   *                  {@code remediator-1})
+   * @param role      {@code broker}, {@code emulator} or the service
+   * @param healthUrl the readiness URL of a service, else null
+   */
+  record Component(String name, String role, Process process, Path log, String healthUrl) {}
 
   private final Path dir;
   private final DemoFleet fleet;
   private final TopicCatalog topics = new TopicCatalog(TopicCatalog.DEFAULT_PREFIX);
-  private final List<Component> components = new ArrayList<>();
+  private final List<Component> components = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final String adminToken = io.leakguard.cloud.RandomCredentials.hex(24);
   private String bootstrapServers;
   private String emulatorEndpoint;
 
-  private final boolean keepCloudState;
+  private final Options options;
+  private final Map<String, Integer> lastInstance = new HashMap<>();
+  private Map<String, String> notifierEnv = Map.of();
 
-  private LocalStack(Path dir, DemoFleet fleet, boolean keepCloudState) {
-    this.dir = dir;
-    this.keepCloudState = keepCloudState;
+  private LocalStack(Options options, DemoFleet fleet) {
+    this.dir = options.dir();
+    this.options = options;
     this.fleet = fleet;
   }
 
   /** Starts everything and returns once every service is ready (Kafka Streams RUNNING). */
   static LocalStack start(Options options, Map<String, String> notifierEnv) throws Exception {
-    LocalStack stack = new LocalStack(options.dir(), DemoFleet.generate(), options.keepCloudState());
+    LocalStack stack = new LocalStack(options, DemoFleet.generate());
     try {
-      stack.startAll(notifierEnv);
+      stack.notifierEnv = Map.copyOf(notifierEnv);
+      stack.startAll();
       return stack;
     } catch (Exception e) {
       stack.close();
@@ -79,51 +110,31 @@ final class LocalStack implements AutoCloseable {
     }
   }
 
-  private void startAll(Map<String, String> notifierEnv) throws Exception {
+  private void startAll() throws Exception {
     prepareDirectory();
-    Path ready = dir.resolve("broker.ready");
-    Component broker = spawn("broker", List.of("run", "broker", "--data-dir", dir.resolve("kafka").toString(),
-        "--ready-file", ready.toString()), Map.of(), null);
+    Map<Component, Path> brokers = startBrokers();
     int emulatorPort = freePort();
     List<String> emulatorArgs = new ArrayList<>(List.of("run", "emulator", "--port", Integer.toString(emulatorPort)));
-    if (keepCloudState) {
+    if (options.keepCloudState()) {
       // The cloud outlives the stack, as the real one would: accounts, keys and secrets of earlier runs stay.
       emulatorArgs.addAll(List.of("--state-file", dir.resolve("emulator-state.json").toString()));
     }
-    Component emulator = spawn("emulator", emulatorArgs, Map.of("LEAKGUARD_EMULATOR_ADMIN_TOKEN", adminToken), null);
+    Component emulator = spawn("emulator", "emulator", emulatorArgs, Map.of("LEAKGUARD_EMULATOR_ADMIN_TOKEN",
+        adminToken), null);
     emulatorEndpoint = "http://127.0.0.1:" + emulatorPort;
 
-    bootstrapServers = awaitFile(broker, ready);
+    List<String> ready = new ArrayList<>();
+    for (Map.Entry<Component, Path> broker : brokers.entrySet()) {
+      ready.add(awaitFile(broker.getKey(), broker.getValue()));
+    }
+    bootstrapServers = String.join(",", ready);
     awaitHttp(emulator, emulatorEndpoint + "/admin/state", adminToken);
     seedFleet();
 
     for (String service : SERVICES) {
-      int port = freePort();
-      Map<String, String> env = new HashMap<>();
-      env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
-      env.put("LEAKGUARD_HEALTH_PORT", Integer.toString(port));
-      env.put("LEAKGUARD_HEALTH_BIND", "127.0.0.1");
-      env.put("LEAKGUARD_STATE_DIR", dir.resolve("state").resolve(service).toString());
-      env.put("LEAKGUARD_TOPICS_PARTITIONS", "3");
-      // The production path: the default credential chain reads these two variables. Each service that calls the
-      // cloud has its own identity with its own least privilege.
-      DemoFleet.Key identity = switch (service) {
-        case "remediator" -> fleet.operator();
-        case "enricher" -> fleet.enricher();
-        default -> null;
-      };
-      if (!service.equals("notifier")) {
-        // The detector calls STS with each leaked pair (its liveness probe) and needs no identity of its own.
-        env.put("LEAKGUARD_CLOUD_ENDPOINT", emulatorEndpoint);
+      for (int i = 0; i < options.instances(); i++) {
+        startInstance(service);
       }
-      if (identity != null) {
-        env.put("ALIBABA_CLOUD_ACCESS_KEY_ID", identity.accessKeyId());
-        env.put("ALIBABA_CLOUD_ACCESS_KEY_SECRET", identity.accessKeySecret());
-      }
-      if (service.equals("notifier")) {
-        env.putAll(notifierEnv);
-      }
-      spawn(service, List.of("run", service), env, "http://127.0.0.1:" + port + "/health/ready");
     }
     for (Component component : components) {
       if (component.healthUrl() != null) {
@@ -133,12 +144,111 @@ final class LocalStack implements AutoCloseable {
     writeConnectionDetails();
   }
 
+  /**
+   * Starts the Kafka node processes, without waiting for them: one single-node broker, or the nodes of a new cluster
+   * described by {@code <dir>/kafka-cluster.json}, each on {@code <dir>/kafka/broker-N}. Returns each with its ready
+   * file.
+   */
+  private Map<Component, Path> startBrokers() throws IOException {
+    Map<Component, Path> started = new LinkedHashMap<>();
+    if (options.brokers() == 1) {
+      Path ready = dir.resolve("broker.ready");
+      started.put(spawn("broker", "broker", List.of("run", "broker", "--data-dir", dir.resolve("kafka").toString(),
+          "--ready-file", ready.toString()), Map.of(), null), ready);
+      return started;
+    }
+    io.leakguard.broker.EmbeddedKafkaBroker.Cluster cluster =
+        io.leakguard.broker.EmbeddedKafkaBroker.Cluster.create(options.brokers());
+    Path clusterFile = dir.resolve("kafka-cluster.json");
+    Files.writeString(clusterFile, cluster.toJson());
+    for (var node : cluster.nodes()) {
+      String name = "broker-" + (node.nodeId() + 1);
+      Path ready = dir.resolve(name + ".ready");
+      started.put(spawn(name, "broker", List.of("run", "broker", "--data-dir", dir.resolve("kafka").resolve(name)
+          .toString(), "--cluster-file", clusterFile.toString(), "--node-id", Integer.toString(node.nodeId()),
+          "--ready-file", ready.toString()), Map.of(), null), ready);
+    }
+    return started;
+  }
+
+  /**
+   * Starts one more instance of {@code service} (its own process, state directory and health port) and returns it
+   * without waiting for it to be ready. Instances are numbered when the stack runs more than one of each service or
+   * when one is added: {@code remediator-3}.
+   */
+  synchronized Component addInstance(String service) throws Exception {
+    if (!SERVICES.contains(service)) {
+      throw new IllegalArgumentException("no service " + service + "; one of " + SERVICES);
+    }
+    Component added = startInstance(service);
+    writeConnectionDetails();
+    return added;
+  }
+
+  /** Stops one instance the way a scale-in does: SIGTERM, so it leaves its group cleanly, and waits for it. */
+  synchronized void removeInstance(String name) throws Exception {
+    Component gone = component(name);
+    gone.process().destroy();
+    if (!gone.process().waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      gone.process().destroyForcibly().waitFor();
+    }
+    components.remove(gone);
+    writeConnectionDetails();
+  }
+
+  private Component startInstance(String service) throws IOException {
+    int number = lastInstance.merge(service, 1, Integer::sum);
+    String name = options.instances() == 1 && number == 1 ? service : service + "-" + number;
+    int port = freePort();
+    Map<String, String> env = new HashMap<>(options.serviceEnv());
+    env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+    env.put("LEAKGUARD_HEALTH_PORT", Integer.toString(port));
+    env.put("LEAKGUARD_HEALTH_BIND", "127.0.0.1");
+    env.put("LEAKGUARD_STATE_DIR", dir.resolve("state").resolve(name).toString());
+    env.put("LEAKGUARD_TOPICS_PARTITIONS", "3");
+    if (options.instances() > 1) {
+      // A dead instance's tasks move to an instance that already holds a warm copy of their state.
+      env.put("KAFKA_NUM_STANDBY_REPLICAS", "1");
+    }
+    if (!service.equals("notifier")) {
+      // The detector calls STS with each leaked pair (its liveness probe) and needs no identity of its own.
+      env.put("LEAKGUARD_CLOUD_ENDPOINT", emulatorEndpoint);
+    }
+    env.putAll(cloudIdentityEnv(service));
+    if (service.equals("notifier")) {
+      env.putAll(notifierEnv);
+    }
+    return spawn(name, service, List.of("run", service), env, "http://127.0.0.1:" + port + "/health/ready");
+  }
+
+  /**
+   * The production path: the default credential chain reads these variables. Each service that calls the cloud has
+   * its own identity with its own least privilege; the detector and the notifier have none.
+   */
+  private Map<String, String> cloudIdentityEnv(String service) {
+    DemoFleet.Key identity = switch (service) {
+      case "remediator" -> fleet.operator();
+      case "enricher" -> fleet.enricher();
+      default -> null;
+    };
+    if (identity == null) {
+      return Map.of();
+    }
+    return Map.of("ALIBABA_CLOUD_ACCESS_KEY_ID", identity.accessKeyId(),
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET", identity.accessKeySecret());
+  }
+
   private void prepareDirectory() throws IOException {
     // A fresh broker and fresh state every run: the demo fleet is generated anew, so old records would only confuse.
     for (String sub : List.of("kafka", "state", "logs")) {
       deleteRecursively(dir.resolve(sub));
     }
-    Files.deleteIfExists(dir.resolve("broker.ready"));
+    try (Stream<Path> files = Files.exists(dir) ? Files.list(dir) : Stream.empty()) {
+      for (Path file : files.filter(f -> f.getFileName().toString().matches("broker(-\\d+)?\\.ready|kafka-cluster\\.json"))
+          .toList()) {
+        Files.delete(file);
+      }
+    }
     Files.createDirectories(dir);
     // The directory holds the emulator's admin token (local.json), the demo identities' logs and Kafka's data: only
     // its owner may enter it.
@@ -164,17 +274,24 @@ final class LocalStack implements AutoCloseable {
    * without waiting for it to be ready.
    */
   synchronized Component killAndRestart(String name) throws Exception {
-    Component old = components.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow(
-        () -> new IllegalArgumentException("no component " + name));
+    Component old = component(name);
     old.process().destroyForcibly().waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
     components.remove(old);
     Spawn spec = spawns.get(name);
-    Component fresh = spawn(name, spec.args(), spec.env(), spec.healthUrl());
+    Component fresh = spawn(name, old.role(), spec.args(), spec.env(), spec.healthUrl());
     writeConnectionDetails();
     return fresh;
   }
 
-  private Component spawn(String name, List<String> args, Map<String, String> env, String healthUrl) throws IOException {
+  /** The running component of that name. */
+  synchronized Component component(String name) {
+    return components.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow(
+        () -> new IllegalArgumentException("no component " + name + "; running: "
+            + components.stream().map(Component::name).toList()));
+  }
+
+  private Component spawn(String name, String role, List<String> args, Map<String, String> env, String healthUrl)
+      throws IOException {
     spawns.put(name, new Spawn(List.copyOf(args), Map.copyOf(env), healthUrl));
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -183,7 +300,7 @@ final class LocalStack implements AutoCloseable {
     command.add("-cp");
     // A service gets the class path of a service image (no broker, no emulator); the broker and emulator get it all.
     String classPath = System.getProperty("java.class.path");
-    command.add(SERVICES.contains(name) ? io.leakguard.cli.ServiceClassPath.of(classPath) : classPath);
+    command.add(SERVICES.contains(role) ? io.leakguard.cli.ServiceClassPath.of(classPath) : classPath);
     command.add(io.leakguard.cli.Main.class.getName());
     command.addAll(args);
     Path log = dir.resolve("logs").resolve(name + ".log");
@@ -195,7 +312,7 @@ final class LocalStack implements AutoCloseable {
     environment.put("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true");
     environment.put("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true");
     environment.putAll(env);
-    Component component = new Component(name, builder.start(), log, healthUrl);
+    Component component = new Component(name, role, builder.start(), log, healthUrl);
     components.add(component);
     return component;
   }
@@ -261,6 +378,8 @@ final class LocalStack implements AutoCloseable {
   private void writeConnectionDetails() throws IOException {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("bootstrapServers", bootstrapServers);
+    details.put("brokers", options.brokers());
+    details.put("instancesPerService", options.instances());
     details.put("emulator", Map.of("endpoint", emulatorEndpoint, "adminApi", emulatorEndpoint + "/admin/",
         "adminToken", adminToken));
     details.put("demoAccountId", fleet.accountId());
@@ -273,6 +392,7 @@ final class LocalStack implements AutoCloseable {
     for (Component component : components) {
       Map<String, Object> process = new LinkedHashMap<>();
       process.put("pid", component.process().pid());
+      process.put("role", component.role());
       process.put("log", component.log().toString());
       if (component.healthUrl() != null) {
         process.put("health", component.healthUrl());
@@ -350,7 +470,12 @@ final class LocalStack implements AutoCloseable {
       stopped.countDown();
     }, "local-stack-shutdown"));
     System.out.println("LeakGuard local stack is up. Connection details: " + stack.dir().resolve("local.json"));
-    System.out.println("  Kafka:     " + stack.bootstrapServers());
+    System.out.println("  Kafka:     " + stack.bootstrapServers() + (options.brokers() > 1 ? " (" + options.brokers()
+        + " nodes, replication factor 3, min.insync.replicas=2)" : ""));
+    if (options.instances() > 1) {
+      System.out.println("  Services:  " + options.instances() + " instances each, one standby replica of every "
+          + "state store");
+    }
     System.out.println("  Emulator:  " + stack.emulatorEndpoint() + " (admin token in local.json)");
     System.out.println("  Logs:      " + stack.dir().resolve("logs"));
     System.out.println("Press Ctrl-C to stop.");

@@ -139,6 +139,7 @@ public final class StreamsService implements AutoCloseable {
   }
 
   private void wire() {
+    streams.setGlobalStateRestoreListener(new RestoreLog());
     streams.setUncaughtExceptionHandler(error -> {
       LOG.error("{} stops on an uncaught exception: {}", definition.name(), Redactor.describe(error));
       failure.compareAndSet(null, error);
