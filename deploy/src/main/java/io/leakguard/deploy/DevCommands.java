@@ -63,7 +63,7 @@ public final class DevCommands implements CommandExtension {
       LocalStack.Options base = dir.options(true);
       LocalStack.Options options;
       try {
-        options = new LocalStack.Options(base.dir(), true, brokers, instances, Map.of());
+        options = new LocalStack.Options(base.dir(), true, brokers, instances, Map.of(), null);
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }

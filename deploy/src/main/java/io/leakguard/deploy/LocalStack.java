@@ -50,8 +50,11 @@ final class LocalStack implements AutoCloseable {
    * @param instances      instances of each service; with more than one, each keeps a standby of its state
    *                       elsewhere ({@code num.standby.replicas=1})
    * @param serviceEnv     more environment for every service (options such as {@code LEAKGUARD_CLOUD_FLEET})
+   * @param extraFleet     from the demo account's ID, more of the emulator's seed (fleet JSON: member accounts whose
+   *                       roles trust the demo account, say), seeded before any service starts; or null
    */
-  record Options(Path dir, boolean keepCloudState, int brokers, int instances, Map<String, String> serviceEnv) {
+  record Options(Path dir, boolean keepCloudState, int brokers, int instances, Map<String, String> serviceEnv,
+      java.util.function.Function<String, String> extraFleet) {
     Options {
       if (brokers != 1 && brokers < 3) {
         throw new IllegalArgumentException("--brokers is 1, or 3 or more (a quorum that survives the loss of a "
@@ -64,7 +67,7 @@ final class LocalStack implements AutoCloseable {
     }
 
     Options(Path dir, boolean keepCloudState) {
-      this(dir, keepCloudState, 1, 1, Map.of());
+      this(dir, keepCloudState, 1, 1, Map.of(), null);
     }
   }
 
@@ -129,7 +132,10 @@ final class LocalStack implements AutoCloseable {
     }
     bootstrapServers = String.join(",", ready);
     awaitHttp(emulator, emulatorEndpoint + "/admin/state", adminToken);
-    seedFleet();
+    seed(fleet.toFleetJson());
+    if (options.extraFleet() != null) {
+      seed(options.extraFleet().apply(fleet.accountId()));
+    }
 
     for (String service : SERVICES) {
       for (int i = 0; i < options.instances(); i++) {
@@ -317,13 +323,13 @@ final class LocalStack implements AutoCloseable {
     return component;
   }
 
-  private void seedFleet() throws Exception {
+  private void seed(String fleetJson) throws Exception {
     HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(emulatorEndpoint + "/admin/fleet"))
         .header("Authorization", "Bearer " + adminToken)
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(fleet.toFleetJson())).build(), HttpResponse.BodyHandlers.ofString());
+        .POST(HttpRequest.BodyPublishers.ofString(fleetJson)).build(), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() / 100 != 2) {
-      throw new IllegalStateException("the emulator refused the demo fleet: HTTP " + response.statusCode() + " "
+      throw new IllegalStateException("the emulator refused the fleet: HTTP " + response.statusCode() + " "
           + response.body());
     }
   }
