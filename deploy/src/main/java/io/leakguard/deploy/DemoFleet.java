@@ -36,6 +36,20 @@ record DemoFleet(String accountId, Key operator, Key enricher, Map<String, Key> 
   static final String ENRICHER_POLICY = policy("enricher");
 
   /**
+   * The permissions of the role LeakGuard assumes in each member account of a fleet: what the remediator and the
+   * enricher do there (both assume the same role, {@code cloud.fleet}).
+   */
+  static final String MEMBER_ROLE_POLICY = policy("member-role");
+
+  /**
+   * The trust policy of a member account's LeakGuard role: it trusts the home account, whose identities also need
+   * {@code sts:AssumeRole} on the role (their own documents grant it).
+   */
+  static String memberRoleTrustPolicy(String homeAccountId) {
+    return policy("member-role-trust").replace("${homeAccountId}", homeAccountId);
+  }
+
+  /**
    * A service's RAM policy document, {@code deploy/ram/<service>.json} (packaged as a resource): the one file that
    * says what the service may do, used by the local stack, the demo and the tests alike.
    */

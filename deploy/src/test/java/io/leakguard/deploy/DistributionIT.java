@@ -73,6 +73,9 @@ class DistributionIT {
     // Each service's RAM policy document, the same the local stack and the tests use
     assertEquals(DemoFleet.REMEDIATOR_POLICY, Files.readString(home.resolve("ram/remediator.json")));
     assertEquals(DemoFleet.ENRICHER_POLICY, Files.readString(home.resolve("ram/enricher.json")));
+    assertEquals(DemoFleet.MEMBER_ROLE_POLICY, Files.readString(home.resolve("ram/member-role.json")));
+    assertEquals(DemoFleet.memberRoleTrustPolicy("${homeAccountId}"),
+        Files.readString(home.resolve("ram/member-role-trust.json")));
     try (Stream<Path> jars = Files.list(home.resolve("lib"))) {
       List<String> names = jars.map(j -> j.getFileName().toString()).toList();
       assertTrue(names.stream().anyMatch(n -> n.startsWith("cli-")), names.toString());

@@ -231,6 +231,12 @@ public final class TestFleet {
       return this;
     }
 
+    /** The trust policy as a JSON document, e.g. a member account's LeakGuard role trusting the home account. */
+    public Role trustPolicy(String document) {
+      trustPolicy = parse(document, "trust policy of " + roleName);
+      return this;
+    }
+
     /** The longest STS session of the role; the emulator's default is one hour. Whole seconds. */
     public Role maxSessionDuration(Duration maxSessionDuration) {
       this.maxSessionDuration = maxSessionDuration;
@@ -239,6 +245,12 @@ public final class TestFleet {
 
     public Role systemPolicy(String policyName) {
       policies.add(new PolicyRef(policyName, "System"));
+      return this;
+    }
+
+    /** Attaches a custom policy of the role's account (see {@link Account#policy}). */
+    public Role customPolicy(String policyName) {
+      policies.add(new PolicyRef(policyName, "Custom"));
       return this;
     }
 

@@ -1,0 +1,601 @@
+package io.leakguard.deploy;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.leakguard.enricher.EnricherApp;
+import io.leakguard.emulator.Emulator;
+import io.leakguard.remediator.RemediatorApp;
+import io.leakguard.runtime.ServiceDefinition;
+import io.leakguard.schemas.CallerIdentity;
+import io.leakguard.schemas.CredentialKind;
+import io.leakguard.schemas.KeyForms;
+import io.leakguard.schemas.LeakDetected;
+import io.leakguard.schemas.LeakEnriched;
+import io.leakguard.schemas.LeakSourceType;
+import io.leakguard.schemas.Owner;
+import io.leakguard.schemas.OwnerKind;
+import io.leakguard.schemas.RemediationOutcome;
+import io.leakguard.schemas.RemediationStatus;
+import io.leakguard.schemas.SourceLocation;
+import io.leakguard.schemas.Timeline;
+import io.leakguard.schemas.Topic;
+import io.leakguard.schemas.TopicCatalog;
+import io.leakguard.testkit.SyntheticKeys;
+import io.leakguard.testkit.TestFleet;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Least privilege, proven: the documents of {@code deploy/ram/} are exactly what the services need. For every action of
+ * every statement of a document (read from the file, so an action added to it adds a case), the document in force is
+ * replaced by the document minus that action, leaks are fed that take every path of the service, and the test asserts
+ * that the service called that very action, was refused ({@code NoPermission}, in the emulator's audit trail), and
+ * degraded cleanly: an incident FAILED with a reason naming {@code NoPermission} (remediator) or an enrichment marked
+ * partial (enricher, which hands a leak on with what it knows rather than failing it), the service still RUNNING. With
+ * the full document every path succeeds and nothing is refused. An action whose removal made nothing fail anywhere is
+ * not needed, and the last test says so.
+ *
+ * <p>Four phases on one broker and one emulator, one service instance each, cases in sequence: the remediator and the
+ * enricher acting in their own (home) account, as the local stack runs them, then each in a fleet, assuming the role
+ * of a member account ({@code member-role.json}, trusted by {@code member-role-trust.json}). A fleet phase only repeats
+ * the home document's actions its single-account phase did not prove ({@code sts:AssumeRole}) and the member
+ * document's actions not proven yet. Each phase's service starts with its first case's document in force: assumed-role
+ * credentials are cached for the session, so removing {@code sts:AssumeRole} shows only before the first AssumeRole.
+ * The remediator reads its input straight from {@code leaks.enriched}, the enricher from {@code leaks.detected}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LeastPrivilegeIT {
+
+  private static final String PREFIX = "lp.";
+  private static final TopicCatalog TOPICS = new TopicCatalog(PREFIX);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  /** Needs no permission in RAM (and is not authorized by the emulator): every identity may ask who it is. */
+  private static final Set<String> PERMISSION_FREE = Set.of("sts:GetCallerIdentity");
+  private static final String ROLE = "leakguard";
+
+  @TempDir
+  static Path dir;
+  static PipelineStack stack;
+  static Emulator emulator;
+  static final String home = SyntheticKeys.accountId();
+  static final String member = SyntheticKeys.accountId();
+  static final Identity remediator = new Identity("leakguard-remediator", SyntheticKeys.accessKeyId(),
+      SyntheticKeys.secret());
+  static final Identity enricher = new Identity("leakguard-enricher", SyntheticKeys.accessKeyId(),
+      SyntheticKeys.secret());
+
+  static final Document REMEDIATOR = new Document("remediator", home, "LeakGuardRemediator");
+  static final Document ENRICHER = new Document("enricher", home, "LeakGuardEnricher");
+  static final Document MEMBER = new Document("member-role", member, "LeakGuardMember");
+
+  /** "document action" pairs whose removal made the service fail cleanly on that very action. */
+  static final Set<String> proven = ConcurrentHashMap.newKeySet();
+  /** Every call of a service's identity, over the whole test: "identity|document|action". */
+  static final Set<String> called = ConcurrentHashMap.newKeySet();
+
+  static final Map<String, RemediationOutcome> outcomes = new ConcurrentHashMap<>();
+  static final Map<String, LeakEnriched> enrichments = new ConcurrentHashMap<>();
+  static final AtomicBoolean reading = new AtomicBoolean(true);
+  static final List<Thread> readers = new ArrayList<>();
+  static KafkaProducer<String, LeakEnriched> enrichedProducer;
+  static KafkaProducer<String, LeakDetected> detectedProducer;
+
+  record Identity(String userName, String accessKeyId, String secret) {}
+
+  /** A document of deploy/ram/, granted as a custom policy of an account. */
+  record Document(String file, String account, String policyName) {
+    String text() {
+      return DemoFleet.policy(file);
+    }
+
+    /** Every action of every statement, as written. */
+    List<String> actions() {
+      List<String> actions = new ArrayList<>();
+      for (JsonNode statement : tree(text()).path("Statement")) {
+        JsonNode action = statement.path("Action");
+        if (action.isArray()) {
+          action.forEach(a -> actions.add(a.asText()));
+        } else if (action.isTextual()) {
+          actions.add(action.asText());
+        }
+      }
+      return actions;
+    }
+
+    /** The document without one action; a statement left with no action is dropped. */
+    String without(String removed) {
+      ObjectNode root = (ObjectNode) tree(text());
+      ArrayNode kept = JSON.createArrayNode();
+      for (JsonNode statement : root.path("Statement")) {
+        ArrayNode actions = JSON.createArrayNode();
+        JsonNode action = statement.path("Action");
+        (action.isArray() ? action : JSON.createArrayNode().add(action)).forEach(a -> {
+          if (!a.asText().equals(removed)) {
+            actions.add(a.asText());
+          }
+        });
+        if (!actions.isEmpty()) {
+          kept.add(((ObjectNode) statement.deepCopy()).set("Action", actions));
+        }
+      }
+      root.set("Statement", kept);
+      return root.toString();
+    }
+
+    void grant(String document) {
+      TestFleet.account(account).policy(policyName, document).seed(emulator);
+    }
+
+    String key(String action) {
+      return file + ".json " + action;
+    }
+  }
+
+  /** One phase: a service, where it acts, the documents in force and the cases to run. */
+  record Phase(String tag, ServiceDefinition service, Identity identity, boolean fleet, List<Document> documents) {
+    String victimAccount() {
+      return fleet ? member : home;
+    }
+
+    /** The trail's user name of this phase's identity in an account. */
+    boolean isOurs(JsonNode event) {
+      JsonNode who = event.path("userIdentity");
+      String account = who.path("accountId").asText();
+      String user = who.path("userName").asText();
+      return account.equals(home) && user.equals(identity.userName())
+          || fleet && account.equals(member) && user.equals(ROLE + ":" + identity.userName());
+    }
+
+    Document documentOf(JsonNode event) {
+      return event.path("userIdentity").path("accountId").asText().equals(member) ? MEMBER : documents.get(0);
+    }
+  }
+
+  @BeforeAll
+  static void startBrokerAndCloud() throws Exception {
+    TestFleet.Account fleet = TestFleet.account(home).alias("home")
+        .policy(REMEDIATOR.policyName(), REMEDIATOR.text())
+        .policy(ENRICHER.policyName(), ENRICHER.text())
+        .user(remediator.userName(), u -> u.key(remediator.accessKeyId(), remediator.secret())
+            .customPolicy(REMEDIATOR.policyName()))
+        .user(enricher.userName(), u -> u.key(enricher.accessKeyId(), enricher.secret())
+            .customPolicy(ENRICHER.policyName()))
+        .and().account(member).alias("member")
+        .policy(MEMBER.policyName(), MEMBER.text())
+        .role(ROLE, r -> r.trustPolicy(DemoFleet.memberRoleTrustPolicy(home)).customPolicy(MEMBER.policyName()));
+    stack = PipelineStack.start(dir, PREFIX, fleet, remediator.accessKeyId(), remediator.secret());
+    emulator = stack.emulator();
+    Properties props = new Properties();
+    props.put("bootstrap.servers", stack.broker().bootstrapServers());
+    props.put("acks", "all");
+    enrichedProducer = new KafkaProducer<>(props, TOPICS.leaksEnriched().keySerde().serializer(),
+        TOPICS.leaksEnriched().valueSerde().serializer());
+    detectedProducer = new KafkaProducer<>(props, TOPICS.leaksDetected().keySerde().serializer(),
+        TOPICS.leaksDetected().valueSerde().serializer());
+    read(TOPICS.remediationOutcomes(), o -> outcomes.putIfAbsent(o.getIncidentId(), o));
+    read(TOPICS.leaksEnriched(), e -> {
+      if (e.getTimeline().getEnrichedAt() != null) {
+        enrichments.putIfAbsent(e.getIncidentId(), e);
+      }
+    });
+  }
+
+  /** Reads a topic from the start for the whole test (the services create their topics; the reader waits). */
+  private static <V> void read(Topic<String, V> topic, java.util.function.Consumer<V> sink) {
+    Thread reader = new Thread(() -> {
+      try (KafkaConsumer<String, V> consumer = stack.broker().committedReader(topic)) {
+        consumer.subscribe(List.of(topic.name()));
+        while (reading.get()) {
+          consumer.poll(Duration.ofMillis(100)).forEach(r -> sink.accept(r.value()));
+        }
+      }
+    }, "lp-reader-" + topic.name());
+    reader.setDaemon(true);
+    reader.start();
+    readers.add(reader);
+  }
+
+  @AfterAll
+  static void stopEverything() throws Exception {
+    reading.set(false);
+    for (Thread reader : readers) {
+      reader.join(5_000);
+    }
+    if (enrichedProducer != null) {
+      enrichedProducer.close();
+      detectedProducer.close();
+    }
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @TestFactory
+  @Order(1)
+  Stream<DynamicTest> remediatorInItsOwnAccount() throws Exception {
+    return phase(new Phase("ra", new RemediatorApp(), remediator, false, List.of(REMEDIATOR)),
+        cases(REMEDIATOR, false));
+  }
+
+  @TestFactory
+  @Order(2)
+  Stream<DynamicTest> remediatorInAMemberAccount() throws Exception {
+    List<String[]> cases = cases(REMEDIATOR, true);
+    cases.addAll(cases(MEMBER, true));
+    return phase(new Phase("rm", new RemediatorApp(), remediator, true, List.of(REMEDIATOR, MEMBER)), cases);
+  }
+
+  @TestFactory
+  @Order(3)
+  Stream<DynamicTest> enricherInItsOwnAccount() throws Exception {
+    return phase(new Phase("ea", new EnricherApp(), enricher, false, List.of(ENRICHER)), cases(ENRICHER, false));
+  }
+
+  @TestFactory
+  @Order(4)
+  Stream<DynamicTest> enricherInAMemberAccount() throws Exception {
+    List<String[]> cases = cases(ENRICHER, true);
+    cases.addAll(cases(MEMBER, true));
+    return phase(new Phase("em", new EnricherApp(), enricher, true, List.of(ENRICHER, MEMBER)), cases);
+  }
+
+  @Test
+  @Order(5)
+  void shouldNeedEveryActionOfEveryDocument() {
+    List<String> unneeded = new ArrayList<>();
+    for (Document document : List.of(REMEDIATOR, ENRICHER, MEMBER)) {
+      for (String action : document.actions()) {
+        if (!proven.contains(document.key(action))) {
+          unneeded.add(document.key(action));
+        }
+      }
+    }
+    assertEquals(List.of(), unneeded, "removing these actions made no service fail: no service needs them, so they "
+        + "must not be in deploy/ram/");
+  }
+
+  @Test
+  @Order(6)
+  void shouldCallOnlyActionsItsDocumentGrants() {
+    List<String> ungranted = new ArrayList<>();
+    for (String call : called) {
+      String[] parts = call.split("\\|");
+      Document document = Stream.of(REMEDIATOR, ENRICHER, MEMBER).filter(d -> d.file().equals(parts[1]))
+          .findFirst().orElseThrow();
+      if (!PERMISSION_FREE.contains(parts[2]) && document.actions().stream().noneMatch(a -> glob(a, parts[2]))) {
+        ungranted.add(call);
+      }
+    }
+    assertEquals(List.of(), ungranted, "actions a service called that its document does not grant");
+    assertTrue(called.stream().anyMatch(c -> c.startsWith(remediator.userName() + "|member-role|")), called.toString());
+    assertTrue(called.stream().anyMatch(c -> c.startsWith(enricher.userName() + "|member-role|")), called.toString());
+  }
+
+  // ------------------------------------------------------------------------------------------------ phases
+
+  /** The cases {document, action} of a document: all its actions, or in a fleet phase those not proven yet. */
+  private static List<String[]> cases(Document document, boolean onlyUnproven) {
+    List<String[]> cases = new ArrayList<>();
+    for (String action : document.actions()) {
+      if (!onlyUnproven || !proven.contains(document.key(action))) {
+        cases.add(new String[] {document.file(), action});
+      }
+    }
+    if (onlyUnproven) {
+      // STS first: the phase's service starts under its first case's document, before any AssumeRole is cached.
+      cases.sort(java.util.Comparator.comparing(c -> !c[1].toLowerCase(java.util.Locale.ROOT).startsWith("sts:")));
+    }
+    return cases;
+  }
+
+  private Stream<DynamicTest> phase(Phase phase, List<String[]> cases) throws Exception {
+    List<DynamicTest> tests = new ArrayList<>();
+    Path policyFile = remediationPolicy(phase, cases.size() + 1);
+    tests.add(DynamicTest.dynamicTest("start " + phase.service().name() + (phase.fleet() ? " in a fleet" : ""), () -> {
+      stack.stopServices();
+      phase.documents().forEach(d -> d.grant(d.text()));
+      if (!cases.isEmpty()) {
+        document(cases.get(0)[0]).grant(document(cases.get(0)[0]).without(cases.get(0)[1]));
+      }
+      System.setProperty("alibabacloud.accessKeyId", phase.identity().accessKeyId());
+      System.setProperty("alibabacloud.accessKeySecret", phase.identity().secret());
+      // No client-side rate limit: walking an account of a hundred users at 20 ListAccessKeys a second would take
+      // most of the test's time, and the limiter is not what is tested here.
+      List<String> args = new ArrayList<>(List.of("--cloud.endpoint=" + emulator.endpoint(),
+          "--cloud.assume.role.session=" + phase.identity().userName(), "--cloud.rate.per.second=0"));
+      if (phase.fleet()) {
+        args.add("--cloud.fleet=" + member + "=acs:ram::" + member + ":role/" + ROLE);
+      }
+      if (phase.service() instanceof RemediatorApp) {
+        // A FAILED incident is not retried during the test: its outcome is the one the case reads.
+        args.addAll(List.of("--remediation.retry.schedule=1h", "--remediation.policy.file=" + policyFile));
+      } else {
+        // No leak is handed on without activity because the machine is slow, and every unknown key is walked for.
+        args.addAll(List.of("--enrich.activity.timeout=20s", "--enrich.owner.walk.min.interval=0s"));
+      }
+      stack.start(phase.service(), args.toArray(String[]::new));
+      stack.awaitRunning(Duration.ofSeconds(60));
+    }));
+    int[] index = {0};
+    for (String[] c : cases) {
+      Document document = document(c[0]);
+      String action = c[1];
+      int n = index[0]++;
+      tests.add(DynamicTest.dynamicTest(document.key(action) + " removed", () -> {
+        document.grant(document.without(action));
+        String mark = newestEventId();
+        try {
+          List<String> problems = new ArrayList<>();
+          List<String> failures = runScenarios(phase, phase.tag() + n, problems);
+          List<JsonNode> events = eventsSince(mark, phase);
+          boolean refused = events.stream().anyMatch(e -> "NoPermission".equals(e.path("errorCode").asText())
+              && document == phase.documentOf(e) && glob(action, permission(e)));
+          assertTrue(stack.allRunning(), phase.service().name() + " is no longer RUNNING without " + action);
+          assertEquals(List.of(), problems, "every leak must come out");
+          if (refused) {
+            assertFalse(failures.isEmpty(), phase.service().name() + " was refused " + action
+                + " but no leak shows it (no FAILED outcome naming NoPermission, no partial enrichment)");
+            proven.add(document.key(action));
+          }
+        } finally {
+          document.grant(document.text());
+        }
+      }));
+    }
+    tests.add(DynamicTest.dynamicTest("with the full documents every path succeeds", () -> {
+      String mark = newestEventId();
+      List<String> problems = new ArrayList<>();
+      List<String> failures = runScenarios(phase, phase.tag() + "full", problems);
+      assertEquals(List.of(), problems);
+      assertEquals(List.of(), failures, "with the full documents nothing may fail");
+      List<String> refused = eventsSince(mark, phase).stream()
+          .filter(e -> !e.path("errorCode").asText().isEmpty() && e.path("errorCode").asText().contains("NoPermission"))
+          .map(LeastPrivilegeIT::permission).toList();
+      assertEquals(List.of(), refused, "refused with the full documents");
+      assertTrue(stack.allRunning());
+    }));
+    return tests.stream();
+  }
+
+  private static Document document(String file) {
+    return Stream.of(REMEDIATOR, ENRICHER, MEMBER).filter(d -> d.file().equals(file)).findFirst().orElseThrow();
+  }
+
+  /**
+   * The remediator's policy: STS tokens are reincarnated (every role action is taken), and the "approve" victims wait
+   * for approval with their key contained (UpdateAccessKey).
+   */
+  private static Path remediationPolicy(Phase phase, int runs) throws Exception {
+    ObjectNode users = JSON.createObjectNode();
+    for (int i = 0; i < runs; i++) {
+      users.set("a-" + phase.tag() + (i == runs - 1 ? "full" : i),
+          JSON.createObjectNode().put("mode", "approve").put("contain", true));
+    }
+    ObjectNode policy = JSON.createObjectNode();
+    policy.set("default", JSON.createObjectNode().put("stsToken", "reincarnate"));
+    policy.set("accounts", JSON.createObjectNode().set(phase.victimAccount(),
+        JSON.createObjectNode().set("users", users)));
+    Path file = dir.resolve("policy-" + phase.tag() + ".json");
+    Files.writeString(file, policy.toString());
+    return file;
+  }
+
+  // ------------------------------------------------------------------------------------------------ scenarios
+
+  /**
+   * Seeds fresh victims, feeds their leaks, waits for every result. Returns the clean failures seen (FAILED naming
+   * NoPermission, or a partial enrichment); anything else unexpected goes to {@code problems}.
+   */
+  private static List<String> runScenarios(Phase phase, String tag, List<String> problems) throws Exception {
+    return phase.service() instanceof RemediatorApp ? remediate(phase.victimAccount(), tag, problems)
+        : enrich(phase.victimAccount(), tag, problems);
+  }
+
+  /**
+   * Four leaks taking every path of the remediator: a key whose owner is unknown (found by walking the account, then
+   * replaced, its new key stored in a new KMS secret), a key in approve mode (contained), a key managed by a
+   * RAMCredentials secret (KMS rotates it) and an STS token of a role with a policy (recorded in KMS, reincarnated).
+   */
+  private static List<String> remediate(String account, String tag, List<String> problems) throws Exception {
+    String[] found = pair();
+    String[] approve = pair();
+    String[] managed = pair();
+    String token = "STS." + SyntheticKeys.random(24);
+    String managedUser = "m-" + tag;
+    TestFleet.account(account)
+        .user("u-" + tag, u -> u.key(found[0], found[1]))
+        .user("a-" + tag, u -> u.key(approve[0], approve[1]))
+        .user(managedUser, u -> u.key(managed[0], managed[1]))
+        .secret("leakguard/" + account + "/" + managedUser, s -> s.type("RAMCredentials")
+            .extendedConfig("{\"SecretSubType\":\"RamUserAccessKey\",\"UserName\":\"" + managedUser + "\"}")
+            .version("v1", "{\"AccessKeyId\":\"" + managed[0] + "\",\"AccessKeySecret\":\"" + managed[1] + "\"}",
+                "ACSCurrent"))
+        .role("role-" + tag, r -> r.trustAccount(account).systemPolicy("AliyunRAMReadOnlyAccess"))
+        .seed(emulator);
+    Map<String, RemediationStatus> expected = new LinkedHashMap<>();
+    expected.put(send(tag + "-found", found[0], OwnerKind.UNKNOWN, Owner.newBuilder().build(),
+        CredentialKind.RAM_USER_KEY), RemediationStatus.ROTATED);
+    expected.put(send(tag + "-approve", approve[0], OwnerKind.RAM_USER, Owner.newBuilder().setAccountId(account)
+        .setUserName("a-" + tag).build(), CredentialKind.RAM_USER_KEY), RemediationStatus.CONTAINED);
+    expected.put(send(tag + "-managed", managed[0], OwnerKind.RAM_USER, Owner.newBuilder().setAccountId(account)
+        .setUserName(managedUser).build(), CredentialKind.RAM_USER_KEY), RemediationStatus.ROTATED);
+    expected.put(send(tag + "-role", token, OwnerKind.ASSUMED_ROLE, Owner.newBuilder().setAccountId(account)
+        .setRoleName("role-" + tag).build(), CredentialKind.STS_TOKEN), RemediationStatus.NEUTRALIZED);
+    enrichedProducer.flush();
+    awaitQuietly(() -> outcomes.keySet().containsAll(expected.keySet()));
+    List<String> failures = new ArrayList<>();
+    expected.forEach((incident, status) -> {
+      RemediationOutcome outcome = outcomes.get(incident);
+      if (outcome == null) {
+        problems.add(incident + ": no outcome");
+      } else if (outcome.getStatus() == RemediationStatus.FAILED && outcome.getReason() != null
+          && outcome.getReason().contains("NoPermission")) {
+        failures.add(incident + ": " + outcome.getReason());
+      } else if (outcome.getStatus() != status) {
+        problems.add(incident + ": " + outcome.getStatus() + " (" + outcome.getReason() + "), expected " + status);
+      }
+    });
+    return failures;
+  }
+
+  /**
+   * Two leaks taking every path of the enricher, one after the other (the second's walk would put the first key in
+   * the inventory): a key whose probe named its RAM user (GetUser), and a key nobody identified (the account is
+   * walked); both have their ActionTrail activity read.
+   */
+  private static List<String> enrich(String account, String tag, List<String> problems) throws Exception {
+    List<String> failures = new ArrayList<>();
+    String[] identified = pair();
+    TestFleet.account(account).user("i-" + tag, u -> u.key(identified[0], identified[1])).seed(emulator);
+    detect(tag + "-identified", identified, CallerIdentity.newBuilder().setIdentityType("RAMUser")
+        .setAccountId(account).setArn("acs:ram::" + account + ":user/i-" + tag).setPrincipalId("1").build(),
+        failures, problems);
+    String[] walked = pair();
+    TestFleet.account(account).user("w-" + tag, u -> u.key(walked[0], walked[1])).seed(emulator);
+    detect(tag + "-walked", walked, null, failures, problems);
+    return failures;
+  }
+
+  private static void detect(String incident, String[] pair, CallerIdentity identity, List<String> failures,
+      List<String> problems) throws Exception {
+    Instant now = Instant.now();
+    LeakDetected leak = LeakDetected.newBuilder().setIncidentId(incident).setAccessKeyId(pair[0])
+        .setKind(CredentialKind.RAM_USER_KEY).setMaskedKey(KeyForms.mask(pair[0]))
+        .setSecretFingerprint(KeyForms.fingerprint(pair[1]))
+        .setSource(SourceLocation.newBuilder().setType(LeakSourceType.SCANNER).setLocation("lp:file").build())
+        .setTimeline(Timeline.newBuilder().setSightedAt(now).setDetectedAt(now).build())
+        .setCallerIdentity(identity).build();
+    detectedProducer.send(new ProducerRecord<>(TOPICS.leaksDetected().name(), pair[0], leak)).get();
+    awaitQuietly(() -> enrichments.containsKey(incident));
+    LeakEnriched enriched = enrichments.get(incident);
+    if (enriched == null) {
+      problems.add(incident + ": not enriched");
+    } else if (enriched.getPartial()) {
+      failures.add(incident + ": partial, owner " + enriched.getOwnerKind());
+    } else if (enriched.getOwnerKind() != OwnerKind.RAM_USER) {
+      problems.add(incident + ": owner " + enriched.getOwnerKind() + " and not partial");
+    }
+  }
+
+  private static String send(String incident, String keyId, OwnerKind kind, Owner owner, CredentialKind credential)
+      throws Exception {
+    Instant now = Instant.now();
+    LeakEnriched leak = LeakEnriched.newBuilder().setIncidentId(incident).setAccessKeyId(keyId).setKind(credential)
+        .setMaskedKey(KeyForms.mask(keyId)).setSource(SourceLocation.newBuilder().setType(LeakSourceType.SCANNER)
+            .setLocation("lp:file").build())
+        .setOwner(owner).setOwnerKind(kind)
+        .setTimeline(Timeline.newBuilder().setSightedAt(now).setDetectedAt(now).setEnrichedAt(now).build())
+        .build();
+    enrichedProducer.send(new ProducerRecord<>(TOPICS.leaksEnriched().name(), keyId, leak)).get();
+    return incident;
+  }
+
+  private static String[] pair() {
+    return new String[] {SyntheticKeys.accessKeyId(), SyntheticKeys.secret()};
+  }
+
+  /** Waits for a condition; a timeout is reported by the caller's own checks, which say what is missing. */
+  private static void awaitQuietly(java.util.concurrent.Callable<Boolean> condition) {
+    try {
+      await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(condition);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      // reported below
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ audit trail
+
+  /** The newest {@code limit} events of the emulator's audit trail, newest first. */
+  private static List<JsonNode> events(int limit) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create(emulator.endpoint() + "/admin/events?limit=" + limit))
+        .header("Authorization", "Bearer " + emulator.adminToken()).GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode(), response.body());
+    List<JsonNode> events = new ArrayList<>();
+    JSON.readTree(response.body()).path("events").forEach(events::add);
+    return events;
+  }
+
+  private static String newestEventId() throws Exception {
+    List<JsonNode> events = events(1);
+    return events.isEmpty() ? "" : events.get(0).path("eventId").asText();
+  }
+
+  /** The phase identity's calls after the event {@code mark}, oldest first; each is also noted in {@link #called}. */
+  private static List<JsonNode> eventsSince(String mark, Phase phase) throws Exception {
+    // Newest first and no paging in the admin API: ask for more until the mark is in the answer.
+    int limit = 500;
+    List<JsonNode> events = events(limit);
+    while (limit < 10_000 && events.stream().noneMatch(e -> e.path("eventId").asText().equals(mark))) {
+      limit = Math.min(limit * 4, 10_000);
+      events = events(limit);
+    }
+    List<JsonNode> since = new ArrayList<>();
+    for (JsonNode event : events) {
+      if (event.path("eventId").asText().equals(mark)) {
+        break;
+      }
+      if (phase.isOurs(event)) {
+        since.add(0, event);
+        called.add(phase.identity().userName() + "|" + phase.documentOf(event).file() + "|" + permission(event));
+      }
+    }
+    return since;
+  }
+
+  /** The RAM action an event needed, e.g. {@code ram:ListUsers}. */
+  private static String permission(JsonNode event) {
+    return event.path("serviceName").asText().toLowerCase(java.util.Locale.ROOT) + ":"
+        + event.path("eventName").asText();
+  }
+
+  /** Whether an action of a document (with RAM's {@code *} wildcard) matches an action called. */
+  private static boolean glob(String granted, String action) {
+    return Pattern.compile(Stream.of(granted.split("\\*", -1)).map(Pattern::quote)
+        .reduce((a, b) -> a + ".*" + b).orElse(""), Pattern.CASE_INSENSITIVE).matcher(action).matches();
+  }
+
+  private static JsonNode tree(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
