@@ -158,7 +158,10 @@ class ClusterChaosIT {
     }
   }
 
-  /** The member accounts: the victims, the bystanders and the role LeakGuard assumes, trusting the demo account. */
+  /**
+   * The member accounts: the victims, the bystanders and the role LeakGuard assumes, trusting the demo account, with
+   * the documents of {@code deploy/ram/}.
+   */
   private static String memberFleet(String home, List<String> accounts, List<Victim> victims, List<Victim> bystanders) {
     TestFleet.Builder fleet = null;
     for (String account : accounts) {
@@ -174,7 +177,10 @@ class ClusterChaosIT {
           member.user(v.user(), u -> u.key(v.accessKeyId(), v.secret(), KEYS_CREATED));
         }
       }
-      member.role("leakguard", r -> r.trustAccount(home).systemPolicy("AdministratorAccess"));
+      // The member role exactly as deploy/ram/ documents it: trust and permissions.
+      member.policy("LeakGuardMember", DemoFleet.MEMBER_ROLE_POLICY);
+      member.role("leakguard", r -> r.trustPolicy(DemoFleet.memberRoleTrustPolicy(home)).customPolicy(
+          "LeakGuardMember"));
     }
     return fleet.toJson();
   }
@@ -361,6 +367,9 @@ class ClusterChaosIT {
         .filter(o -> o.getStatus() != RemediationStatus.ROTATED).map(o -> o.getStatus() + ": " + o.getReason())
         .toList();
     assertEquals(List.of(), first(notRotated), notRotated.size() + " outcomes other than ROTATED");
+    List<String> unstamped = outcomesByKey.values().stream().flatMap(Collection::stream)
+        .filter(o -> o.getTimeline().getNeutralizedAt() == null).map(o -> o.getIncidentId().toString()).toList();
+    assertEquals(List.of(), first(unstamped), unstamped.size() + " ROTATED outcomes without a neutralization time");
 
     Map<String, Integer> perIncidentAndChannel = new HashMap<>();
     notificationsByKey.values().forEach(list -> list.forEach(n -> n.getDeliveries().forEach(d ->

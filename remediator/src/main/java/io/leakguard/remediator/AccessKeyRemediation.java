@@ -192,6 +192,11 @@ final class AccessKeyRemediation {
     journal.setNewAccessKeyId(stored).setKmsSecretVersion(incident);
     if (leakedListed) {
       deleteLeaked(cloud, user, stored);
+    } else if (journal.getNeutralizedAt() == null) {
+      // An earlier run deleted the key and crashed before its journal was committed: the key is gone as of now, the
+      // latest time its deletion can have happened (found by the chaos test: kill -9 between the deletion and the
+      // commit left the outcome without a neutralization time).
+      journal.setNeutralizedAt(steps.now());
     }
     steps.finish(RemediationStatus.ROTATED, null);
   }

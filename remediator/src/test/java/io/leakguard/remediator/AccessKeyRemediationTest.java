@@ -147,6 +147,22 @@ class AccessKeyRemediationTest extends EmulatedCloudTest {
   }
 
   @Test
+  void shouldStampTheNeutralizationTimeWhenResumedAfterTheLeakedKeyWasDeleted() throws Exception {
+    // Given a run killed right after DeleteAccessKey, before its journal entry was committed
+    seed(key(leakedId, leakedSecret));
+    RemediationJournal opened = aliceJournal("inc-deleted", null);
+    runUntil(opened, after("DeleteAccessKey"));
+    assertFalse(aliceKeys().contains(leakedId));
+
+    // When the incident is resumed from its first journal entry
+    RemediationJournal done = run(opened);
+
+    // Then it is ROTATED and says when the key was (at the latest) gone, which the time to neutralization needs
+    assertRotatedExactlyOnce(done, "inc-deleted");
+    assertNotNull(done.getNeutralizedAt(), "neutralizedAt of a resumed incident");
+  }
+
+  @Test
   void shouldNeverCreateASecondKeyWhenResumedAfterTheKeyWasStored() throws Exception {
     // Given a run killed right after StoreSecret
     seed(key(leakedId, leakedSecret));
