@@ -28,9 +28,9 @@ import java.util.stream.Stream;
  * embedded Kafka broker, the Alibaba Cloud emulator seeded with a demo fleet, and the four services. Writes the
  * connection details to {@code <dir>/local.json} and each process's output to {@code <dir>/logs/}.
  *
- * <p>The services get their cloud credentials the production way, from the default chain's environment variables;
- * every {@code ALIBABA_CLOUD_*} variable of the caller's environment is removed first, so a developer's real
- * credentials can never reach the local stack.
+ * <p>The services get their cloud credentials the production way, RRSA: an OIDC token file and the default chain's
+ * environment variables ({@link RrsaIdentities}); every {@code ALIBABA_CLOUD_*} variable of the caller's environment
+ * is removed first, so a developer's real credentials can never reach the local stack.
  */
 final class LocalStack implements AutoCloseable {
 
@@ -58,6 +58,8 @@ final class LocalStack implements AutoCloseable {
   private final String adminToken = io.leakguard.cloud.RandomCredentials.hex(24);
   private String bootstrapServers;
   private String emulatorEndpoint;
+  private String emulatorHttpsEndpoint;
+  private RrsaIdentities rrsa;
 
   private final boolean keepCloudState;
 
@@ -90,6 +92,11 @@ final class LocalStack implements AutoCloseable {
       // The cloud outlives the stack, as the real one would: accounts, keys and secrets of earlier runs stay.
       emulatorArgs.addAll(List.of("--state-file", dir.resolve("emulator-state.json").toString()));
     }
+    // TLS too: credentials-java's RRSA/OIDC provider calls STS over HTTPS only (see RrsaIdentities).
+    int emulatorHttpsPort = freePort();
+    emulatorArgs.addAll(List.of("--https", "--https-port", Integer.toString(emulatorHttpsPort), "--https-trust-store",
+        dir.resolve("emulator-truststore.p12").toString()));
+    emulatorHttpsEndpoint = "https://127.0.0.1:" + emulatorHttpsPort;
     Component emulator = spawn("emulator", emulatorArgs, Map.of("LEAKGUARD_EMULATOR_ADMIN_TOKEN", adminToken), null);
     emulatorEndpoint = "http://127.0.0.1:" + emulatorPort;
 
@@ -105,21 +112,11 @@ final class LocalStack implements AutoCloseable {
       env.put("LEAKGUARD_HEALTH_BIND", "127.0.0.1");
       env.put("LEAKGUARD_STATE_DIR", dir.resolve("state").resolve(service).toString());
       env.put("LEAKGUARD_TOPICS_PARTITIONS", "3");
-      // The production path: the default credential chain reads these two variables. Each service that calls the
-      // cloud has its own identity with its own least privilege.
-      DemoFleet.Key identity = switch (service) {
-        case "remediator" -> fleet.operator();
-        case "enricher" -> fleet.enricher();
-        default -> null;
-      };
       if (!service.equals("notifier")) {
         // The detector calls STS with each leaked pair (its liveness probe) and needs no identity of its own.
         env.put("LEAKGUARD_CLOUD_ENDPOINT", emulatorEndpoint);
       }
-      if (identity != null) {
-        env.put("ALIBABA_CLOUD_ACCESS_KEY_ID", identity.accessKeyId());
-        env.put("ALIBABA_CLOUD_ACCESS_KEY_SECRET", identity.accessKeySecret());
-      }
+      env.putAll(cloudIdentityEnv(service));
       if (service.equals("notifier")) {
         env.putAll(notifierEnv);
       }
@@ -200,11 +197,32 @@ final class LocalStack implements AutoCloseable {
     return component;
   }
 
+  /**
+   * The production path for a service's own cloud identity, RRSA: the default credential chain reads the variables
+   * ACK injects (role, OIDC provider, token file). Each service that calls the cloud has its own role with its own
+   * least privilege; the others get nothing. The first call registers the run's OIDC issuer and the roles with the
+   * emulator and starts signing the token files.
+   */
+  Map<String, String> cloudIdentityEnv(String service) throws Exception {
+    if (rrsa == null) {
+      RrsaIdentities identities = new RrsaIdentities(fleet.accountId(), dir, dir.resolve("emulator-truststore.p12"),
+          emulatorHttpsEndpoint);
+      postFleet(identities.fleetJson());
+      identities.start();
+      rrsa = identities;
+    }
+    return rrsa.env(service);
+  }
+
   private void seedFleet() throws Exception {
+    postFleet(fleet.toFleetJson());
+  }
+
+  private void postFleet(String fleetJson) throws Exception {
     HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(emulatorEndpoint + "/admin/fleet"))
         .header("Authorization", "Bearer " + adminToken)
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(fleet.toFleetJson())).build(), HttpResponse.BodyHandlers.ofString());
+        .POST(HttpRequest.BodyPublishers.ofString(fleetJson)).build(), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() / 100 != 2) {
       throw new IllegalStateException("the emulator refused the demo fleet: HTTP " + response.statusCode() + " "
           + response.body());
@@ -337,6 +355,9 @@ final class LocalStack implements AutoCloseable {
       }
     }
     components.clear();
+    if (rrsa != null) {
+      rrsa.close();
+    }
   }
 
   static int runUntilInterrupted(Options options) throws Exception {
