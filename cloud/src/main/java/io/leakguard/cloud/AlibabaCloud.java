@@ -26,7 +26,7 @@ public final class AlibabaCloud implements AutoCloseable {
 
   /** Credentials from the default chain only: environment, RRSA/OIDC, ECS RAM role, credentials URI. */
   public static AlibabaCloud fromDefaultChain(CloudSettings settings) {
-    return with(settings, new DefaultChainCredentials());
+    return with(settings, new DefaultChainCredentials(settings));
   }
 
   /** Explicit credentials: for probing a leaked key's liveness, and for tests. */

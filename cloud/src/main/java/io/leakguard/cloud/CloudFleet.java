@@ -66,7 +66,7 @@ public final class CloudFleet implements AutoCloseable {
 
   /** LeakGuard's own credentials from the default chain: the production path. */
   public static CloudFleet fromDefaultChain(CloudSettings settings, FleetSettings fleet) {
-    return new CloudFleet(settings, fleet, new DefaultChainCredentials(), Clock.systemUTC());
+    return new CloudFleet(settings, fleet, new DefaultChainCredentials(settings), Clock.systemUTC());
   }
 
   /** Explicit home credentials: for tests and tools. */

@@ -150,6 +150,11 @@ public final class DevCommands implements CommandExtension {
     @Option(names = "--https-port", paramLabel = "N", description = "HTTPS port (default: 18443)")
     Integer httpsPort;
 
+    @Option(names = "--https-trust-store", paramLabel = "FILE",
+        description = "with --https: write the certificate there as a PKCS#12 trust store (password "
+            + "leakguard-emulator, not a secret), for clients that must trust it (credentials-java's OIDC provider)")
+    Path httpsTrustStore;
+
     @Override
     public Integer call() {
       List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--bind", bind, "--region",
@@ -168,6 +173,9 @@ public final class DevCommands implements CommandExtension {
       }
       if (httpsPort != null) {
         args.addAll(List.of("--https-port", httpsPort.toString()));
+      }
+      if (httpsTrustStore != null) {
+        args.addAll(List.of("--https-trust-store", httpsTrustStore.toString()));
       }
       EmulatorMain.main(args.toArray(String[]::new));
       return 0;

@@ -30,9 +30,9 @@ import java.util.stream.Stream;
  * process, state directory and health port). Writes the connection details and every process (PID, role, health
  * URL, log) to {@code <dir>/local.json} and each process's output to {@code <dir>/logs/}.
  *
- * <p>The services get their cloud credentials the production way, from the default chain's environment variables;
- * every {@code ALIBABA_CLOUD_*} variable of the caller's environment is removed first, so a developer's real
- * credentials can never reach the local stack.
+ * <p>The services get their cloud credentials the production way, RRSA: an OIDC token file and the default chain's
+ * environment variables ({@link RrsaIdentities}); every {@code ALIBABA_CLOUD_*} variable of the caller's environment
+ * is removed first, so a developer's real credentials can never reach the local stack.
  */
 final class LocalStack implements AutoCloseable {
 
@@ -89,6 +89,8 @@ final class LocalStack implements AutoCloseable {
   private final String adminToken = io.leakguard.cloud.RandomCredentials.hex(24);
   private String bootstrapServers;
   private String emulatorEndpoint;
+  private String emulatorHttpsEndpoint;
+  private RrsaIdentities rrsa;
 
   private final Options options;
   private final Map<String, Integer> lastInstance = new HashMap<>();
@@ -122,6 +124,11 @@ final class LocalStack implements AutoCloseable {
       // The cloud outlives the stack, as the real one would: accounts, keys and secrets of earlier runs stay.
       emulatorArgs.addAll(List.of("--state-file", dir.resolve("emulator-state.json").toString()));
     }
+    // TLS too: credentials-java's RRSA/OIDC provider calls STS over HTTPS only (see RrsaIdentities).
+    int emulatorHttpsPort = freePort();
+    emulatorArgs.addAll(List.of("--https", "--https-port", Integer.toString(emulatorHttpsPort), "--https-trust-store",
+        dir.resolve("emulator-truststore.p12").toString()));
+    emulatorHttpsEndpoint = "https://127.0.0.1:" + emulatorHttpsPort;
     Component emulator = spawn("emulator", "emulator", emulatorArgs, Map.of("LEAKGUARD_EMULATOR_ADMIN_TOKEN",
         adminToken), null);
     emulatorEndpoint = "http://127.0.0.1:" + emulatorPort;
@@ -202,7 +209,7 @@ final class LocalStack implements AutoCloseable {
     writeConnectionDetails();
   }
 
-  private Component startInstance(String service) throws IOException {
+  private Component startInstance(String service) throws Exception {
     int number = lastInstance.merge(service, 1, Integer::sum);
     String name = options.instances() == 1 && number == 1 ? service : service + "-" + number;
     int port = freePort();
@@ -225,23 +232,6 @@ final class LocalStack implements AutoCloseable {
       env.putAll(notifierEnv);
     }
     return spawn(name, service, List.of("run", service), env, "http://127.0.0.1:" + port + "/health/ready");
-  }
-
-  /**
-   * The production path: the default credential chain reads these variables. Each service that calls the cloud has
-   * its own identity with its own least privilege; the detector and the notifier have none.
-   */
-  private Map<String, String> cloudIdentityEnv(String service) {
-    DemoFleet.Key identity = switch (service) {
-      case "remediator" -> fleet.operator();
-      case "enricher" -> fleet.enricher();
-      default -> null;
-    };
-    if (identity == null) {
-      return Map.of();
-    }
-    return Map.of("ALIBABA_CLOUD_ACCESS_KEY_ID", identity.accessKeyId(),
-        "ALIBABA_CLOUD_ACCESS_KEY_SECRET", identity.accessKeySecret());
   }
 
   private void prepareDirectory() throws IOException {
@@ -321,6 +311,23 @@ final class LocalStack implements AutoCloseable {
     Component component = new Component(name, role, builder.start(), log, healthUrl);
     components.add(component);
     return component;
+  }
+
+  /**
+   * The production path for a service's own cloud identity, RRSA: the default credential chain reads the variables
+   * ACK injects (role, OIDC provider, token file). Each service that calls the cloud has its own role with its own
+   * least privilege; the others get nothing. The first call registers the run's OIDC issuer and the roles with the
+   * emulator and starts signing the token files.
+   */
+  Map<String, String> cloudIdentityEnv(String service) throws Exception {
+    if (rrsa == null) {
+      RrsaIdentities identities = new RrsaIdentities(fleet.accountId(), dir, dir.resolve("emulator-truststore.p12"),
+          emulatorHttpsEndpoint);
+      seed(identities.fleetJson());
+      identities.start();
+      rrsa = identities;
+    }
+    return rrsa.env(service);
   }
 
   private void seed(String fleetJson) throws Exception {
@@ -463,6 +470,9 @@ final class LocalStack implements AutoCloseable {
       }
     }
     components.clear();
+    if (rrsa != null) {
+      rrsa.close();
+    }
   }
 
   static int runUntilInterrupted(Options options) throws Exception {

@@ -3,6 +3,7 @@ package io.leakguard.emulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.leakguard.emulator.Fleet.AccountSeed;
 import io.leakguard.emulator.Fleet.KeySeed;
+import io.leakguard.emulator.Fleet.OidcProviderSeed;
 import io.leakguard.emulator.Fleet.PolicyRef;
 import io.leakguard.emulator.Fleet.PolicySeed;
 import io.leakguard.emulator.Fleet.RoleSeed;
@@ -12,6 +13,7 @@ import io.leakguard.emulator.Fleet.VersionSeed;
 import io.leakguard.emulator.Model.AccessKey;
 import io.leakguard.emulator.Model.Account;
 import io.leakguard.emulator.Model.Attachment;
+import io.leakguard.emulator.Model.OidcProvider;
 import io.leakguard.emulator.Model.Policy;
 import io.leakguard.emulator.Model.Role;
 import io.leakguard.emulator.Model.Secret;
@@ -42,6 +44,7 @@ public final class CloudState {
     static final Pattern ACCOUNT_ID = Pattern.compile("\\d{16}");
     static final Pattern USER_NAME = Pattern.compile("[a-zA-Z0-9.@_-]{1,64}");
     static final Pattern ROLE_NAME = Pattern.compile("[a-zA-Z0-9.@-]{1,64}");
+    static final Pattern OIDC_PROVIDER_NAME = Pattern.compile("[a-zA-Z0-9.-]{1,128}");
     static final Pattern POLICY_NAME = Pattern.compile("[a-zA-Z0-9-]{1,128}");
     private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9]{8,64}");
 
@@ -168,6 +171,16 @@ public final class CloudState {
                 require(r.maxSessionDuration() >= 3600 && r.maxSessionDuration() <= 43200,
                         "role " + r.roleName() + " maxSessionDuration must be 3600..43200");
             }
+            for (OidcProviderSeed o : a.oidcProviders()) {
+                require(o.name() != null && OIDC_PROVIDER_NAME.matcher(o.name()).matches(),
+                        "OIDC provider name must match " + OIDC_PROVIDER_NAME + ", got " + o.name());
+                require(o.issuerUrl() != null && o.issuerUrl().startsWith("https://") && o.issuerUrl().length() <= 255,
+                        "OIDC provider " + o.name() + ": issuerUrl must be an https URL of at most 255 characters");
+                require(!o.clientIds().isEmpty() && o.clientIds().size() <= 50
+                                && o.clientIds().stream().allMatch(c -> c != null && !c.isBlank()),
+                        "OIDC provider " + o.name() + ": give 1 to 50 clientIds");
+                parseJwks(o.jwks(), "OIDC provider " + o.name());
+            }
             for (SecretSeed s : a.secrets()) {
                 require(s.secretName() != null && !s.secretName().isBlank(), "a secret needs secretName");
                 require(s.secretData() == null || s.versions().isEmpty(),
@@ -187,6 +200,14 @@ public final class CloudState {
                 what + " " + k.accessKeyId() + ": accessKeySecret is required");
         require(k.status().equals("Active") || k.status().equals("Inactive"),
                 what + " " + k.accessKeyId() + ": status must be Active or Inactive");
+    }
+
+    private static Jwks parseJwks(JsonNode node, String what) {
+        try {
+            return Jwks.parse(node);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + ": " + e.getMessage());
+        }
     }
 
     private static PolicyDocument parseDocument(JsonNode node, String what) {
@@ -322,6 +343,13 @@ public final class CloudState {
                 Attachment attachment = resolve(m, account, ref, "role " + r.roleName(), now);
                 role.policies.putIfAbsent(attachment.key(), attachment);
             }
+        }
+        for (OidcProviderSeed o : seed.oidcProviders()) {
+            // Seeding a provider again replaces its issuer, client IDs and keys, as UpdateOIDCProvider would.
+            OidcProvider existing = account.oidcProviders.get(o.name());
+            account.oidcProviders.put(o.name(), new OidcProvider(o.name(), o.issuerUrl(), o.clientIds(),
+                    Jwks.parse(o.jwks()), o.description(),
+                    existing != null ? existing.createDate : parseOr(o.createDate(), now)));
         }
         for (SecretSeed s : seed.secrets()) {
             applySecret(account, s, now);
@@ -478,7 +506,12 @@ public final class CloudState {
                                 s.versions.stream().map(v -> new VersionSeed(v.versionId, v.data,
                                         List.copyOf(v.stages), Times.format(v.createTime))).toList()))
                         .toList();
-                accounts.add(new AccountSeed(a.id, a.alias, rootKeys, users, policies, roles, secrets));
+                List<OidcProviderSeed> oidcProviders = a.oidcProviders.values().stream()
+                        .map(o -> new OidcProviderSeed(o.name, o.issuerUrl, o.clientIds, tree(o.jwks.text()),
+                                o.description, Times.format(o.createDate)))
+                        .toList();
+                accounts.add(new AccountSeed(a.id, a.alias, rootKeys, users, policies, roles, secrets,
+                        oidcProviders));
             }
             return new Fleet(accounts);
         });

@@ -8,8 +8,13 @@ import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
@@ -32,6 +37,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  */
 public final class Emulator implements AutoCloseable {
+
+    /** The password of the trust store {@link #writeTrustStore} writes: not a secret, the store holds a public cert. */
+    public static final String TRUST_STORE_PASSWORD = "leakguard-emulator";
 
     private static final Logger LOG = LoggerFactory.getLogger(Emulator.class);
 
@@ -86,6 +94,10 @@ public final class Emulator implements AutoCloseable {
             https.createContext("/admin/", admin);
             https.setExecutor(executor);
             https.start();
+            if (config.trustStoreFile != null) {
+                // Before the HTTP listener opens: a launcher that waits for HTTP finds the trust store in place.
+                writeTrustStore(config.trustStoreFile);
+            }
         }
         http.start();
         LOG.info("emulator serving on {}{}", endpoint(), https == null ? "" : " and " + httpsEndpoint());
@@ -124,6 +136,33 @@ public final class Emulator implements AutoCloseable {
     public X509Certificate httpsCertificate() {
         requireHttps();
         return certificate.certificate();
+    }
+
+    /**
+     * Writes the TLS certificate as a PKCS#12 trust store, for a client JVM that must trust the emulator through the
+     * JDK's default trust ({@code -Djavax.net.ssl.trustStore}): credentials-java's OIDC provider calls STS over
+     * HTTPS only, with the default trust and host name verification. The store holds the public certificate only;
+     * its password {@value #TRUST_STORE_PASSWORD} protects nothing secret (PKCS#12 requires one for integrity).
+     */
+    public void writeTrustStore(Path file) throws IOException {
+        try {
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("leakguard-emulator", httpsCertificate());
+            Path absolute = file.toAbsolutePath();
+            Files.createDirectories(absolute.getParent());
+            Path temp = Files.createTempFile(absolute.getParent(), ".truststore", ".tmp");
+            try {
+                try (OutputStream out = Files.newOutputStream(temp)) {
+                    trust.store(out, TRUST_STORE_PASSWORD.toCharArray());
+                }
+                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot write the emulator's trust store", e);
+        }
     }
 
     public String adminToken() {
@@ -198,6 +237,7 @@ public final class Emulator implements AutoCloseable {
         private int httpsPort;
         private int threads = 8;
         private Path stateFile;
+        private Path trustStoreFile;
 
         private Builder() {
         }
@@ -262,6 +302,12 @@ public final class Emulator implements AutoCloseable {
         /** The default file of the admin API's state save/load calls. */
         public Builder stateFile(Path stateFile) {
             this.stateFile = stateFile;
+            return this;
+        }
+
+        /** With HTTPS: write the certificate as a PKCS#12 trust store there at start (see {@link #writeTrustStore}). */
+        public Builder trustStoreFile(Path trustStoreFile) {
+            this.trustStoreFile = trustStoreFile;
             return this;
         }
 

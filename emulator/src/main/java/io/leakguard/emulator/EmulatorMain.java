@@ -19,6 +19,8 @@ import java.util.concurrent.CountDownLatch;
  * --admin-token-file F   where to write a generated admin token (owner-only)
  * --https                also serve TLS with a generated self-signed certificate
  * --https-port N         HTTPS port (default 18443)
+ * --https-trust-store F  with --https: write the certificate there as a PKCS#12 trust store (password
+ *                        "leakguard-emulator", not a secret), for clients such as credentials-java's OIDC provider
  * </pre>
  * The admin token comes from the environment variable {@code LEAKGUARD_EMULATOR_ADMIN_TOKEN}; without it one
  * is generated, and only a notice (never the token) is printed.
@@ -29,7 +31,7 @@ public final class EmulatorMain {
 
     /** Parsed command line. */
     record Options(int port, String bind, String region, Path fleet, Path stateFile, Path adminTokenFile,
-                   boolean https, int httpsPort) {
+                   boolean https, int httpsPort, Path trustStore) {
     }
 
     /** A command-line mistake: printed with the flag's name, exit status 2. */
@@ -49,7 +51,7 @@ public final class EmulatorMain {
         } catch (UsageException e) {
             System.err.println("error: " + e.getMessage());
             System.err.println("usage: emulator [--port N] [--bind ADDR] [--region R] [--fleet FILE] [--state-file FILE]"
-                    + " [--admin-token-file FILE] [--https] [--https-port N]");
+                    + " [--admin-token-file FILE] [--https] [--https-port N] [--https-trust-store FILE]");
             System.exit(2);
             return;
         }
@@ -70,7 +72,7 @@ public final class EmulatorMain {
         Emulator emulator = Emulator.builder()
                 .port(options.port()).bindAddress(options.bind()).region(options.region())
                 .adminToken(token).https(options.https()).httpsPort(options.httpsPort())
-                .stateFile(options.stateFile())
+                .stateFile(options.stateFile()).trustStoreFile(options.trustStore())
                 .build();
         if (options.stateFile() != null && Files.exists(options.stateFile())) {
             emulator.loadState(options.stateFile());
@@ -124,6 +126,7 @@ public final class EmulatorMain {
         Path tokenFile = null;
         boolean https = false;
         int httpsPort = 18443;
+        Path trustStore = null;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             switch (flag) {
@@ -140,10 +143,14 @@ public final class EmulatorMain {
                 }
                 case "--state-file" -> stateFile = Path.of(value(args, ++i, flag));
                 case "--admin-token-file" -> tokenFile = Path.of(value(args, ++i, flag));
+                case "--https-trust-store" -> trustStore = Path.of(value(args, ++i, flag));
                 default -> throw new UsageException("unknown flag " + flag);
             }
         }
-        return new Options(port, bind, region, fleet, stateFile, tokenFile, https, httpsPort);
+        if (trustStore != null && !https) {
+            throw new UsageException("--https-trust-store needs --https");
+        }
+        return new Options(port, bind, region, fleet, stateFile, tokenFile, https, httpsPort, trustStore);
     }
 
     private static String value(String[] args, int index, String flag) throws UsageException {

@@ -39,18 +39,26 @@ public record Fleet(List<AccountSeed> accounts) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record AccountSeed(String accountId, String alias, List<KeySeed> rootKeys, List<UserSeed> users,
-                              List<PolicySeed> policies, List<RoleSeed> roles, List<SecretSeed> secrets) {
+                              List<PolicySeed> policies, List<RoleSeed> roles, List<SecretSeed> secrets,
+                              List<OidcProviderSeed> oidcProviders) {
         public AccountSeed {
             rootKeys = list(rootKeys);
             users = list(users);
             policies = list(policies);
             roles = list(roles);
             secrets = list(secrets);
+            oidcProviders = list(oidcProviders);
+        }
+
+        /** An account without OIDC providers. */
+        public AccountSeed(String accountId, String alias, List<KeySeed> rootKeys, List<UserSeed> users,
+                           List<PolicySeed> policies, List<RoleSeed> roles, List<SecretSeed> secrets) {
+            this(accountId, alias, rootKeys, users, policies, roles, secrets, null);
         }
 
         /** An account with root keys and users only, the common case in tests. */
         public AccountSeed(String accountId, List<KeySeed> rootKeys, List<UserSeed> users) {
-            this(accountId, null, rootKeys, users, null, null, null);
+            this(accountId, null, rootKeys, users, null, null, null, null);
         }
     }
 
@@ -107,6 +115,30 @@ public record Fleet(List<AccountSeed> accounts) {
             description = description == null ? "" : description;
             maxSessionDuration = maxSessionDuration == null ? 3600L : maxSessionDuration;
             policies = list(policies);
+        }
+    }
+
+    /**
+     * A RAM OIDC identity provider (what CreateOIDCProvider registers, e.g. an ACK cluster's RRSA provider
+     * {@code ack-rrsa-<clusterId>}): its ARN is {@code acs:ram::<accountId>:oidc-provider/<name>}.
+     * See https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-createoidcprovider
+     *
+     * <p>The real RAM fetches the issuer's keys from {@code <issuerUrl>/.well-known/openid-configuration} and pins
+     * its HTTPS certificate by fingerprint; the emulator is given the keys instead: {@code jwks} is a JSON Web Key
+     * Set (RFC 7517, RSA keys with {@code kid}), as a JSON object or a string holding JSON.
+     *
+     * @param clientIds the audiences a token may carry ({@code sts.aliyuncs.com} for RRSA)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record OidcProviderSeed(String name, String issuerUrl, List<String> clientIds, JsonNode jwks,
+                                   String description, String createDate) {
+        public OidcProviderSeed {
+            clientIds = list(clientIds);
+            description = description == null ? "" : description;
+        }
+
+        public OidcProviderSeed(String name, String issuerUrl, List<String> clientIds, JsonNode jwks) {
+            this(name, issuerUrl, clientIds, jwks, null, null);
         }
     }
 

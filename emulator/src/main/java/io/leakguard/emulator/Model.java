@@ -63,6 +63,7 @@ final class Model {
         final Map<String, Role> roles = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         final Map<String, Policy> policies = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         final Map<String, Secret> secrets = new TreeMap<>();
+        final Map<String, OidcProvider> oidcProviders = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         final Set<String> rootKeyIds = new LinkedHashSet<>();
 
         Account(String id, String alias, Instant createDate) {
@@ -144,6 +145,26 @@ final class Model {
             this.roleName = roleName;
             this.createDate = createDate;
             this.updateDate = createDate;
+        }
+    }
+
+    /** A RAM OIDC identity provider with the keys its tokens are verified against. */
+    static final class OidcProvider {
+        final String name;
+        final String issuerUrl;
+        final List<String> clientIds;
+        final Jwks jwks;
+        final String description;
+        final Instant createDate;
+
+        OidcProvider(String name, String issuerUrl, List<String> clientIds, Jwks jwks, String description,
+                     Instant createDate) {
+            this.name = name;
+            this.issuerUrl = issuerUrl;
+            this.clientIds = List.copyOf(clientIds);
+            this.jwks = jwks;
+            this.description = description;
+            this.createDate = createDate;
         }
     }
 

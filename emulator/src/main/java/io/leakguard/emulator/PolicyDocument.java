@@ -6,22 +6,32 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
  * A parsed RAM policy document (permission policy or role trust policy).
  *
  * <p>Supported: {@code Statement[]} with {@code Effect} Allow|Deny, {@code Action} / {@code NotAction},
- * {@code Resource}, and for trust policies {@code Principal.RAM} / {@code Principal.Service}; strings or
- * arrays; {@code *} and {@code ?} wildcards. {@code Condition} blocks are accepted and ignored, which is
- * documented in the README: the emulator does not model request context such as source IP conditions.
+ * {@code Resource}, and for trust policies {@code Principal.RAM} / {@code Principal.Service} /
+ * {@code Principal.Federated}; strings or arrays; {@code *} and {@code ?} wildcards. {@code Condition} blocks are
+ * accepted and ignored for RAM principals, which is documented in the README: the emulator does not model request
+ * context such as source IP conditions. For a federated (OIDC) principal the conditions are evaluated against the
+ * token's claims ({@code oidc:iss}, {@code oidc:aud}, {@code oidc:sub}), as an RRSA trust policy needs:
+ * {@code StringEquals}, {@code StringLike}, {@code StringNotEquals}, {@code StringNotLike}; any other operator
+ * makes the statement not match, so an unsupported condition never widens trust.
  */
 final class PolicyDocument {
 
     enum Decision { ALLOW, DENY, NONE }
 
     private record Statement(boolean allow, List<Pattern> actions, List<Pattern> notActions,
-                             List<Pattern> resources, List<Pattern> ramPrincipals) {
+                             List<Pattern> resources, List<Pattern> ramPrincipals, List<Pattern> federatedPrincipals,
+                             List<Condition> conditions) {
+    }
+
+    /** One operator/key pair of a Condition block: the key's values must satisfy it for any of {@code values}. */
+    private record Condition(String operator, String key, List<String> values) {
     }
 
     private final String text;
@@ -58,8 +68,10 @@ final class PolicyDocument {
                 throw new IllegalArgumentException("each statement needs Action or NotAction");
             }
             List<Pattern> ramPrincipals = patterns(node.path("Principal").get("RAM"));
+            List<Pattern> federatedPrincipals = patterns(node.path("Principal").get("Federated"));
             List<Pattern> resources = patterns(node.get("Resource"));
-            statements.add(new Statement(effect.equals("Allow"), actions, notActions, resources, ramPrincipals));
+            statements.add(new Statement(effect.equals("Allow"), actions, notActions, resources, ramPrincipals,
+                    federatedPrincipals, conditions(node.get("Condition"))));
         }
         return new PolicyDocument(text, List.copyOf(statements));
     }
@@ -108,6 +120,66 @@ final class PolicyDocument {
             }
         }
         return trusted;
+    }
+
+    /**
+     * Whether this trust policy lets a token of the given OIDC provider assume the role: a statement allowing
+     * {@code sts:AssumeRole} to {@code Principal.Federated} of the provider's ARN whose conditions all hold for the
+     * token's claims (e.g. {@code oidc:sub} = {@code system:serviceaccount:<namespace>:<name>}).
+     *
+     * @param claims condition keys to the values the token gives them ({@code oidc:aud} may have several)
+     */
+    boolean trustsFederated(String providerArn, Map<String, List<String>> claims) {
+        boolean trusted = false;
+        for (Statement s : statements) {
+            boolean matches = anyMatches(s.actions(), "sts:AssumeRole") && anyMatches(s.federatedPrincipals(), providerArn)
+                    && s.conditions().stream().allMatch(c -> holds(c, claims.getOrDefault(c.key(), List.of())));
+            if (matches) {
+                if (!s.allow()) {
+                    return false;
+                }
+                trusted = true;
+            }
+        }
+        return trusted;
+    }
+
+    private static boolean holds(Condition c, List<String> actual) {
+        return switch (c.operator()) {
+            case "StringEquals" -> actual.stream().anyMatch(c.values()::contains);
+            case "StringNotEquals" -> !actual.isEmpty() && actual.stream().noneMatch(c.values()::contains);
+            case "StringLike" -> actual.stream().anyMatch(a -> c.values().stream().anyMatch(v -> caseSensitiveGlob(v).matcher(a).matches()));
+            case "StringNotLike" -> !actual.isEmpty() && actual.stream().noneMatch(
+                    a -> c.values().stream().anyMatch(v -> caseSensitiveGlob(v).matcher(a).matches()));
+            default -> false;
+        };
+    }
+
+    private static List<Condition> conditions(JsonNode node) {
+        List<Condition> conditions = new ArrayList<>();
+        if (node == null || !node.isObject()) {
+            return conditions;
+        }
+        node.fields().forEachRemaining(operator -> {
+            if (!operator.getValue().isObject()) {
+                throw new IllegalArgumentException("Condition." + operator.getKey() + " must be an object");
+            }
+            operator.getValue().fields().forEachRemaining(key -> {
+                List<String> values = new ArrayList<>();
+                if (key.getValue().isArray()) {
+                    key.getValue().forEach(v -> values.add(v.asText()));
+                } else {
+                    values.add(key.getValue().asText());
+                }
+                conditions.add(new Condition(operator.getKey(), key.getKey(), List.copyOf(values)));
+            });
+        });
+        return List.copyOf(conditions);
+    }
+
+    /** Condition values compare case-sensitively (a service account name is), unlike action and role names. */
+    private static Pattern caseSensitiveGlob(String glob) {
+        return Pattern.compile(glob(glob).pattern(), Pattern.DOTALL);
     }
 
     private static boolean anyMatches(List<Pattern> patterns, String value) {

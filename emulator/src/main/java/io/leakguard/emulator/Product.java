@@ -29,8 +29,10 @@ final class Product {
     /**
      * @param write           ActionTrail's eventRW
      * @param needsPermission false only for calls any authenticated identity may make (GetCallerIdentity)
+     * @param anonymous       true for calls made without an AccessKey signature at all (AssumeRoleWithOIDC, whose
+     *                        OIDC token is the proof of identity); the handler then gets no caller
      */
-    record Action(String name, boolean write, boolean needsPermission, Handler handler) {
+    record Action(String name, boolean write, boolean needsPermission, boolean anonymous, Handler handler) {
     }
 
     private final String serviceName;
@@ -47,17 +49,23 @@ final class Product {
     }
 
     Product read(String name, Handler handler) {
-        actions.put(name, new Action(name, false, true, handler));
+        actions.put(name, new Action(name, false, true, false, handler));
         return this;
     }
 
     Product write(String name, Handler handler) {
-        actions.put(name, new Action(name, true, true, handler));
+        actions.put(name, new Action(name, true, true, false, handler));
         return this;
     }
 
     Product open(String name, Handler handler) {
-        actions.put(name, new Action(name, false, false, handler));
+        actions.put(name, new Action(name, false, false, false, handler));
+        return this;
+    }
+
+    /** An action called without a signature; it authenticates the request itself. */
+    Product anonymous(String name, Handler handler) {
+        actions.put(name, new Action(name, true, false, true, handler));
         return this;
     }
 

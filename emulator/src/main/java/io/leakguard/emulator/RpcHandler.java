@@ -73,16 +73,19 @@ final class RpcHandler implements HttpHandler {
             params = Params.parse(exchange.getRequestURI().getRawQuery(), formBody(exchange));
             product = route(exchange, params);
             action = action(exchange, product, params);
-            caller = authenticator.authenticate(method, params);
+            caller = action.anonymous() ? null : authenticator.authenticate(method, params);
 
-            Faults.Decision fault = faults.decide(product.serviceName(), action.name(), caller.accountId());
+            Faults.Decision fault = faults.decide(product.serviceName(), action.name(),
+                    caller == null ? null : caller.accountId());
             if (fault.latencyMs() > 0) {
                 Thread.sleep(fault.latencyMs());
             }
             if (fault.error() != null) {
                 throw fault.error();
             }
-            checkRestrictiveProtection(product, caller);
+            if (caller != null) {
+                checkRestrictiveProtection(product, caller);
+            }
             if (action.needsPermission()) {
                 Product p = product;
                 Product.Action a = action;
@@ -184,7 +187,7 @@ final class RpcHandler implements HttpHandler {
                 AccessKey key = m.keys.get(keyId);
                 return key != null ? key : m.deletedKeys.get(keyId);
             });
-            accountId = known == null ? null : known.accountId;
+            accountId = known == null ? StsApi.roleAccount(params) : known.accountId;
             identityType = known == null ? "unknown" : known.isRoot() ? "root-account" : "ram-user";
             userName = known == null ? null : known.isRoot() ? "root" : known.userName;
             principalId = null;

@@ -7,6 +7,7 @@ import io.leakguard.emulator.Emulator;
 import io.leakguard.emulator.Fleet;
 import io.leakguard.emulator.Fleet.AccountSeed;
 import io.leakguard.emulator.Fleet.KeySeed;
+import io.leakguard.emulator.Fleet.OidcProviderSeed;
 import io.leakguard.emulator.Fleet.PolicyRef;
 import io.leakguard.emulator.Fleet.PolicySeed;
 import io.leakguard.emulator.Fleet.RoleSeed;
@@ -41,6 +42,27 @@ public final class TestFleet {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private TestFleet() {}
+
+  /** {@code acs:ram::<accountId>:oidc-provider/<name>}. */
+  public static String oidcProviderArn(String accountId, String name) {
+    return "acs:ram::" + accountId + ":oidc-provider/" + name;
+  }
+
+  /** The RRSA trust policy document: {@code sts:AssumeRole} for the provider, on its issuer, audience and subject. */
+  public static String rrsaTrustPolicy(String providerArn, String issuerUrl, String subject) {
+    try {
+      var statement = JSON.createObjectNode();
+      statement.put("Effect", "Allow").put("Action", "sts:AssumeRole");
+      statement.putObject("Principal").putArray("Federated").add(providerArn);
+      statement.putObject("Condition").putObject("StringEquals")
+          .put("oidc:aud", "sts.aliyuncs.com").put("oidc:iss", issuerUrl).put("oidc:sub", subject);
+      var document = JSON.createObjectNode().put("Version", "1");
+      document.putArray("Statement").add(statement);
+      return JSON.writeValueAsString(document);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   /** Starts a fleet with its first account. */
   public static Account account(String accountId) {
@@ -84,6 +106,7 @@ public final class TestFleet {
     private final List<User> users = new ArrayList<>();
     private final List<Role> roles = new ArrayList<>();
     private final List<Secret> secrets = new ArrayList<>();
+    private final List<OidcProviderSeed> oidcProviders = new ArrayList<>();
 
     private Account(Builder fleet, String accountId) {
       this.fleet = fleet;
@@ -134,6 +157,15 @@ public final class TestFleet {
       return this;
     }
 
+    /**
+     * A RAM OIDC identity provider trusting tokens of {@code issuerUrl} signed by a key of {@code jwksJson}, for the
+     * given audiences (RRSA: {@code sts.aliyuncs.com}). Its ARN is {@link TestFleet#oidcProviderArn}.
+     */
+    public Account oidcProvider(String name, String issuerUrl, String jwksJson, String... clientIds) {
+      oidcProviders.add(new OidcProviderSeed(name, issuerUrl, List.of(clientIds), parse(jwksJson, "JWKS of " + name)));
+      return this;
+    }
+
     /** Back to the fleet, to add another account. */
     public Builder and() {
       return fleet;
@@ -153,7 +185,7 @@ public final class TestFleet {
 
     private AccountSeed seed() {
       return new AccountSeed(accountId, alias, rootKeys, users.stream().map(User::seed).toList(), policies,
-          roles.stream().map(Role::seed).toList(), secrets.stream().map(Secret::seed).toList());
+          roles.stream().map(Role::seed).toList(), secrets.stream().map(Secret::seed).toList(), oidcProviders);
     }
   }
 
@@ -231,9 +263,19 @@ public final class TestFleet {
       return this;
     }
 
-    /** The trust policy as a JSON document, e.g. a member account's LeakGuard role trusting the home account. */
-    public Role trustPolicy(String document) {
-      trustPolicy = parse(document, "trust policy of " + roleName);
+    /**
+     * The trust policy of an RRSA role: tokens of the OIDC provider whose issuer, audience ({@code sts.aliyuncs.com})
+     * and subject ({@code system:serviceaccount:<namespace>:<name>}) match may assume the role, as ACK documents it
+     * (https://www.alibabacloud.com/help/en/ack/serverless-kubernetes/user-guide/use-rrsa-to-authorize-pods-to-access-different-cloud-services).
+     */
+    public Role trustOidc(String providerArn, String issuerUrl, String subject) {
+      trustPolicy = parse(rrsaTrustPolicy(providerArn, issuerUrl, subject), "trust policy of " + roleName);
+      return this;
+    }
+
+    /** Any trust policy, as JSON. */
+    public Role trustPolicy(String json) {
+      trustPolicy = parse(json, "trust policy of " + roleName);
       return this;
     }
 
@@ -248,7 +290,7 @@ public final class TestFleet {
       return this;
     }
 
-    /** Attaches a custom policy of the role's account (see {@link Account#policy}). */
+    /** Attaches a custom policy of the account (see {@link Account#policy}). */
     public Role customPolicy(String policyName) {
       policies.add(new PolicyRef(policyName, "Custom"));
       return this;
