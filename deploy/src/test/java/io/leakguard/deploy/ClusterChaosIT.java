@@ -136,7 +136,7 @@ class ClusterChaosIT {
       reader.start();
       try {
         long first = play(stack, victims);
-        await("every leak remediated and notified").atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofMillis(500))
+        await("every leak remediated and notified").atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofMillis(500))
             .until(() -> outcomesByKey.size() >= LEAKS && notificationsByKey.size() >= LEAKS);
         long last = outcomeArrivals.stream().mapToLong(Long::longValue).max().orElseThrow();
         // Exactly once means no duplicate arrives later either: read every topic to its end before counting.
@@ -221,10 +221,10 @@ class ClusterChaosIT {
         Thread.sleep(BATCH_PAUSE.toMillis()); // the burst's pacing: the leaks arrive over a few seconds, by design
       }
     }
-    await().atMost(Duration.ofMinutes(3)).until(() -> outcomesByKey.size() >= LEAKS / 3);
+    await().atMost(Duration.ofMinutes(5)).until(() -> outcomesByKey.size() >= LEAKS / 3);
     stack.addInstance("remediator");
     event("scale out: remediator-3 added");
-    await().atMost(Duration.ofMinutes(3)).until(() -> outcomesByKey.size() >= 2 * LEAKS / 3);
+    await().atMost(Duration.ofMinutes(5)).until(() -> outcomesByKey.size() >= 2 * LEAKS / 3);
     stack.removeInstance("remediator-2");
     event("scale in: remediator-2 stopped");
     return first;
@@ -409,6 +409,12 @@ class ClusterChaosIT {
     System.out.printf("  total: first leak written to last outcome %.1f s%n", (last - first) / 1000.0);
     System.out.printf("  time to neutralization: p50 %d ms, p99 %d ms, max %d ms%n", ttr.get(ttr.size() / 2),
         ttr.get((int) Math.ceil(ttr.size() * 0.99) - 1), ttr.get(ttr.size() - 1));
+    List<Timeline> timelines = outcomesByKey.values().stream().flatMap(Collection::stream)
+        .map(RemediationOutcome::getTimeline).toList();
+    System.out.printf("  stages p50/p99 ms: sighted->detected %s, detected->enriched %s, enriched->neutralized %s%n",
+        percentiles(timelines, Timeline::getSightedAt, Timeline::getDetectedAt),
+        percentiles(timelines, Timeline::getDetectedAt, Timeline::getEnrichedAt),
+        percentiles(timelines, Timeline::getEnrichedAt, Timeline::getNeutralizedAt));
     System.out.printf("  longest stall between two outcomes: %d ms at +%d ms (last event before it: %s)%n", stall,
         stallStart - first, cause);
     System.out.printf("  counts: %d leaked keys deleted, %d users with exactly one new key in KMS ACSCurrent, "
@@ -434,6 +440,14 @@ class ClusterChaosIT {
     }
     restores.forEach((store, s) -> System.out.printf("  restored %s: %d partitions, %d records, longest %d ms%n",
         store, s[0], s[1], s[2]));
+  }
+
+  private static String percentiles(List<Timeline> timelines, java.util.function.Function<Timeline, Instant> from,
+      java.util.function.Function<Timeline, Instant> to) {
+    List<Long> millis = timelines.stream().filter(t -> from.apply(t) != null && to.apply(t) != null)
+        .map(t -> to.apply(t).toEpochMilli() - from.apply(t).toEpochMilli()).sorted().toList();
+    return millis.isEmpty() ? "-" : millis.get(millis.size() / 2) + "/"
+        + millis.get((int) Math.ceil(millis.size() * 0.99) - 1);
   }
 
   /** The first few of a list, so that a failure's message stays readable. */
