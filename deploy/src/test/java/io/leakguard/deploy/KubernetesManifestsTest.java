@@ -1,0 +1,370 @@
+package io.leakguard.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The Kubernetes manifests of {@code deploy/kubernetes}: each overlay rendered by the real kustomize
+ * ({@code kubectl kustomize}), every object validated against the JSON schema of its kind (strict: an unknown field
+ * fails; {@code src/test/resources/kubernetes-schemas}), then the rules a LeakGuard deployment must keep: health
+ * probes, resources, a locked-down security context, one ServiceAccount per service and no API token, a
+ * PodDisruptionBudget and a NetworkPolicy per service, RRSA for the enricher and the remediator only, and no
+ * credential of any kind.
+ */
+class KubernetesManifestsTest {
+
+  private static final Path KUBERNETES = Path.of("kubernetes");
+  private static final List<String> SERVICES = List.of("detector", "enricher", "remediator", "notifier");
+  private static final List<String> WITH_CLOUD_IDENTITY = List.of("enricher", "remediator");
+  private static final List<String> RRSA_ENV = List.of("ALIBABA_CLOUD_ROLE_ARN", "ALIBABA_CLOUD_OIDC_PROVIDER_ARN",
+      "ALIBABA_CLOUD_OIDC_TOKEN_FILE");
+  private static final String RRSA_TOKEN_FILE = "/var/run/secrets/ack.alibabacloud.com/rrsa-tokens/token";
+  /** The kinds the manifests may use: one schema each. A Secret, or any other kind, has none and fails. */
+  private static final List<String> KINDS = List.of("Namespace", "ServiceAccount", "ConfigMap", "StatefulSet",
+      "PodDisruptionBudget", "NetworkPolicy");
+  private static final Pattern ACCESS_KEY_ID = Pattern.compile("LTAI[0-9A-Za-z]{12,}");
+
+  private static final YAMLMapper YAML = new YAMLMapper();
+  private static final Map<String, Rendered> RENDERED = new ConcurrentHashMap<>();
+  private static final Map<String, Schema> SCHEMAS = loadSchemas();
+
+  private record Rendered(String text, List<JsonNode> objects, long millis) {}
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "prod"})
+  void shouldRenderOnlyObjectsValidAgainstTheKubernetesSchemas(String overlay) {
+    // Given
+    List<JsonNode> objects = render(overlay).objects();
+
+    // When
+    long start = System.nanoTime();
+    List<String> problems = new ArrayList<>();
+    Map<String, Integer> byKind = new HashMap<>();
+    for (JsonNode object : objects) {
+      byKind.merge(object.path("kind").asText(), 1, Integer::sum);
+      validate(object).forEach(error -> problems.add(name(object) + ": " + error));
+    }
+    long validatedMillis = (System.nanoTime() - start) / 1_000_000;
+
+    // Then
+    assertTrue(problems.isEmpty(), overlay + ": objects not valid against their schema:\n" + String.join("\n", problems));
+    assertEquals(KINDS.size(), byKind.size(), overlay + ": every kind used, and only those: " + byKind);
+    System.out.printf("KubernetesManifestsTest: %s: %d objects valid %s; kubectl kustomize %d ms, validation %d ms%n",
+        overlay, objects.size(), byKind, render(overlay).millis(), validatedMillis);
+  }
+
+  @Test
+  void shouldRejectBrokenObjectsSoTheValidatorIsKnownToBite() {
+    // Given: the detector's StatefulSet as rendered, which is valid
+    JsonNode valid = workload(render("prod").objects(), "detector");
+    assertTrue(validate(valid).isEmpty());
+
+    // When: a string for an integer, an unknown field, a misspelt security field, a missing required field
+    ObjectNode badReplicas = valid.deepCopy();
+    ((ObjectNode) badReplicas.path("spec")).put("replicas", "two");
+    ObjectNode unknownField = valid.deepCopy();
+    ((ObjectNode) unknownField.path("spec")).put("replica", 2);
+    ObjectNode typo = valid.deepCopy();
+    ((ObjectNode) typo.at("/spec/template/spec/containers/0/securityContext")).put("readOnlyRootFileSystem", true);
+    ObjectNode noImageName = valid.deepCopy();
+    ((ObjectNode) noImageName.at("/spec/template/spec/containers/0")).remove("name");
+
+    // Then
+    for (JsonNode broken : List.of(badReplicas, unknownField, typo, noImageName)) {
+      assertFalse(validate(broken).isEmpty(), "a broken object passed validation: " + broken.at("/spec"));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "prod"})
+  void shouldProbeTheHealthEndpointsAndBoundResources(String overlay) {
+    for (String service : SERVICES) {
+      JsonNode container = container(workload(render(overlay).objects(), service));
+      assertProbe(container.path("readinessProbe"), "/health/ready", service + " readiness");
+      assertProbe(container.path("livenessProbe"), "/health/live", service + " liveness");
+      assertProbe(container.path("startupProbe"), "/health/live", service + " startup");
+      for (String bound : List.of("requests", "limits")) {
+        for (String resource : List.of("cpu", "memory")) {
+          assertFalse(container.at("/resources/" + bound + "/" + resource).asText().isBlank(),
+              service + ": resources." + bound + "." + resource);
+        }
+      }
+      assertEquals(8080, container.at("/ports/0/containerPort").asInt(), service + ": health port");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "prod"})
+  void shouldRunLockedDownAsTheImageUser(String overlay) {
+    for (String service : SERVICES) {
+      JsonNode pod = workload(render(overlay).objects(), service).at("/spec/template/spec");
+      JsonNode security = container(workload(render(overlay).objects(), service)).path("securityContext");
+      assertTrue(pod.at("/securityContext/runAsNonRoot").asBoolean(), service + ": pod runAsNonRoot");
+      assertTrue(security.path("runAsNonRoot").asBoolean(), service + ": runAsNonRoot");
+      assertEquals(65532, security.path("runAsUser").asInt(), service + ": runAsUser");
+      assertEquals(65532, security.path("runAsGroup").asInt(), service + ": runAsGroup");
+      assertTrue(security.path("readOnlyRootFilesystem").asBoolean(), service + ": readOnlyRootFilesystem");
+      assertTrue(security.has("allowPrivilegeEscalation") && !security.path("allowPrivilegeEscalation").asBoolean(),
+          service + ": allowPrivilegeEscalation false");
+      assertEquals("[\"ALL\"]", security.at("/capabilities/drop").toString(), service + ": capabilities");
+      assertEquals("RuntimeDefault", security.at("/seccompProfile/type").asText(), service + ": seccomp");
+      assertEquals("metadata.name", env(container(workload(render(overlay).objects(), service)),
+          "LEAKGUARD_INSTANCE_ID").at("/valueFrom/fieldRef/fieldPath").asText(), service + ": static membership id");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "prod"})
+  void shouldGiveEachServiceItsOwnServiceAccountAndNoApiToken(String overlay) {
+    List<JsonNode> objects = render(overlay).objects();
+    List<JsonNode> accounts = ofKind(objects, "ServiceAccount");
+    assertEquals(SERVICES.size(), accounts.size(), "one ServiceAccount per service");
+    for (String service : SERVICES) {
+      JsonNode pod = workload(objects, service).at("/spec/template/spec");
+      String account = pod.path("serviceAccountName").asText();
+      assertEquals("leakguard-" + service, account, service + ": its own ServiceAccount");
+      assertEquals(1, accounts.stream().filter(a -> a.at("/metadata/name").asText().equals(account)).count(),
+          service + ": its ServiceAccount exists once");
+      assertTrue(pod.has("automountServiceAccountToken") && !pod.path("automountServiceAccountToken").asBoolean(),
+          service + ": automountServiceAccountToken false");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "prod"})
+  void shouldCoverEachServiceWithADisruptionBudgetAndANetworkPolicy(String overlay) {
+    List<JsonNode> objects = render(overlay).objects();
+    for (String service : SERVICES) {
+      JsonNode labels = workload(objects, service).at("/spec/template/metadata/labels");
+      List<JsonNode> budgets = ofKind(objects, "PodDisruptionBudget").stream()
+          .filter(b -> selects(b.at("/spec/selector/matchLabels"), labels)).toList();
+      assertEquals(1, budgets.size(), service + ": one PodDisruptionBudget selects it");
+      List<JsonNode> policies = ofKind(objects, "NetworkPolicy").stream()
+          .filter(p -> !p.at("/spec/podSelector/matchLabels").isMissingNode())
+          .filter(p -> selects(p.at("/spec/podSelector/matchLabels"), labels)).toList();
+      assertEquals(1, policies.size(), service + ": one NetworkPolicy of its own selects it");
+      JsonNode policy = policies.get(0);
+      assertEquals("[\"Ingress\",\"Egress\"]", policy.at("/spec/policyTypes").toString(), service + ": policy types");
+      for (JsonNode rule : policy.at("/spec/ingress")) {
+        for (JsonNode port : rule.path("ports")) {
+          assertEquals(8080, port.path("port").asInt(), service + ": ingress to the health port only");
+        }
+        assertFalse(rule.path("ports").isEmpty(), service + ": every ingress rule names its port");
+      }
+      List<Integer> egressPorts = StreamSupport.stream(policy.at("/spec/egress").spliterator(), false)
+          .flatMap(rule -> StreamSupport.stream(rule.path("ports").spliterator(), false))
+          .map(port -> port.path("port").asInt()).sorted().distinct().toList();
+      assertEquals(List.of(53, 443, 9092, 9093), egressPorts, service + ": egress to DNS, HTTPS and Kafka only");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "prod"})
+  void shouldHoldNoCredential(String overlay) {
+    Rendered rendered = render(overlay);
+    assertTrue(ofKind(rendered.objects(), "Secret").isEmpty(), "no Secret");
+    for (String forbidden : List.of("ALIBABA_CLOUD_ACCESS_KEY_ID", "ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN")) {
+      assertFalse(rendered.text().contains(forbidden), overlay + " contains " + forbidden);
+    }
+    assertFalse(ACCESS_KEY_ID.matcher(rendered.text()).find(), overlay + " contains an AccessKey ID");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "prod"})
+  void shouldGiveRrsaToTheEnricherAndTheRemediatorOnly(String overlay) {
+    List<JsonNode> objects = render(overlay).objects();
+    for (String service : SERVICES) {
+      JsonNode workload = workload(objects, service);
+      JsonNode container = container(workload);
+      List<JsonNode> tokenVolumes = StreamSupport.stream(workload.at("/spec/template/spec/volumes").spliterator(),
+          false).filter(v -> v.at("/projected/sources").findValue("serviceAccountToken") != null).toList();
+      if (!WITH_CLOUD_IDENTITY.contains(service)) {
+        for (String name : RRSA_ENV) {
+          assertTrue(env(container, name).isMissingNode(), service + " has " + name);
+        }
+        assertTrue(tokenVolumes.isEmpty(), service + " has a service account token volume");
+        continue;
+      }
+      String roleArn = configMapValue(objects, env(container, "ALIBABA_CLOUD_ROLE_ARN"));
+      assertTrue(roleArn.matches("acs:ram::[A-Z0-9_]+:role/leakguard-" + service), service + ": role " + roleArn);
+      String providerArn = configMapValue(objects, env(container, "ALIBABA_CLOUD_OIDC_PROVIDER_ARN"));
+      assertTrue(providerArn.matches("acs:ram::[A-Z0-9_]+:oidc-provider/ack-rrsa-[A-Za-z0-9_]+"),
+          service + ": OIDC provider " + providerArn);
+      assertEquals(RRSA_TOKEN_FILE, env(container, "ALIBABA_CLOUD_OIDC_TOKEN_FILE").path("value").asText());
+
+      assertEquals(1, tokenVolumes.size(), service + ": one token volume");
+      JsonNode token = tokenVolumes.get(0).at("/projected/sources").findValue("serviceAccountToken");
+      assertEquals("sts.aliyuncs.com", token.path("audience").asText(), service + ": audience");
+      assertEquals(3600, token.path("expirationSeconds").asInt(), service + ": token lifetime");
+      String volume = tokenVolumes.get(0).path("name").asText();
+      JsonNode mount = StreamSupport.stream(container.path("volumeMounts").spliterator(), false)
+          .filter(m -> m.path("name").asText().equals(volume)).findFirst().orElseThrow();
+      assertEquals(RRSA_TOKEN_FILE, mount.path("mountPath").asText() + "/" + token.path("path").asText());
+      assertTrue(mount.path("readOnly").asBoolean(), service + ": token mounted read-only");
+    }
+  }
+
+  @Test
+  void shouldRunTwoInstancesOfEveryServiceInProduction() {
+    for (String service : SERVICES) {
+      int replicas = workload(render("prod").objects(), service).at("/spec/replicas").asInt();
+      assertTrue(replicas >= 2, service + ": " + replicas + " replicas in prod");
+    }
+    assertEquals("1", configMap(render("prod").objects(), "leakguard-config").path("KAFKA_NUM_STANDBY_REPLICAS")
+        .asText(), "a standby replica of every store when there are two instances");
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+
+  private static Rendered render(String overlay) {
+    return RENDERED.computeIfAbsent(overlay, KubernetesManifestsTest::kustomize);
+  }
+
+  /** {@code kubectl kustomize deploy/kubernetes/overlays/OVERLAY}: the real kustomize, as `kubectl apply -k` runs it. */
+  private static Rendered kustomize(String overlay) {
+    Path dir = KUBERNETES.resolve("overlays").resolve(overlay);
+    long start = System.nanoTime();
+    ProcessBuilder builder = new ProcessBuilder("kubectl", "kustomize", dir.toString())
+        .redirectError(ProcessBuilder.Redirect.PIPE);
+    try {
+      Process process;
+      try {
+        process = builder.start();
+      } catch (IOException e) {
+        return fail("kubectl is required to render deploy/kubernetes (kubectl 1.27+, with kustomize v5): "
+            + e.getMessage());
+      }
+      byte[] out = process.getInputStream().readAllBytes();
+      String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        return fail("kubectl kustomize " + dir + " failed (a kubectl older than 1.27 has a kustomize that cannot read "
+            + "these files):\n" + err);
+      }
+      String text = new String(out, StandardCharsets.UTF_8);
+      List<JsonNode> objects = YAML.readerFor(JsonNode.class).<JsonNode>readValues(text).readAll();
+      return new Rendered(text, objects.stream().filter(o -> !o.isNull()).toList(),
+          (System.nanoTime() - start) / 1_000_000);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Map<String, Schema> loadSchemas() {
+    SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7);
+    Map<String, Schema> schemas = new HashMap<>();
+    for (String kind : KINDS) {
+      String resource = "/kubernetes-schemas/" + kind.toLowerCase(Locale.ROOT) + ".json";
+      try (InputStream in = KubernetesManifestsTest.class.getResourceAsStream(resource)) {
+        if (in == null) {
+          throw new IllegalStateException("missing schema " + resource);
+        }
+        schemas.put(kind, registry.getSchema(in));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return schemas;
+  }
+
+  private static List<String> validate(JsonNode object) {
+    String kind = object.path("kind").asText();
+    Schema schema = SCHEMAS.get(kind);
+    if (schema == null) {
+      return List.of("kind '" + kind + "' is not one the manifests may use " + KINDS);
+    }
+    return schema.validate(object).stream().map(Error::toString).toList();
+  }
+
+  private static String name(JsonNode object) {
+    return object.path("kind").asText() + "/" + object.at("/metadata/name").asText();
+  }
+
+  private static List<JsonNode> ofKind(List<JsonNode> objects, String kind) {
+    return objects.stream().filter(o -> o.path("kind").asText().equals(kind)).toList();
+  }
+
+  /** The one workload whose pods are the service's. */
+  private static JsonNode workload(List<JsonNode> objects, String service) {
+    List<JsonNode> found = objects.stream()
+        .filter(o -> o.path("kind").asText().equals("StatefulSet") || o.path("kind").asText().equals("Deployment"))
+        .filter(o -> o.at("/spec/template/metadata/labels/app.kubernetes.io~1name").asText().equals(service))
+        .toList();
+    assertEquals(1, found.size(), "one workload for " + service);
+    return found.get(0);
+  }
+
+  private static JsonNode container(JsonNode workload) {
+    JsonNode containers = workload.at("/spec/template/spec/containers");
+    assertEquals(1, containers.size(), name(workload) + ": one container");
+    return containers.get(0);
+  }
+
+  private static JsonNode env(JsonNode container, String name) {
+    return StreamSupport.stream(container.path("env").spliterator(), false)
+        .filter(e -> e.path("name").asText().equals(name)).findFirst().map(JsonNode.class::cast)
+        .orElse(com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+  }
+
+  /** The value a configMapKeyRef points at; the ConfigMap must be among the rendered objects. */
+  private static String configMapValue(List<JsonNode> objects, JsonNode envVar) {
+    JsonNode ref = envVar.at("/valueFrom/configMapKeyRef");
+    assertFalse(ref.isMissingNode(), envVar + " comes from a ConfigMap");
+    JsonNode value = configMap(objects, ref.path("name").asText()).path(ref.path("key").asText());
+    assertFalse(value.isMissingNode(), "ConfigMap " + ref + " has the key");
+    return value.asText();
+  }
+
+  private static JsonNode configMap(List<JsonNode> objects, String nameOrGeneratedName) {
+    return ofKind(objects, "ConfigMap").stream()
+        .filter(c -> c.at("/metadata/name").asText().equals(nameOrGeneratedName)
+            || c.at("/metadata/name").asText().matches(Pattern.quote(nameOrGeneratedName) + "-[a-z0-9]{10}"))
+        .findFirst().orElseThrow(() -> new AssertionError("no ConfigMap " + nameOrGeneratedName)).path("data");
+  }
+
+  private static boolean selects(JsonNode matchLabels, JsonNode labels) {
+    if (matchLabels.isMissingNode() || matchLabels.isEmpty()) {
+      return false;
+    }
+    for (Map.Entry<String, JsonNode> label : matchLabels.properties()) {
+      if (!labels.path(label.getKey()).asText().equals(label.getValue().asText())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void assertProbe(JsonNode probe, String path, String what) {
+    assertEquals(path, probe.at("/httpGet/path").asText(), what + " path");
+    assertEquals(8080, probe.at("/httpGet/port").asInt(), what + " port");
+  }
+}
