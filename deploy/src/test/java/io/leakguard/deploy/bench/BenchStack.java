@@ -31,7 +31,8 @@ final class BenchStack implements AutoCloseable {
   final Path dir;
   final KafkaFixture broker;
   final Emulator emulator;
-  final List<StreamsService> services = new ArrayList<>();
+  /** Synchronized: {@link #launch} may be called from several threads, to start instances of a group together. */
+  final List<StreamsService> services = java.util.Collections.synchronizedList(new ArrayList<>());
 
   BenchStack() throws Exception {
     this(8);
@@ -54,7 +55,21 @@ final class BenchStack implements AutoCloseable {
     fleet.seed(emulator);
   }
 
+  /** Starts a service and waits until it is RUNNING. */
   StreamsService start(ServiceDefinition definition, String... extra) throws Exception {
+    StreamsService service = launch(definition, extra);
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+    while (service.state() != KafkaStreams.State.RUNNING) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new IllegalStateException(definition.name() + " did not reach RUNNING");
+      }
+      Thread.sleep(20); // waiting for another component's state; a benchmark harness, not a test
+    }
+    return service;
+  }
+
+  /** Starts a service and returns once Streams is starting; later flags win over earlier ones. */
+  StreamsService launch(ServiceDefinition definition, String... extra) throws Exception {
     List<String> args = new ArrayList<>(List.of("--kafka.bootstrap.servers=" + broker.bootstrapServers(),
         "--topics.partitions=3", "--state.dir=" + dir.resolve("state/" + definition.name()), "--health.port=-1",
         "--cloud.endpoint=" + emulator.endpoint()));
@@ -66,13 +81,6 @@ final class BenchStack implements AutoCloseable {
     }
     StreamsService service = StreamsService.start(definition, ServiceMain.loader(definition).load(Map.of(), args));
     services.add(service);
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-    while (service.state() != KafkaStreams.State.RUNNING) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException(definition.name() + " did not reach RUNNING");
-      }
-      Thread.sleep(20); // waiting for another component's state; a benchmark harness, not a test
-    }
     return service;
   }
 
