@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * Logs how long each state store partition took to restore from its changelog, and how many records that took: the
  * figure that says whether a restarted or rebalanced instance was warm (a standby, or its own state directory) or had
  * to replay its changelog. One line per restored store partition, at the end of its restoration:
- * {@code restored remediator-journal partition 2: 118 records in 41 ms}.
+ * {@code restored remediator-journal partition 2: 118 records in 41 ms} (an empty changelog only at debug level).
  */
 final class RestoreLog implements StateRestoreListener {
 
@@ -33,7 +33,11 @@ final class RestoreLog implements StateRestoreListener {
   public void onRestoreEnd(TopicPartition partition, String store, long totalRestored) {
     Long start = started.remove(partition);
     long millis = start == null ? 0 : (System.nanoTime() - start) / 1_000_000;
-    LOG.info("restored {} partition {}: {} records in {} ms", store, partition.partition(), totalRestored, millis);
+    if (totalRestored > 0) {
+      LOG.info("restored {} partition {}: {} records in {} ms", store, partition.partition(), totalRestored, millis);
+    } else {
+      LOG.debug("restored {} partition {}: nothing to restore ({} ms)", store, partition.partition(), millis);
+    }
   }
 
   @Override
