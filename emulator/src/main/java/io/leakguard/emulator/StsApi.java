@@ -82,15 +82,8 @@ final class StsApi {
         Caller caller = call.caller();
         return state.locked(m -> {
             Account account = m.accounts.get(arn.group(1));
-            Role role = account == null ? null : account.roles.get(arn.group(2));
-            if (role == null) {
-                throw ApiException.notFound("EntityNotExist.Role", "The role does not exist.");
-            }
-            long duration = requested == null ? Math.min(3600, role.maxSessionDuration) : requested;
-            if (duration < 900 || duration > role.maxSessionDuration) {
-                throw ApiException.badRequest("InvalidParameter.DurationSeconds",
-                        "The DurationSeconds must be between 900 and " + role.maxSessionDuration + ".");
-            }
+            Role role = role(account, arn.group(2));
+            long duration = duration(role, requested);
             List<String> principals = List.of(caller.arn(), "acs:ram::" + caller.accountId() + ":root");
             if (!role.trustPolicy.trusts(principals)) {
                 throw ApiException.forbidden("NoPermission",
@@ -139,15 +132,8 @@ final class StsApi {
             }
             OidcTokens.Claims claims = OidcTokens.verify(token, provider, call.now());
             Account account = m.accounts.get(arn.group(1));
-            Role role = account == null ? null : account.roles.get(arn.group(2));
-            if (role == null) {
-                throw ApiException.notFound("EntityNotExist.Role", "The role does not exist.");
-            }
-            long duration = requested == null ? Math.min(3600, role.maxSessionDuration) : requested;
-            if (duration < 900 || duration > role.maxSessionDuration) {
-                throw ApiException.badRequest("InvalidParameter.DurationSeconds",
-                        "The DurationSeconds must be between 900 and " + role.maxSessionDuration + ".");
-            }
+            Role role = role(account, arn.group(2));
+            long duration = duration(role, requested);
             String canonicalProviderArn = "acs:ram::" + providerAccount.id + ":oidc-provider/" + provider.name;
             Map<String, List<String>> context = Map.of("oidc:iss", List.of(claims.issuer()),
                     "oidc:aud", claims.audiences(), "oidc:sub", List.of(claims.subject()));
@@ -179,6 +165,25 @@ final class StsApi {
                 "AccessKeySecret", session.secret(), "SecurityToken", session.securityToken(),
                 "Expiration", Times.format(session.expiration())));
         return body;
+    }
+
+    /** The role to assume, or the documented error. */
+    private static Role role(Account account, String roleName) {
+        Role role = account == null ? null : account.roles.get(roleName);
+        if (role == null) {
+            throw ApiException.notFound("EntityNotExist.Role", "The role does not exist.");
+        }
+        return role;
+    }
+
+    /** The session's duration: as requested, else an hour (or the role's maximum if shorter), 900 s at least. */
+    private static long duration(Role role, Integer requested) {
+        long duration = requested == null ? Math.min(3600, role.maxSessionDuration) : requested;
+        if (duration < 900 || duration > role.maxSessionDuration) {
+            throw ApiException.badRequest("InvalidParameter.DurationSeconds",
+                    "The DurationSeconds must be between 900 and " + role.maxSessionDuration + ".");
+        }
+        return duration;
     }
 
     private static PolicyDocument sessionPolicy(String text) {
