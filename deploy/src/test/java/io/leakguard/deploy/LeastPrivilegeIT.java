@@ -436,7 +436,7 @@ class LeastPrivilegeIT {
     String[] found = pair();
     String[] approve = pair();
     String[] managed = pair();
-    String token = "STS." + SyntheticKeys.random(24);
+    String token = SyntheticKeys.stsAccessKeyId();
     String managedUser = "m-" + tag;
     TestFleet.account(account)
         .user("u-" + tag, u -> u.key(found[0], found[1]))

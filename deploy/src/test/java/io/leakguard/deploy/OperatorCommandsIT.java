@@ -126,7 +126,7 @@ class OperatorCommandsIT {
   @Test
   void shouldRestoreAPurgedRoleOnlyAfterItsMaxSessionUnlessForced() throws Exception {
     // Given a leaked token of role app was purged
-    String token = "STS." + SyntheticKeys.random(20);
+    String token = SyntheticKeys.stsAccessKeyId();
     leak(enriched("inc-purge", token, OwnerKind.ASSUMED_ROLE, Owner.newBuilder().setAccountId(account)
         .setRoleName("app").build(), CredentialKind.STS_TOKEN));
     RemediationOutcome purged = awaitOutcome("inc-purge", 1).get(0);

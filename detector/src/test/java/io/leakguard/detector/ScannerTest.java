@@ -69,8 +69,8 @@ class ScannerTest {
   @Test
   void shouldFindTheShorterIdsOfOlderKeys() {
     // Given IDs of 16 and 20 characters, as older keys have
-    String sixteen = "LTAI" + SyntheticKeys.random(12);
-    String twenty = "LTAI" + SyntheticKeys.random(16);
+    String sixteen = SyntheticKeys.accessKeyIdOfLength(16);
+    String twenty = SyntheticKeys.accessKeyIdOfLength(20);
 
     // When
     List<Finding> findings = scanner.scan("a=" + sixteen + "\nb=" + twenty + "\n");

@@ -13,7 +13,7 @@ final class TestKeys {
   private TestKeys() {}
 
   static String stsId() {
-    return "STS." + SyntheticKeys.random(25);
+    return SyntheticKeys.stsAccessKeyId();
   }
 
   /** A security token: {@code CAIS} + the base64 of random bytes, so it has {@code +}, {@code /} and padding. */

@@ -1,10 +1,15 @@
 package io.leakguard.testkit;
 
+import io.leakguard.schemas.KeyPlausibility;
 import java.security.SecureRandom;
 
 /**
  * Randomly generated AccessKey-shaped values, for the demo fleet and for tests: never real keys, never printed.
  * IDs use the current form ({@code LTAI5t} + 18 alphanumerics, 24 in all), secrets are 30 alphanumerics.
+ *
+ * <p>A generated key part that the detector would take for a placeholder ({@code 5ttttt}, {@code DUMMY}: about one
+ * value in ten million, see {@link KeyPlausibility}) is drawn again, so that every synthetic key is detectable and a
+ * test that counts findings cannot flake on one.
  */
 public final class SyntheticKeys {
 
@@ -14,11 +19,35 @@ public final class SyntheticKeys {
   private SyntheticKeys() {}
 
   public static String accessKeyId() {
-    return "LTAI5t" + random(18);
+    return withPlausibleBody("LTAI5t", 18);
+  }
+
+  /** A permanent AccessKey ID of an older form: {@code LTAI} + random alphanumerics, {@code length} in all. */
+  public static String accessKeyIdOfLength(int length) {
+    return withPlausibleBody("LTAI", length - 4);
+  }
+
+  /** An STS AccessKey ID: {@code STS.} + 25 alphanumerics. */
+  public static String stsAccessKeyId() {
+    return withPlausibleBody("STS.", 25);
   }
 
   public static String secret() {
-    return random(30);
+    String secret;
+    do {
+      secret = random(30);
+    } while (!KeyPlausibility.isRandomLooking(secret, 0, secret.length())
+        || KeyPlausibility.isDocumentationExample(secret));
+    return secret;
+  }
+
+  /** {@code prefix} + {@code length} random alphanumerics, the part after the four-character key prefix random-looking. */
+  private static String withPlausibleBody(String prefix, int length) {
+    String key;
+    do {
+      key = prefix + random(length);
+    } while (!KeyPlausibility.isRandomLooking(key, 4, key.length()));
+    return key;
   }
 
   /** A 16-digit account ID starting with 1, as Alibaba Cloud's are. */

@@ -1,5 +1,7 @@
 package io.leakguard.detector.scan;
 
+import io.leakguard.schemas.KeyPlausibility;
+
 /**
  * The shapes of Alibaba Cloud credentials, checked by hand at a known position: no regular expression, so every check
  * reads a bounded number of characters, whatever the input.
@@ -55,7 +57,7 @@ final class KeyShapes {
     if (body < minBody || body > maxBody) {
       return -1;
     }
-    return Plausibility.isRandomLooking(text, bodyStart, end) ? end : -1;
+    return KeyPlausibility.isRandomLooking(text, bodyStart, end) ? end : -1;
   }
 
   /** Whether a value starting at {@code at} is not the tail of a longer alphanumeric token. */

@@ -1,5 +1,7 @@
 package io.leakguard.detector.scan;
 
+import io.leakguard.schemas.KeyPlausibility;
+
 /**
  * The secret-shaped values of a text (alphanumeric runs of 30 to 64 characters on boundaries), found lazily and
  * forward only: keys are paired in text order, so each character is examined once however many keys share a window.
@@ -92,8 +94,8 @@ final class SecretRuns {
     if (text.startsWith(KeyShapes.LTAI, start) || text.startsWith(KeyShapes.TOKEN_PREFIX, start)) {
       return false;
     }
-    return Plausibility.isRandomLooking(text, start, end)
-        && !Plausibility.isDocumentationExample(text.substring(start, end));
+    return KeyPlausibility.isRandomLooking(text, start, end)
+        && !KeyPlausibility.isDocumentationExample(text.substring(start, end));
   }
 
   /** A base64 symbol next to the run with more base64 beyond it: the run is a piece of a longer encoded value. */

@@ -113,7 +113,7 @@ class ScanCommandTest {
     // Given keys in nested files, and one inside .git
     Files.createDirectories(dir.resolve("b/deep"));
     Files.createDirectories(dir.resolve(".git/objects"));
-    String stsId = "STS." + SyntheticKeys.random(25);
+    String stsId = SyntheticKeys.stsAccessKeyId();
     Files.writeString(dir.resolve("b/deep/config.yaml"), "sts:\n  id: " + stsId + "\n  secret: " + SyntheticKeys.random(40) + "\n");
     Files.writeString(dir.resolve("a.properties"), "oss.key=" + id + "\noss.secret=" + secret + "\n");
     Files.writeString(dir.resolve(".git/objects/leak"), "key=" + SyntheticKeys.accessKeyId() + "\n");
