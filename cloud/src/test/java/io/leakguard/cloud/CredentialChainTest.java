@@ -134,6 +134,16 @@ class CredentialChainTest {
   }
 
   @Test
+  void shouldUseAKeyPairInTheEnvironmentBeforeRrsa() throws Exception {
+    // Given both a key pair and the RRSA variables: credentials-java's order puts the environment's key pair first
+    String out = probe(Map.of("ALIBABA_CLOUD_ACCESS_KEY_ID", userKey, "ALIBABA_CLOUD_ACCESS_KEY_SECRET", userSecret,
+        "ALIBABA_CLOUD_ROLE_ARN", rrsaRoleArn, "ALIBABA_CLOUD_OIDC_PROVIDER_ARN", providerArn,
+        "ALIBABA_CLOUD_OIDC_TOKEN_FILE", tokenFile.toString()), List.of(), emulator.httpsEndpoint());
+
+    assertEquals("arn=acs:ram::" + account + ":user/leakguard", out);
+  }
+
+  @Test
   void shouldRefuseAnRrsaTokenOfAnotherServiceAccount() throws Exception {
     // Given a token of the enricher's service account, which the remediator's role does not trust
     OidcIssuer.writeTokenFile(tokenFile, issuer.serviceAccountToken("leakguard", "leakguard-enricher",

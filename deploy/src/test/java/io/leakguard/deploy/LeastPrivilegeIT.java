@@ -29,10 +29,6 @@ import io.leakguard.schemas.Topic;
 import io.leakguard.schemas.TopicCatalog;
 import io.leakguard.testkit.SyntheticKeys;
 import io.leakguard.testkit.TestFleet;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,6 +37,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -95,10 +92,8 @@ class LeastPrivilegeIT {
   static Emulator emulator;
   static final String home = SyntheticKeys.accountId();
   static final String member = SyntheticKeys.accountId();
-  static final Identity remediator = new Identity("leakguard-remediator", SyntheticKeys.accessKeyId(),
-      SyntheticKeys.secret());
-  static final Identity enricher = new Identity("leakguard-enricher", SyntheticKeys.accessKeyId(),
-      SyntheticKeys.secret());
+  static final Identity remediator = new Identity("leakguard-remediator");
+  static final Identity enricher = new Identity("leakguard-enricher");
 
   static final Document REMEDIATOR = new Document("remediator", home, "LeakGuardRemediator");
   static final Document ENRICHER = new Document("enricher", home, "LeakGuardEnricher");
@@ -116,7 +111,13 @@ class LeastPrivilegeIT {
   static KafkaProducer<String, LeakEnriched> enrichedProducer;
   static KafkaProducer<String, LeakDetected> detectedProducer;
 
-  record Identity(String userName, String accessKeyId, String secret) {}
+  /** A service's RRSA role (as {@link PipelineStack#startRrsa} makes it), also its session name. */
+  record Identity(String roleName) {
+    /** ActionTrail's userName of the role's session: {@code role:session}. */
+    String userName() {
+      return roleName + ":" + roleName;
+    }
+  }
 
   /** A document of deploy/ram/, granted as a custom policy of an account. */
   record Document(String file, String account, String policyName) {
@@ -179,7 +180,7 @@ class LeastPrivilegeIT {
       String account = who.path("accountId").asText();
       String user = who.path("userName").asText();
       return account.equals(home) && user.equals(identity.userName())
-          || fleet && account.equals(member) && user.equals(ROLE + ":" + identity.userName());
+          || fleet && account.equals(member) && user.equals(ROLE + ":" + identity.roleName());
     }
 
     Document documentOf(JsonNode event) {
@@ -189,17 +190,16 @@ class LeastPrivilegeIT {
 
   @BeforeAll
   static void startBrokerAndCloud() throws Exception {
-    TestFleet.Account fleet = TestFleet.account(home).alias("home")
+    TestFleet.Account homeAccount = TestFleet.account(home).alias("home")
         .policy(REMEDIATOR.policyName(), REMEDIATOR.text())
-        .policy(ENRICHER.policyName(), ENRICHER.text())
-        .user(remediator.userName(), u -> u.key(remediator.accessKeyId(), remediator.secret())
-            .customPolicy(REMEDIATOR.policyName()))
-        .user(enricher.userName(), u -> u.key(enricher.accessKeyId(), enricher.secret())
-            .customPolicy(ENRICHER.policyName()))
-        .and().account(member).alias("member")
+        .policy(ENRICHER.policyName(), ENRICHER.text());
+    homeAccount.and().account(member).alias("member")
         .policy(MEMBER.policyName(), MEMBER.text())
         .role(ROLE, r -> r.trustPolicy(DemoFleet.memberRoleTrustPolicy(home)).customPolicy(MEMBER.policyName()));
-    stack = PipelineStack.start(dir, PREFIX, fleet, remediator.accessKeyId(), remediator.secret());
+    // The services' home identities are their RRSA roles, with the home documents attached, as on ACK.
+    stack = PipelineStack.startRrsa(dir, PREFIX, homeAccount);
+    assertEquals(Optional.of(remediator.roleName()), stack.roleOf("remediator"));
+    assertEquals(Optional.of(enricher.roleName()), stack.roleOf("enricher"));
     emulator = stack.emulator();
     Properties props = new Properties();
     props.put("bootstrap.servers", stack.broker().bootstrapServers());
@@ -303,8 +303,8 @@ class LeastPrivilegeIT {
       }
     }
     assertEquals(List.of(), ungranted, "actions a service called that its document does not grant");
-    assertTrue(called.stream().anyMatch(c -> c.startsWith(remediator.userName() + "|member-role|")), called.toString());
-    assertTrue(called.stream().anyMatch(c -> c.startsWith(enricher.userName() + "|member-role|")), called.toString());
+    assertTrue(called.stream().anyMatch(c -> c.startsWith(remediator.roleName() + "|member-role|")), called.toString());
+    assertTrue(called.stream().anyMatch(c -> c.startsWith(enricher.roleName() + "|member-role|")), called.toString());
   }
 
   // ------------------------------------------------------------------------------------------------ phases
@@ -333,12 +333,10 @@ class LeastPrivilegeIT {
       if (!cases.isEmpty()) {
         document(cases.get(0)[0]).grant(document(cases.get(0)[0]).without(cases.get(0)[1]));
       }
-      System.setProperty("alibabacloud.accessKeyId", phase.identity().accessKeyId());
-      System.setProperty("alibabacloud.accessKeySecret", phase.identity().secret());
       // No client-side rate limit: walking an account of a hundred users at 20 ListAccessKeys a second would take
       // most of the test's time, and the limiter is not what is tested here.
-      List<String> args = new ArrayList<>(List.of("--cloud.endpoint=" + emulator.endpoint(),
-          "--cloud.assume.role.session=" + phase.identity().userName(), "--cloud.rate.per.second=0"));
+      List<String> args = new ArrayList<>(List.of(stack.cloudArgs()));
+      args.addAll(List.of("--cloud.assume.role.session=" + phase.identity().roleName(), "--cloud.rate.per.second=0"));
       if (phase.fleet()) {
         args.add("--cloud.fleet=" + member + "=acs:ram::" + member + ":role/" + ROLE);
       }
@@ -543,13 +541,7 @@ class LeastPrivilegeIT {
 
   /** The newest {@code limit} events of the emulator's audit trail, newest first. */
   private static List<JsonNode> events(int limit) throws Exception {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create(emulator.endpoint() + "/admin/events?limit=" + limit))
-        .header("Authorization", "Bearer " + emulator.adminToken()).GET().build(), HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, response.statusCode(), response.body());
-    List<JsonNode> events = new ArrayList<>();
-    JSON.readTree(response.body()).path("events").forEach(events::add);
-    return events;
+    return stack.events(limit);
   }
 
   private static String newestEventId() throws Exception {
@@ -573,7 +565,7 @@ class LeastPrivilegeIT {
       }
       if (phase.isOurs(event)) {
         since.add(0, event);
-        called.add(phase.identity().userName() + "|" + phase.documentOf(event).file() + "|" + permission(event));
+        called.add(phase.identity().roleName() + "|" + phase.documentOf(event).file() + "|" + permission(event));
       }
     }
     return since;

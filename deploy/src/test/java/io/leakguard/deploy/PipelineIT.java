@@ -85,8 +85,6 @@ class PipelineIT {
   static final String account = SyntheticKeys.accountId();
   static final String rootId = SyntheticKeys.accessKeyId();
   static final String rootSecret = SyntheticKeys.secret();
-  static final String operatorId = SyntheticKeys.accessKeyId();
-  static final String operatorSecret = SyntheticKeys.secret();
   static final Map<String, String[]> users = new HashMap<>();
   static final Set<String> secretsThatMustNotLeak = ConcurrentHashMap.newKeySet();
 
@@ -97,22 +95,19 @@ class PipelineIT {
       users.put(user, new String[] {SyntheticKeys.accessKeyId(), SyntheticKeys.secret()});
       secretsThatMustNotLeak.add(users.get(user)[1]);
     }
-    secretsThatMustNotLeak.add(operatorSecret);
     TestFleet.Account fleet = TestFleet.account(account).alias("it").rootKey(rootId, rootSecret)
         .policy("LeakGuardRemediator", DemoFleet.REMEDIATOR_POLICY)
         .policy("LeakGuardEnricher", DemoFleet.ENRICHER_POLICY)
-        .user("leakguard", u -> u.key(operatorId, operatorSecret)
-            .customPolicy("LeakGuardRemediator").customPolicy("LeakGuardEnricher"))
         .user("alice", u -> u.email("alice@example.com").key(users.get("alice")[0], users.get("alice")[1]))
         .user("bob", u -> u.key(users.get("bob")[0], users.get("bob")[1]))
         .user("carol", u -> u.key(users.get("carol")[0], users.get("carol")[1]));
-    // The remediator finds its credentials through the default chain, as in production.
-    stack = PipelineStack.start(dir, PREFIX, fleet, operatorId, operatorSecret);
+    // The enricher and the remediator find their credentials through the default chain, by RRSA, as on ACK.
+    stack = PipelineStack.startRrsa(dir, PREFIX, fleet);
     broker = stack.broker();
     emulator = stack.emulator();
-    start(new DetectorApp(), "--cloud.endpoint=" + emulator.endpoint());
-    start(new EnricherApp(), "--cloud.endpoint=" + emulator.endpoint());
-    start(new RemediatorApp(), "--cloud.endpoint=" + emulator.endpoint());
+    start(new DetectorApp(), stack.cloudArgs());
+    start(new EnricherApp(), stack.cloudArgs());
+    start(new RemediatorApp(), stack.cloudArgs());
     start(new NotifierApp());
     await().atMost(Duration.ofSeconds(90))
         .until(() -> stack.allRunning());
@@ -151,6 +146,14 @@ class PipelineIT {
     JsonNode secretData = new ObjectMapper().readTree(currentSecretValue(outcome.getKmsSecretName()));
     assertEquals(newKey, secretData.path("AccessKeyId").asText());
     secretsThatMustNotLeak.add(secretData.path("AccessKeySecret").asText());
+
+    // And the key was deleted by the remediator's own RRSA role session, not by any key pair of LeakGuard's
+    JsonNode deletion = stack.events(5_000).stream()
+        .filter(e -> "DeleteAccessKey".equals(e.path("eventName").asText())
+            && alice[0].equals(e.path("requestParameters").path("UserAccessKeyId").asText()))
+        .findFirst().orElseThrow(() -> new AssertionError("no DeleteAccessKey of alice's key in the trail"));
+    assertEquals("assumed-role", deletion.path("userIdentity").path("type").asText());
+    assertEquals("leakguard-remediator:leakguard-remediator", deletion.path("userIdentity").path("userName").asText());
 
     // And a call signed with the leaked key is refused
     AlibabaCloud attacker = AlibabaCloud.with(settings(), new StaticCredentialsProvider(

@@ -6,12 +6,19 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leakguard.emulator.Emulator;
 import io.leakguard.runtime.ServiceDefinition;
 import io.leakguard.runtime.ServiceMain;
 import io.leakguard.runtime.StreamsService;
 import io.leakguard.testkit.KafkaFixture;
 import io.leakguard.testkit.TestFleet;
+import io.leakguard.testkit.TestRrsa;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,9 +29,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The services of the pipeline in this JVM, on a real broker and the emulator over real HTTP, with every log line
- * captured (for the no-secret checks): what the deploy module's end-to-end tests share. The operator's key pair is
- * LeakGuard's identity through the default credential chain (system properties, since a test cannot set its own
- * environment).
+ * captured (for the no-secret checks): what the deploy module's end-to-end tests share. LeakGuard's identity comes
+ * through the default credential chain, as in production: by RRSA ({@link #startRrsa}: the enricher and the
+ * remediator each assume a role of their own with the policy of {@code deploy/ram/<service>.json} by
+ * {@code AssumeRoleWithOIDC}), or from an operator's key pair ({@link #start}), both through system properties since
+ * a test cannot set its own environment.
  */
 final class PipelineStack implements AutoCloseable {
 
@@ -33,6 +42,9 @@ final class PipelineStack implements AutoCloseable {
   private final KafkaFixture broker;
   private final Emulator emulator;
   private final List<StreamsService> services = new ArrayList<>();
+  /** RRSA roles by service name; empty on the AccessKey path. */
+  private final Map<String, String> roles = new java.util.HashMap<>();
+  private TestRrsa rrsa;
   private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
   private PipelineStack(Path dir, String prefix, KafkaFixture broker, Emulator emulator) {
@@ -42,19 +54,55 @@ final class PipelineStack implements AutoCloseable {
     this.emulator = emulator;
   }
 
-  /** Starts capturing logs, the broker and the emulator seeded with {@code fleet}; no service yet. */
+  /**
+   * Starts capturing logs, the broker and the emulator seeded with {@code fleet}; no service yet. The services
+   * sign with the operator's key pair ({@code alibabacloud.accessKeyId}): the AccessKey path of the chain.
+   */
   static PipelineStack start(Path dir, String prefix, TestFleet.Account fleet, String operatorId,
       String operatorSecret) throws Exception {
+    PipelineStack stack = start(dir, prefix, fleet, Emulator.builder());
+    System.setProperty("alibabacloud.accessKeyId", operatorId);
+    System.setProperty("alibabacloud.accessKeySecret", operatorSecret);
+    return stack;
+  }
+
+  /**
+   * As {@link #start}, the services getting their identities the RRSA way: an OIDC provider in {@code home}, a role
+   * {@code leakguard-<service>} for the enricher and the remediator trusting it, with the account's custom policy
+   * {@code LeakGuardEnricher} or {@code LeakGuardRemediator} (which {@code home} must define), and a token file per
+   * service. Services must be given {@link #cloudArgs()}: STS is called on the emulator's HTTPS listener.
+   */
+  static PipelineStack startRrsa(Path dir, String prefix, TestFleet.Account home) throws Exception {
+    TestRrsa rrsa = new TestRrsa(home, dir);
+    Map<String, String> roles = Map.of("enricher", "LeakGuardEnricher", "remediator", "LeakGuardRemediator");
+    roles.forEach((service, policy) -> rrsa.role("leakguard-" + service, policy));
+    PipelineStack stack = start(dir, prefix, home, TestRrsa.emulator());
+    stack.rrsa = rrsa;
+    roles.keySet().forEach(service -> stack.roles.put(service, "leakguard-" + service));
+    return stack;
+  }
+
+  private static PipelineStack start(Path dir, String prefix, TestFleet.Account fleet, Emulator.Builder emulator)
+      throws Exception {
     PipelineStack stack = new PipelineStack(dir, prefix, KafkaFixture.start(dir.resolve("kafka")),
-        Emulator.builder().build().start());
+        emulator.build().start());
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     stack.logs.setContext(context);
     stack.logs.start();
     context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(stack.logs);
     fleet.seed(stack.emulator);
-    System.setProperty("alibabacloud.accessKeyId", operatorId);
-    System.setProperty("alibabacloud.accessKeySecret", operatorSecret);
     return stack;
+  }
+
+  /** The emulator's endpoints, as options of a service: STS on HTTPS when the identities are RRSA ones. */
+  String[] cloudArgs() {
+    return rrsa == null ? new String[] {"--cloud.endpoint=" + emulator.endpoint()}
+        : new String[] {"--cloud.endpoint=" + emulator.endpoint(), "--cloud.endpoint.sts=" + emulator.httpsEndpoint()};
+  }
+
+  /** The RRSA role a service assumes, if it has one. */
+  java.util.Optional<String> roleOf(String service) {
+    return java.util.Optional.ofNullable(roles.get(service));
   }
 
   /** Starts a service with the test's prefix, small topics, its own state directory, then {@code extra}. */
@@ -63,6 +111,9 @@ final class PipelineStack implements AutoCloseable {
         "--topic.prefix=" + prefix, "--topics.partitions=2", "--state.dir=" + dir.resolve("state/" + definition.name()),
         "--health.port=0", "--health.bind=127.0.0.1"));
     args.addAll(List.of(extra));
+    if (rrsa != null && roles.containsKey(definition.name())) {
+      rrsa.use(roles.get(definition.name()));
+    }
     services.add(StreamsService.start(definition, ServiceMain.loader(definition).load(Map.of(), args)));
   }
 
@@ -89,6 +140,19 @@ final class PipelineStack implements AutoCloseable {
     return emulator;
   }
 
+  /** The emulator's audit trail through its admin API, newest first, at most {@code limit} events. */
+  List<JsonNode> events(int limit) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create(emulator.endpoint() + "/admin/events?limit=" + limit))
+        .header("Authorization", "Bearer " + emulator.adminToken()).GET().build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("admin events: HTTP " + response.statusCode() + ": " + response.body());
+    }
+    List<JsonNode> events = new ArrayList<>();
+    new ObjectMapper().readTree(response.body()).path("events").forEach(events::add);
+    return events;
+  }
+
   /** Every log line so far. */
   List<ILoggingEvent> logLines() {
     return List.copyOf(logs.list);
@@ -99,6 +163,7 @@ final class PipelineStack implements AutoCloseable {
     stopServices();
     System.clearProperty("alibabacloud.accessKeyId");
     System.clearProperty("alibabacloud.accessKeySecret");
+    TestRrsa.clear();
     emulator.close();
     broker.close();
     ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(logs);

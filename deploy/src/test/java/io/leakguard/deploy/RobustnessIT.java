@@ -95,8 +95,6 @@ class RobustnessIT {
   static KafkaFixture broker;
   static Emulator emulator;
   static final String account = SyntheticKeys.accountId();
-  static final String operatorId = SyntheticKeys.accessKeyId();
-  static final String operatorSecret = SyntheticKeys.secret();
   static final Map<String, String[]> users = new LinkedHashMap<>();
   static final Set<String> mustNotLeak = ConcurrentHashMap.newKeySet();
 
@@ -109,30 +107,29 @@ class RobustnessIT {
     names.addAll(List.of("dave", "f0", "f1", "f2", "f3", "f4", "grace", "henry"));
     TestFleet.Account seed = TestFleet.account(account)
         .policy("LeakGuardRemediator", DemoFleet.REMEDIATOR_POLICY)
-        .policy("LeakGuardEnricher", DemoFleet.ENRICHER_POLICY)
-        .user("leakguard", u -> u.key(operatorId, operatorSecret)
-            .customPolicy("LeakGuardRemediator").customPolicy("LeakGuardEnricher"));
+        .policy("LeakGuardEnricher", DemoFleet.ENRICHER_POLICY);
     for (String name : names) {
       String[] key = {SyntheticKeys.accessKeyId(), SyntheticKeys.secret()};
       users.put(name, key);
       mustNotLeak.add(key[1]);
       seed.user(name, u -> u.key(key[0], key[1]));
     }
-    mustNotLeak.add(operatorSecret);
-    stack = PipelineStack.start(dir, PREFIX, seed, operatorId, operatorSecret);
+    stack = PipelineStack.startRrsa(dir, PREFIX, seed);
     broker = stack.broker();
     emulator = stack.emulator();
-    String cloud = "--cloud.endpoint=" + emulator.endpoint();
-    start(new DetectorApp(), cloud);
-    start(new EnricherApp(), cloud);
+    start(new DetectorApp());
+    start(new EnricherApp());
     // Fail fast under the throttling fault (one attempt per call, one round), retry 15 s after the first failure.
-    start(new RemediatorApp(), cloud, "--cloud.max.attempts=1", "--remediation.max.rounds=1", RETRY_SCHEDULE);
+    start(new RemediatorApp(), "--cloud.max.attempts=1", "--remediation.max.rounds=1", RETRY_SCHEDULE);
     start(new NotifierApp());
     await().atMost(WAIT).until(() -> stack.allRunning());
   }
 
+  /** Starts a service, on the emulator if it calls the cloud (the notifier does not), then {@code extra}. */
   private static void start(ServiceDefinition definition, String... extra) throws Exception {
-    stack.start(definition, extra);
+    List<String> args = new ArrayList<>(definition instanceof NotifierApp ? List.of() : List.of(stack.cloudArgs()));
+    args.addAll(List.of(extra));
+    stack.start(definition, args.toArray(String[]::new));
   }
 
   @AfterAll
@@ -502,10 +499,9 @@ class RobustnessIT {
     List<ServiceDefinition> definitions = List.of(new DetectorApp(), new EnricherApp(), new RemediatorApp(),
         new NotifierApp());
     stack.stopServices();
-    String cloud = "--cloud.endpoint=" + emulator.endpoint();
-    start(definitions.get(0), cloud);
-    start(definitions.get(1), cloud);
-    start(definitions.get(2), cloud, "--cloud.max.attempts=1", "--remediation.max.rounds=1", RETRY_SCHEDULE);
+    start(definitions.get(0));
+    start(definitions.get(1));
+    start(definitions.get(2), "--cloud.max.attempts=1", "--remediation.max.rounds=1", RETRY_SCHEDULE);
     start(definitions.get(3));
 
     // Then they all run, and a new leak is rotated

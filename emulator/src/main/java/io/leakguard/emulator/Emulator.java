@@ -86,7 +86,7 @@ public final class Emulator implements AutoCloseable {
         http.createContext("/admin/", admin);
         http.setExecutor(executor);
         if (config.https) {
-            certificate = SelfSignedCertificate.generate();
+            certificate = config.certificate != null ? config.certificate : SelfSignedCertificate.generate();
             SSLContext tls = certificate.serverContext();
             https = HttpsServer.create(new InetSocketAddress(config.bindAddress, config.httpsPort), 128);
             https.setHttpsConfigurator(new HttpsConfigurator(tls));
@@ -145,10 +145,15 @@ public final class Emulator implements AutoCloseable {
      * its password {@value #TRUST_STORE_PASSWORD} protects nothing secret (PKCS#12 requires one for integrity).
      */
     public void writeTrustStore(Path file) throws IOException {
+        writeTrustStore(httpsCertificate(), file);
+    }
+
+    /** Writes {@code certificate} as a PKCS#12 trust store (see {@link #writeTrustStore(Path)}). */
+    public static void writeTrustStore(X509Certificate certificate, Path file) throws IOException {
         try {
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
-            trust.setCertificateEntry("leakguard-emulator", httpsCertificate());
+            trust.setCertificateEntry("leakguard-emulator", certificate);
             Path absolute = file.toAbsolutePath();
             Files.createDirectories(absolute.getParent());
             Path temp = Files.createTempFile(absolute.getParent(), ".truststore", ".tmp");
@@ -234,6 +239,7 @@ public final class Emulator implements AutoCloseable {
         private String region = "cn-hangzhou";
         private Clock clock = Clock.systemUTC();
         private boolean https;
+        private SelfSignedCertificate certificate;
         private int httpsPort;
         private int threads = 8;
         private Path stateFile;
@@ -278,6 +284,13 @@ public final class Emulator implements AutoCloseable {
         /** Also serve TLS with a generated self-signed certificate. */
         public Builder https(boolean https) {
             this.https = https;
+            return this;
+        }
+
+        /** Also serve TLS, with the given certificate (shared by the emulators of one test JVM). */
+        public Builder https(SelfSignedCertificate certificate) {
+            this.https = true;
+            this.certificate = Objects.requireNonNull(certificate);
             return this;
         }
 

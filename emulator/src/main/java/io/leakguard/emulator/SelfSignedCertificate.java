@@ -20,8 +20,11 @@ import java.util.concurrent.TimeUnit;
  * the internal sun.security.x509 classes. Running the JDK's own {@code keytool} once at start-up needs
  * neither; it writes a PKCS#12 store into a private temporary directory that is deleted as soon as the key
  * is loaded. The store password is random and lives only for that moment.
+ *
+ * <p>Public so that the emulators of one test JVM can share a certificate ({@link Emulator.Builder#https
+ * (SelfSignedCertificate)}): HTTP clients that build their TLS context once per JVM then trust every one of them.
  */
-final class SelfSignedCertificate {
+public final class SelfSignedCertificate {
 
     private static final String ALIAS = "emulator";
 
@@ -33,7 +36,7 @@ final class SelfSignedCertificate {
         this.password = password;
     }
 
-    static SelfSignedCertificate generate() throws IOException {
+    public static SelfSignedCertificate generate() throws IOException {
         Path dir = Files.createTempDirectory("leakguard-emulator-tls");
         Path store = dir.resolve("emulator.p12");
         String password = Ids.alphanumeric(24);
@@ -67,7 +70,7 @@ final class SelfSignedCertificate {
         }
     }
 
-    X509Certificate certificate() {
+    public X509Certificate certificate() {
         try {
             return (X509Certificate) keyStore.getCertificate(ALIAS);
         } catch (GeneralSecurityException e) {

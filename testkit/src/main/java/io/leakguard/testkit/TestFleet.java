@@ -113,6 +113,10 @@ public final class TestFleet {
       this.accountId = accountId;
     }
 
+    public String accountId() {
+      return accountId;
+    }
+
     public Account alias(String alias) {
       this.alias = alias;
       return this;
