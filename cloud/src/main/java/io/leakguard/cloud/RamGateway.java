@@ -27,7 +27,14 @@ import java.util.Optional;
 public final class RamGateway {
 
   /** A RAM user as LeakGuard needs it. */
-  public record User(String userName, String displayName, String email) {}
+  /** A RAM user as RAM describes it; {@code mobilePhone} as RAM writes it ({@code 86-18600008888}), may be null. */
+  public record User(String userName, String displayName, String email, String mobilePhone) {
+    /** RAM answers an empty string for an unset e-mail or phone: null here. */
+    public User {
+      email = email == null || email.isBlank() ? null : email;
+      mobilePhone = mobilePhone == null || mobilePhone.isBlank() ? null : mobilePhone;
+    }
+  }
 
   /** An AccessKey's metadata; RAM never returns a secret here. */
   public record AccessKey(String accessKeyId, String status, String createDate) {}
@@ -68,7 +75,8 @@ public final class RamGateway {
         request.setMarker(marker);
       }
       ListUsersResponse response = caller.call(Product.RAM, request);
-      response.getUsers().forEach(u -> users.add(new User(u.getUserName(), u.getDisplayName(), u.getEmail())));
+      response.getUsers().forEach(u -> users.add(new User(u.getUserName(), u.getDisplayName(), u.getEmail(),
+          u.getMobilePhone())));
       marker = Boolean.TRUE.equals(response.getIsTruncated()) ? response.getMarker() : null;
     } while (marker != null && !marker.isEmpty());
     return users;
@@ -78,7 +86,7 @@ public final class RamGateway {
     GetUserRequest request = new GetUserRequest();
     request.setUserName(userName);
     GetUserResponse.User u = caller.call(Product.RAM, request).getUser();
-    return new User(u.getUserName(), u.getDisplayName(), u.getEmail());
+    return new User(u.getUserName(), u.getDisplayName(), u.getEmail(), u.getMobilePhone());
   }
 
   public List<AccessKey> listAccessKeys(String userName) throws CloudException {

@@ -93,7 +93,8 @@ public final class FleetEnrichment implements Enrichment, AutoCloseable {
     if (known != null) {
       Owner owner = Owner.newBuilder().setAccountId(known.getOwner().getAccountId())
           .setUserName(known.getOwner().getUserName()).setArn(known.getOwner().getArn())
-          .setDisplayName(known.getOwner().getDisplayName()).setEmail(known.getOwner().getEmail()).build();
+          .setDisplayName(known.getOwner().getDisplayName()).setEmail(known.getOwner().getEmail())
+          .setMobilePhone(known.getOwner().getMobilePhone()).build();
       if (identity != null && "RAMUser".equals(type) && !identity.getAccountId().equals(owner.getAccountId())) {
         LOG.warn("incident {}: the inventory and the key itself disagree on the account", leak.getIncidentId());
       }
@@ -117,7 +118,8 @@ public final class FleetEnrichment implements Enrichment, AutoCloseable {
         OwnerDirectory.Owned found = lookup.owner().get();
         Owner owner = Owner.newBuilder().setAccountId(found.accountId()).setUserName(found.user().userName())
             .setArn("acs:ram::" + found.accountId() + ":user/" + found.user().userName())
-            .setDisplayName(found.user().displayName()).setEmail(found.user().email()).build();
+            .setDisplayName(found.user().displayName()).setEmail(found.user().email())
+            .setMobilePhone(found.user().mobilePhone()).build();
         return onWorker(found.accountId(), leak, () -> new Ownership(OwnerKind.RAM_USER, leak.getKind(), owner,
             false));
       }
@@ -208,7 +210,7 @@ public final class FleetEnrichment implements Enrichment, AutoCloseable {
         return new Ownership(OwnerKind.OUTSIDE_FLEET, leak.getKind(), owner.build(), false);
       }
       RamGateway.User user = fleet.account(account).ram().getUser(userName);
-      owner.setDisplayName(user.displayName()).setEmail(user.email());
+      owner.setDisplayName(user.displayName()).setEmail(user.email()).setMobilePhone(user.mobilePhone());
       return new Ownership(OwnerKind.RAM_USER, CredentialKind.RAM_USER_KEY, owner.build(), false);
     } catch (CloudException e) {
       LOG.warn("incident {}: cannot read RAM user {} of account {}: {}", leak.getIncidentId(), userName, account,

@@ -48,6 +48,7 @@ final class Journals {
         .setSource(leak.getSource())
         .setOwner(owner)
         .setOwnerKind(leak.getOwnerKind())
+        .setSeverity(leak.getSeverity())
         .setTimeline(leak.getTimeline())
         .setPhase(JournalPhase.PENDING)
         .setRemediationMode(rule.mode())
@@ -94,6 +95,8 @@ final class Journals {
         .setAttempt(journal.getAttempt())
         .setNextRetryAt(journal.getRetryAt())
         .setCredentialMayBeLive(mayBeLive(journal))
+        .setOwnerKind(journal.getOwnerKind())
+        .setSeverity(journal.getSeverity())
         .setTimeline(timeline.build())
         .build();
   }

@@ -197,6 +197,7 @@ public final class TestFleet {
   public static final class User {
     private final String userName;
     private String email;
+    private String mobilePhone;
     private final List<KeySeed> keys = new ArrayList<>();
     private final List<PolicyRef> policies = new ArrayList<>();
 
@@ -206,6 +207,12 @@ public final class TestFleet {
 
     public User email(String email) {
       this.email = email;
+      return this;
+    }
+
+    /** The user's mobile phone as RAM keeps it, e.g. {@code 86-18600008888}. */
+    public User mobilePhone(String mobilePhone) {
+      this.mobilePhone = mobilePhone;
       return this;
     }
 
@@ -234,7 +241,7 @@ public final class TestFleet {
     }
 
     private UserSeed seed() {
-      return new UserSeed(userName, null, null, email, null, null, null, keys, policies);
+      return new UserSeed(userName, null, null, email, mobilePhone, null, null, keys, policies);
     }
   }
 
