@@ -76,7 +76,12 @@ final class PipelineStack implements AutoCloseable {
     TestRrsa rrsa = new TestRrsa(home, dir);
     Map<String, String> roles = Map.of("enricher", "LeakGuardEnricher", "remediator", "LeakGuardRemediator");
     roles.forEach((service, policy) -> rrsa.role("leakguard-" + service, policy));
-    PipelineStack stack = start(dir, prefix, home, TestRrsa.emulator());
+    Emulator.Builder emulator = TestRrsa.emulator();
+    // The SDK keeps one Apache HTTP client per JVM, with the JVM's trust as it was when the client was built; an
+    // earlier test of this JVM may have built it before the emulators' trust store was installed. Closing it drops
+    // the singleton, so the next client is built trusting the emulators' certificate.
+    com.aliyuncs.http.clients.ApacheHttpClient.getInstance().close();
+    PipelineStack stack = start(dir, prefix, home, emulator);
     stack.rrsa = rrsa;
     roles.keySet().forEach(service -> stack.roles.put(service, "leakguard-" + service));
     return stack;
