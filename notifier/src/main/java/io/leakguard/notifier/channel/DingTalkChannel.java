@@ -118,7 +118,8 @@ public final class DingTalkChannel implements Channel {
     if (errcode == 0) {
       return "errcode 0";
     }
-    String errmsg = url.scrub(HttpJson.brief(reply.path("errmsg").asText(""), 200), secret.orElse(null), sign);
+    String errmsg = url.scrub(HttpJson.brief(reply.path("errmsg").asText(""), 200), secret.orElse(null), sign,
+        sign == null ? null : URLEncoder.encode(sign, StandardCharsets.UTF_8));
     throw http.failure(url, "errcode " + errcode + " (" + errmsg + ")",
         THROTTLED.contains(errcode) || errcode == BUSY);
   }
