@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
  */
 final class SlackMrkdwn {
 
-  private static final Pattern LINK = Pattern.compile("\\[([^\\]]+)\\]\\(([^)\\s]+)\\)");
+  /** A link (groups 1 and 2) or a code span (group 3), both kept apart from emphasis. */
+  private static final Pattern LINK_OR_CODE =
+      Pattern.compile("\\[([^\\]]+)\\]\\(([^)\\s]+)\\)|(`[^`]+`)");
   private static final Pattern HEADING = Pattern.compile("^#{1,6}\\s+(.+?)\\s*#*\\s*$");
   private static final Pattern BULLET = Pattern.compile("^(\\s*)[-*+]\\s+");
   private static final Pattern BOLD = Pattern.compile("\\*\\*(.+?)\\*\\*|__(.+?)__");
@@ -36,7 +38,8 @@ final class SlackMrkdwn {
   private static String line(String line) {
     Matcher heading = HEADING.matcher(line);
     if (heading.matches()) {
-      return BOLD_MARK + inline(heading.group(1)).replace(String.valueOf(BOLD_MARK), "") + BOLD_MARK;
+      // The whole line is bold; bold inside it would only close and reopen it.
+      return "*" + inline(heading.group(1)).replace(String.valueOf(BOLD_MARK), "") + "*";
     }
     String prefix = "";
     Matcher bullet = BULLET.matcher(line);
@@ -47,15 +50,22 @@ final class SlackMrkdwn {
     return (prefix + inline(line)).replace(BOLD_MARK, '*');
   }
 
-  /** One line's text: links kept apart so that their URLs are neither escaped nor reformatted. */
+  /**
+   * One line's text: links kept apart so that their URLs are neither escaped nor reformatted, code spans so that
+   * masked keys ({@code LTAI****wxyz}) are not read as emphasis.
+   */
   private static String inline(String text) {
     StringBuilder out = new StringBuilder();
-    Matcher link = LINK.matcher(text);
+    Matcher link = LINK_OR_CODE.matcher(text);
     int last = 0;
     while (link.find()) {
       out.append(emphasis(escape(text.substring(last, link.start()))));
-      String url = link.group(2).replace("|", "%7C").replace(">", "%3E").replace("<", "%3C");
-      out.append('<').append(url).append('|').append(emphasis(escape(link.group(1)))).append('>');
+      if (link.group(3) != null) {
+        out.append(escape(link.group(3)));
+      } else {
+        String url = link.group(2).replace("|", "%7C").replace(">", "%3E").replace("<", "%3C");
+        out.append('<').append(url).append('|').append(emphasis(escape(link.group(1)))).append('>');
+      }
       last = link.end();
     }
     out.append(emphasis(escape(text.substring(last))));
