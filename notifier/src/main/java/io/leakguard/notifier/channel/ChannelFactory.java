@@ -9,7 +9,12 @@ public final class ChannelFactory {
 
   /** Every channel type, by its word in the routing file. */
   private static final Map<String, Function<ChannelConfig, Channel>> TYPES = new TreeMap<>(Map.of(
-      "log", LogChannel::fromConfig));
+      "log", LogChannel::fromConfig,
+      DingTalkChannel.TYPE, DingTalkChannel::fromConfig,
+      LarkChannel.TYPE, LarkChannel::fromConfig,
+      WeComChannel.TYPE, WeComChannel::fromConfig,
+      SlackChannel.TYPE, SlackChannel::fromConfig,
+      SignedWebhookChannel.TYPE, SignedWebhookChannel::fromConfig));
 
   private ChannelFactory() {}
 
