@@ -1,56 +1,70 @@
 package io.leakguard.notifier;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import io.leakguard.schemas.RemediationOutcome;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * What a notification says, built from the outcome's fields one by one: records never hold a secret, and this
- * copies only what a reader needs, so nothing new can slip into a message.
+ * What a notification may say, copied from the outcome field by field: records never hold a secret, and this copies
+ * only what a reader needs (the masked key, never the full ID or a secret), so nothing new can slip into a message.
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
-public record Notice(String incidentId, String accessKeyId, String maskedKey, String status, String strategy,
-    String accountId, String userName, String ownerEmail, String newAccessKeyId, String kmsSecretName,
-    String reason, String source, List<String> detachedPolicies, Instant detectedAt, Instant neutralizedAt,
-    Long detectionToNeutralizationMillis, int attempt, boolean credentialMayBeLive, Instant nextRetryAt) {
+public record Notice(String incidentId, String maskedKey, String status, String kind, String strategy,
+    String accountId, String userName, String roleName, String displayName, String newAccessKeyId,
+    String kmsSecretName, String kmsSecretVersion, String reason, String sourceType, String sourceLocation,
+    List<String> detachedPolicies, Instant detectedAt, Instant neutralizedAt, Long detectionToNeutralizationMillis,
+    int attempt, boolean credentialMayBeLive, Instant nextRetryAt, String ownerKind, String severity) {
 
   public static Notice of(RemediationOutcome outcome) {
     var timeline = outcome.getTimeline();
-    Long elapsed = timeline.getNeutralizedAt() == null ? null
+    Long elapsed = timeline.getNeutralizedAt() == null || timeline.getDetectedAt() == null ? null
         : timeline.getNeutralizedAt().toEpochMilli() - timeline.getDetectedAt().toEpochMilli();
-    return new Notice(outcome.getIncidentId(), outcome.getAccessKeyId(), outcome.getMaskedKey(),
-        outcome.getStatus().name(), outcome.getStrategy(), outcome.getOwner().getAccountId(),
-        outcome.getOwner().getUserName(), outcome.getOwner().getEmail(), outcome.getNewAccessKeyId(),
-        outcome.getKmsSecretName(), outcome.getReason(),
-        outcome.getSource().getType() + " " + outcome.getSource().getLocation(),
+    var owner = outcome.getOwner();
+    return new Notice(outcome.getIncidentId(), outcome.getMaskedKey(), outcome.getStatus().name(),
+        outcome.getKind().name(), outcome.getStrategy(), owner.getAccountId(), owner.getUserName(),
+        owner.getRoleName() != null ? owner.getRoleName() : outcome.getRoleName(), owner.getDisplayName(),
+        outcome.getNewAccessKeyId(), outcome.getKmsSecretName(), outcome.getKmsSecretVersion(), outcome.getReason(),
+        outcome.getSource().getType().name(), outcome.getSource().getLocation(),
         List.copyOf(outcome.getDetachedPolicies()), timeline.getDetectedAt(), timeline.getNeutralizedAt(), elapsed,
-        outcome.getAttempt(), outcome.getCredentialMayBeLive(), outcome.getNextRetryAt());
+        outcome.getAttempt(), outcome.getCredentialMayBeLive(), outcome.getNextRetryAt(),
+        outcome.getOwnerKind().name(), outcome.getSeverity().name());
   }
 
-  /** One line for people: what happened, to which key, and what to do next. */
-  public String summary() {
-    String who = userName == null ? "account " + accountId : "RAM user " + userName + " in account " + accountId;
-    return switch (status) {
-      case "ROTATED" -> "Leaked AccessKey " + maskedKey + " of " + who + " was deleted after "
-          + detectionToNeutralizationMillis + " ms; its replacement " + newAccessKeyId + " is in KMS secret "
-          + kmsSecretName + ". Applications reading that secret pick it up; any other copy of the old key is dead.";
-      case "NEUTRALIZED" -> "Leaked STS token " + maskedKey + " lost its power: policies " + detachedPolicies
-          + " were detached.";
-      case "ESCALATED" -> "Leaked credential " + maskedKey + " needs the security team: " + reason;
-      case "PLANNED" -> "Dry run for " + maskedKey + ": nothing was changed.";
-      case "AWAITING_APPROVAL" -> "Leaked credential " + maskedKey + " of " + who + " waits for approval: run "
-          + "'leakguard approve " + incidentId + "' or 'leakguard reject " + incidentId + "'.";
-      case "CONTAINED" -> "Leaked AccessKey " + maskedKey + " of " + who + " was disabled (reversible) while its "
-          + "remediation waits for approval: 'leakguard approve " + incidentId + "'.";
-      case "REJECTED" -> "Remediation of leaked credential " + maskedKey + " was rejected by a person; the key is "
-          + "still valid unless someone deletes it: " + reason;
-      case "SKIPPED" -> "Leaked credential " + maskedKey + " needed nothing more: " + reason;
-      default -> "Remediation of leaked credential " + maskedKey + " FAILED (attempt " + attempt + ")"
-          + (credentialMayBeLive ? "; THE LEAKED CREDENTIAL MAY STILL WORK" : "") + ": " + reason
-          + (nextRetryAt != null ? ". LeakGuard tries again at " + nextRetryAt + " and on any new sighting; "
-              + "'leakguard retry " + incidentId + "' tries now" : ". It needs a person now: 'leakguard retry "
-              + incidentId + "' tries again");
-    };
+  /** The notice as JSON-ready values (nulls left out), for webhooks and cards. */
+  public Map<String, Object> facts() {
+    Map<String, Object> facts = new LinkedHashMap<>();
+    put(facts, "incidentId", incidentId);
+    put(facts, "status", status);
+    put(facts, "maskedKey", maskedKey);
+    put(facts, "kind", kind);
+    put(facts, "ownerKind", ownerKind);
+    put(facts, "severity", severity);
+    put(facts, "accountId", accountId);
+    put(facts, "userName", userName);
+    put(facts, "roleName", roleName);
+    put(facts, "strategy", strategy);
+    put(facts, "newAccessKeyId", newAccessKeyId);
+    put(facts, "kmsSecretName", kmsSecretName);
+    put(facts, "kmsSecretVersion", kmsSecretVersion);
+    if (!detachedPolicies.isEmpty()) {
+      facts.put("detachedPolicies", detachedPolicies);
+    }
+    put(facts, "reason", reason);
+    put(facts, "source", sourceType);
+    put(facts, "sourceLocation", sourceLocation);
+    put(facts, "detectedAt", detectedAt == null ? null : detectedAt.toString());
+    put(facts, "neutralizedAt", neutralizedAt == null ? null : neutralizedAt.toString());
+    put(facts, "detectionToNeutralizationMillis", detectionToNeutralizationMillis);
+    facts.put("attempt", attempt);
+    facts.put("credentialMayBeLive", credentialMayBeLive);
+    put(facts, "nextRetryAt", nextRetryAt == null ? null : nextRetryAt.toString());
+    return facts;
+  }
+
+  private static void put(Map<String, Object> facts, String name, Object value) {
+    if (value != null) {
+      facts.put(name, value);
+    }
   }
 }

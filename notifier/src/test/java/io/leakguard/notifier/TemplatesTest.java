@@ -1,0 +1,59 @@
+package io.leakguard.notifier;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.leakguard.notifier.channel.Message;
+import io.leakguard.schemas.RemediationOutcome;
+import io.leakguard.schemas.RemediationStatus;
+import io.leakguard.testkit.SyntheticKeys;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TemplatesTest {
+
+  private final String leaked = SyntheticKeys.accessKeyId();
+  private final String replacement = SyntheticKeys.accessKeyId();
+  private final RemediationOutcome rotated = Outcomes.rotated("inc-7", leaked, replacement,
+      Instant.parse("2026-11-22T10:00:00Z"));
+
+  @Test
+  void shouldSayWhatHappenedWhatWasDoneAndWhatToDoInEnglish() {
+    Message m = Templates.render(Notice.of(rotated), "en", "inc-7|ROTATED|mail:a@example.com");
+
+    for (String part : List.of(m.text(), m.markdown(), m.html())) {
+      assertTrue(part.contains(rotated.getMaskedKey()), part);
+      assertTrue(part.contains("alice"), part);
+      assertTrue(part.contains(replacement), part);
+      assertTrue(part.contains("leakguard/1000000000000001/alice"), part);
+      assertTrue(part.contains("version inc-7"), part);
+      assertTrue(part.contains("inc-7"), part);
+      assertTrue(part.contains("35 ms after detection"), part);
+      assertTrue(part.contains("What you must do now"), part);
+      assertFalse(part.contains(leaked), "the leaked key appears masked only");
+    }
+    assertTrue(m.title().contains("was deleted and replaced"), m.title());
+  }
+
+  @Test
+  void shouldSayTheSameInChinese() {
+    Message m = Templates.render(Notice.of(rotated), "zh-CN", "d");
+
+    assertTrue(m.title().contains("已删除并轮换"), m.title());
+    assertTrue(m.text().contains("您现在需要做什么"), m.text());
+    assertTrue(m.text().contains("版本 inc-7"), m.text());
+    assertTrue(m.html().contains("lang=\"zh-CN\""), m.html());
+  }
+
+  @Test
+  void shouldEscapeWhatComesFromOutsideInHtml() {
+    RemediationOutcome failed = RemediationOutcome.newBuilder(rotated).setStatus(RemediationStatus.FAILED)
+        .setReason("<script>alert(1)</script>").build();
+
+    Message m = Templates.render(Notice.of(failed), "en", "d");
+
+    assertFalse(m.html().contains("<script>"), m.html());
+    assertTrue(m.html().contains("&lt;script&gt;"), m.html());
+  }
+}
