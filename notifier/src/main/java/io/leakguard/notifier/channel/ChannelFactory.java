@@ -9,7 +9,8 @@ public final class ChannelFactory {
 
   /** Every channel type, by its word in the routing file. */
   private static final Map<String, Function<ChannelConfig, Channel>> TYPES = new TreeMap<>(Map.of(
-      "log", LogChannel::fromConfig));
+      "log", LogChannel::fromConfig,
+      "email", EmailChannel::fromConfig));
 
   private ChannelFactory() {}
 
