@@ -173,7 +173,7 @@ class EmailChannelTest {
           () -> channel.send(owner(ALICE), message("d-550")));
 
       // Then
-      assertFalse(failure.retryable(), failure.getMessage());
+    assertFalse(failure.retryable(), failure.getMessage());
       assertTrue(failure.getMessage().contains("550"), failure.getMessage());
       assertTrue(failure.getMessage().contains(ALICE), failure.getMessage());
     }
@@ -191,7 +191,7 @@ class EmailChannelTest {
           () -> channel.send(owner(ALICE), message("d-451")));
 
       // Then
-      assertTrue(failure.retryable(), failure.getMessage());
+    assertTrue(failure.retryable(), failure.getMessage());
       assertTrue(failure.getMessage().contains("451"), failure.getMessage());
     }
   }
@@ -227,7 +227,7 @@ class EmailChannelTest {
           () -> channel.send(owner(ALICE), message("d-slow")));
 
       // Then
-      assertTrue(failure.retryable(), failure.getMessage());
+    assertTrue(failure.retryable(), failure.getMessage());
       assertTrue(failure.getMessage().contains("SocketTimeoutException"), failure.getMessage());
     }
   }
