@@ -88,8 +88,10 @@ final class LocalMail {
     channels.put("log", Map.of("type", "log"));
     Map<String, Object> routing = new LinkedHashMap<>();
     routing.put("channels", channels);
-    routing.put("securityTeam", List.of(Map.of("channel", "log"),
-        new LinkedHashMap<>(Map.of("channel", "mail", "email", SECURITY_TEAM))));
+    Map<String, Object> securityMail = new LinkedHashMap<>();
+    securityMail.put("channel", "mail");
+    securityMail.put("email", SECURITY_TEAM);
+    routing.put("securityTeam", List.of(Map.of("channel", "log"), securityMail));
     routing.put("ownerChannel", "mail");
     routing.put("language", "en");
     Path file = dir.resolve(ROUTING_FILE);
