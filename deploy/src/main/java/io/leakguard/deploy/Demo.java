@@ -209,6 +209,31 @@ final class Demo {
         outcome.getNewAccessKeyId() != null && outcome.getNewAccessKeyId().equals(current), "ACSCurrent holds " + current);
     expect("the webhook received the incident", bodies.stream().anyMatch(b -> b.contains(outcome.getIncidentId())),
         bodies.size() + " webhook calls");
+    if (LocalMail.NOTIFIER_READS_ROUTING_FILE) {
+      checkMail(outcome, leaked);
+    }
+  }
+
+  /** The owner's mailbox on the local mail server: one e-mail about the key, without its secret. */
+  private void checkMail(RemediationOutcome outcome, DemoFleet.Key leaked) throws Exception {
+    String address = DemoFleet.email(USER);
+    LocalMail.Mailbox mailbox = stack.mailboxOf(address);
+    List<LocalMailbox.Mail> mails = List.of();
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+    while (Instant.now().isBefore(deadline)) {
+      mails = stack.mailbox().messages(mailbox);
+      if (!mails.isEmpty()) {
+        break;
+      }
+      Thread.sleep(200); // polling a mailbox over IMAP: the server has no event to wait on
+    }
+    System.out.println("\nMail to " + address);
+    mails.forEach(mail -> System.out.print(mail.summary(4).indent(2)));
+    expect(USER + " received exactly one e-mail about her key", mails.size() == 1
+        && (mails.get(0).raw().contains(outcome.getIncidentId()) || mails.get(0).text().contains(
+            outcome.getMaskedKey())), mails.size() + " e-mails");
+    expect("the e-mail holds no secret", mails.stream().noneMatch(m -> m.raw().contains(leaked.accessKeySecret())),
+        "the leaked secret is in an e-mail");
   }
 
   private boolean refused(DemoFleet.Key leaked) {

@@ -71,6 +71,11 @@ record DemoFleet(String accountId, Key operator, Key enricher, Map<String, Key> 
     return new DemoFleet(RandomCredentials.accountId(), Key.generate(), Key.generate(), Map.copyOf(users));
   }
 
+  /** The e-mail address of a demo user, as the emulator holds it: where the notifier writes to its owner. */
+  static String email(String user) {
+    return user + "@example.com";
+  }
+
   Key user(String name) {
     return users.get(name);
   }
@@ -82,7 +87,7 @@ record DemoFleet(String accountId, Key operator, Key enricher, Map<String, Key> 
       Key key = this.users.get(name);
       users.append(",{\"userName\":\"").append(name).append("\",\"displayName\":\"")
           .append(Character.toUpperCase(name.charAt(0))).append(name.substring(1))
-          .append("\",\"email\":\"").append(name).append("@example.com\",\"accessKeys\":[")
+          .append("\",\"email\":\"").append(email(name)).append("\",\"accessKeys\":[")
           .append(keyJson(key)).append("]}");
     }
     return """

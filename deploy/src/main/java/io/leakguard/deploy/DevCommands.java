@@ -24,6 +24,7 @@ public final class DevCommands implements CommandExtension {
     CommandLine run = root.getSubcommands().get("run");
     run.addSubcommand(new BrokerCommand());
     run.addSubcommand(new EmulatorCommand());
+    run.addSubcommand(new MailServerCommand());
   }
 
   /** Where the local stack keeps its state; the same option for {@code local} and {@code demo}. */
@@ -115,6 +116,36 @@ public final class DevCommands implements CommandExtension {
     @Override
     public Integer call() throws Exception {
       return BrokerMain.run(dataDir, clusterFile, nodeId, readyFile);
+    }
+  }
+
+  @Command(name = "mail-server", mixinStandardHelpOptions = true,
+      description = {"Run an SMTP and IMAP server (GreenMail) for local use, on 127.0.0.1 only, in memory, with the "
+          + "mailboxes of a users file (JSON: {\"mailboxes\":[{\"address\",\"login\",\"password\"}]}). It takes "
+          + "mail for any address without a login; IMAP wants a mailbox's login and password. A development "
+          + "component: not in the service images."},
+      footer = {"", "Example:", "  leakguard run mail-server --users-file mail-users.json --smtp-port 3025 "
+          + "--imap-port 3143"})
+  static final class MailServerCommand implements Callable<Integer> {
+    @Option(names = "--users-file", required = true, paramLabel = "FILE",
+        description = "the mailboxes to create, with their logins and passwords")
+    Path usersFile;
+
+    @Option(names = "--smtp-port", paramLabel = "N", defaultValue = "0",
+        description = "SMTP port; 0 takes a free one (default: ${DEFAULT-VALUE})")
+    int smtpPort;
+
+    @Option(names = "--imap-port", paramLabel = "N", defaultValue = "0",
+        description = "IMAP port; 0 takes a free one (default: ${DEFAULT-VALUE})")
+    int imapPort;
+
+    @Option(names = "--ready-file", paramLabel = "FILE",
+        description = "where to write {\"smtpPort\":N,\"imapPort\":M} once both listen")
+    Path readyFile;
+
+    @Override
+    public Integer call() throws Exception {
+      return MailServerMain.run(usersFile, smtpPort, imapPort, readyFile);
     }
   }
 

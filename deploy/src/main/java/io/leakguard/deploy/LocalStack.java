@@ -26,8 +26,9 @@ import java.util.stream.Stream;
 /**
  * The whole pipeline on this machine, each component its own process (so one can be stopped or killed alone): an
  * embedded Kafka broker (or a cluster of three or more, each node its own process and data directory), the Alibaba
- * Cloud emulator seeded with a demo fleet, and the four services (one or more instances each, each instance its own
- * process, state directory and health port). Writes the connection details and every process (PID, role, health
+ * Cloud emulator seeded with a demo fleet, a mail server (SMTP for the notifier, IMAP to read the demo users' and
+ * the security team's mailboxes; {@link LocalMail}), and the four services (one or more instances each, each
+ * instance its own process, state directory and health port). Writes the connection details and every process (PID, role, health
  * URL, log) to {@code <dir>/local.json} and each process's output to {@code <dir>/logs/}.
  *
  * <p>The services get their cloud credentials the production way, RRSA: an OIDC token file and the default chain's
@@ -91,6 +92,10 @@ final class LocalStack implements AutoCloseable {
   private String emulatorEndpoint;
   private String emulatorHttpsEndpoint;
   private RrsaIdentities rrsa;
+  private final List<LocalMail.Mailbox> mailboxes = LocalMail.mailboxes(DemoFleet.USERS);
+  private int smtpPort;
+  private int imapPort;
+  private Path routingFile;
 
   private final Options options;
   private final Map<String, Integer> lastInstance = new HashMap<>();
@@ -132,6 +137,11 @@ final class LocalStack implements AutoCloseable {
     Component emulator = spawn("emulator", "emulator", emulatorArgs, Map.of("LEAKGUARD_EMULATOR_ADMIN_TOKEN",
         adminToken), null);
     emulatorEndpoint = "http://127.0.0.1:" + emulatorPort;
+    Path mailReady = dir.resolve("mail-server.ready");
+    Path mailUsers = dir.resolve(LocalMail.USERS_FILE);
+    LocalMail.writeUsers(mailUsers, mailboxes);
+    Component mailServer = spawn("mail-server", "mail-server", List.of("run", "mail-server", "--users-file",
+        mailUsers.toString(), "--ready-file", mailReady.toString()), Map.of(), null);
 
     List<String> ready = new ArrayList<>();
     for (Map.Entry<Component, Path> broker : brokers.entrySet()) {
@@ -139,6 +149,10 @@ final class LocalStack implements AutoCloseable {
     }
     bootstrapServers = String.join(",", ready);
     awaitHttp(emulator, emulatorEndpoint + "/admin/state", adminToken);
+    com.fasterxml.jackson.databind.JsonNode mailPorts = new ObjectMapper().readTree(awaitFile(mailServer, mailReady));
+    smtpPort = mailPorts.path("smtpPort").asInt();
+    imapPort = mailPorts.path("imapPort").asInt();
+    routingFile = LocalMail.writeRouting(dir, smtpPort);
     seed(fleet.toFleetJson());
     if (options.extraFleet() != null) {
       seed(options.extraFleet().apply(fleet.accountId()));
@@ -231,7 +245,11 @@ final class LocalStack implements AutoCloseable {
     if (service.equals("notifier")) {
       env.putAll(notifierEnv);
     }
-    return spawn(name, service, List.of("run", service), env, "http://127.0.0.1:" + port + "/health/ready");
+    List<String> args = new ArrayList<>(List.of("run", service));
+    if (service.equals("notifier") && LocalMail.NOTIFIER_READS_ROUTING_FILE) {
+      args.add(LocalMail.ROUTING_FLAG + routingFile);
+    }
+    return spawn(name, service, args, env, "http://127.0.0.1:" + port + "/health/ready");
   }
 
   private void prepareDirectory() throws IOException {
@@ -240,7 +258,8 @@ final class LocalStack implements AutoCloseable {
       deleteRecursively(dir.resolve(sub));
     }
     try (Stream<Path> files = Files.exists(dir) ? Files.list(dir) : Stream.empty()) {
-      for (Path file : files.filter(f -> f.getFileName().toString().matches("broker(-\\d+)?\\.ready|kafka-cluster\\.json"))
+      for (Path file : files.filter(f -> f.getFileName().toString()
+          .matches("broker(-\\d+)?\\.ready|kafka-cluster\\.json|mail-server\\.ready"))
           .toList()) {
         Files.delete(file);
       }
@@ -396,6 +415,8 @@ final class LocalStack implements AutoCloseable {
     details.put("emulator", Map.of("endpoint", emulatorEndpoint, "adminApi", emulatorEndpoint + "/admin/",
         "adminToken", adminToken));
     details.put("demoAccountId", fleet.accountId());
+    // The mailboxes' passwords, generated per run: one more reason the file is owner-only.
+    details.put("mail", LocalMail.details(smtpPort, imapPort, mailboxes, routingFile));
     Map<String, String> topicNames = new LinkedHashMap<>();
     for (Topic<?, ?> topic : topics.all(SERVICES)) {
       topicNames.put(topic.name().substring(topics.prefix().length()), topic.name());
@@ -435,6 +456,17 @@ final class LocalStack implements AutoCloseable {
 
   String adminToken() {
     return adminToken;
+  }
+
+  /** A reader of the local mail server's mailboxes. */
+  LocalMailbox mailbox() {
+    return new LocalMailbox(LocalMail.HOST, imapPort);
+  }
+
+  /** The mailbox of an address (a demo user's or the security team's). */
+  LocalMail.Mailbox mailboxOf(String address) {
+    return mailboxes.stream().filter(m -> m.address().equals(address)).findFirst().orElseThrow(
+        () -> new IllegalArgumentException("no local mailbox " + address));
   }
 
   DemoFleet fleet() {
@@ -493,6 +525,8 @@ final class LocalStack implements AutoCloseable {
           + "state store");
     }
     System.out.println("  Emulator:  " + stack.emulatorEndpoint() + " (admin token in local.json)");
+    System.out.println("  Mail:      SMTP " + LocalMail.HOST + ":" + stack.smtpPort + ", IMAP " + LocalMail.HOST + ":"
+        + stack.imapPort + " (mailboxes and their per-run passwords in local.json)");
     System.out.println("  Logs:      " + stack.dir().resolve("logs"));
     System.out.println("Press Ctrl-C to stop.");
     // Watch the children: one dying on its own is reported, the rest keep running.

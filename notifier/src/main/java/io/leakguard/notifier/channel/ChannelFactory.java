@@ -14,7 +14,8 @@ public final class ChannelFactory {
       LarkChannel.TYPE, LarkChannel::fromConfig,
       WeComChannel.TYPE, WeComChannel::fromConfig,
       SlackChannel.TYPE, SlackChannel::fromConfig,
-      SignedWebhookChannel.TYPE, SignedWebhookChannel::fromConfig));
+      SignedWebhookChannel.TYPE, SignedWebhookChannel::fromConfig,
+      "email", EmailChannel::fromConfig));
 
   private ChannelFactory() {}
 
