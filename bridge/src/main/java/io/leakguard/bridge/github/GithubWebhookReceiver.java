@@ -305,18 +305,12 @@ public final class GithubWebhookReceiver implements Feeder {
     }
   }
 
-  /** The body, or null when it is over the limit (by its declared length, or by what is actually sent). */
+  /**
+   * The body, or null when it is over the limit. At most one byte past the limit is read, whatever
+   * {@code Content-Length} says, so memory stays bounded; reading it (rather than refusing on the declared length
+   * alone) lets a sender that is still writing its body read the 413.
+   */
   private static byte[] readAtMost(HttpExchange exchange) throws IOException {
-    String declared = exchange.getRequestHeaders().getFirst("Content-Length");
-    if (declared != null) {
-      try {
-        if (Long.parseLong(declared.trim()) > MAX_BODY_BYTES) {
-          return null;
-        }
-      } catch (NumberFormatException e) {
-        return null;
-      }
-    }
     try (InputStream in = exchange.getRequestBody()) {
       byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
       return body.length > MAX_BODY_BYTES ? null : body;
