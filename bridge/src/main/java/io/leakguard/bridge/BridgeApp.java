@@ -1,5 +1,8 @@
 package io.leakguard.bridge;
 
+import io.leakguard.bridge.github.GithubAlertCloser;
+import io.leakguard.bridge.github.GithubOptions;
+import io.leakguard.bridge.github.GithubWebhookReceiver;
 import io.leakguard.config.Option;
 import io.leakguard.config.Settings;
 import io.leakguard.runtime.Resources;
@@ -60,6 +63,7 @@ public final class BridgeApp implements ServiceDefinition {
   @Override
   public List<Option<?>> options() {
     List<Option<?>> options = new ArrayList<>(List.of(CLOSE_MAX_ATTEMPTS, CLOSE_BACKOFF));
+    options.addAll(GithubOptions.ALL);
     return options;
   }
 
@@ -67,6 +71,8 @@ public final class BridgeApp implements ServiceDefinition {
   public Topology topology(Settings settings, TopicCatalog topics, Resources resources) throws Exception {
     List<SourceCloser> closers = new ArrayList<>();
     List<Feeder> feeders = new ArrayList<>();
+    GithubAlertCloser.fromSettings(settings, System.getenv()).ifPresent(closers::add);
+    GithubWebhookReceiver.fromSettings(settings, System.getenv(), topics).ifPresent(feeders::add);
     ScheduledExecutorService workers = Executors.newScheduledThreadPool(4, r -> {
       Thread t = new Thread(r, "bridge-closer");
       t.setDaemon(true);

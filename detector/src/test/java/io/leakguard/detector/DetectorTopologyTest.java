@@ -297,4 +297,88 @@ class DetectorTopologyTest {
     assertTrue(written.get(0).contains("b.oss.example"), written.get(0));
     assertTrue(deadLetters.isEmpty());
   }
+
+  @Test
+  void shouldNameTheGithubAlertInTheSightingsReferenceSoTheBridgeCanResolveIt() {
+    // Given alerts of a repository whose name the redactor alone would erase, of none, and of a planted name
+    var github = driver.createInputTopic(topics.githubAlerts().name(), new StringSerializer(),
+        topics.githubAlerts().valueSerde().serializer());
+    String[] ids = {SyntheticKeys.accessKeyId(), SyntheticKeys.accessKeyId(), SyntheticKeys.accessKeyId()};
+    github.pipeInput("a", new GithubSecretScanningAlert("created", new GithubSecretScanningAlert.Alert(42,
+        "alibaba_cloud_access_key_id", "https://github.com/octo-org/octo-repo/security/secret-scanning/42", "active",
+        ids[0], false), new GithubSecretScanningAlert.Repository("octo-org/infrastructure-terraform-modules", null)));
+    github.pipeInput("b", new GithubSecretScanningAlert("validated", new GithubSecretScanningAlert.Alert(7,
+        "alibaba_cloud_access_key_id", null, "active", ids[1], false), null));
+    github.pipeInput("c", new GithubSecretScanningAlert("reopened", new GithubSecretScanningAlert.Alert(8,
+        "alibaba_cloud_access_key_id", null, null, ids[2], false),
+        new GithubSecretScanningAlert.Repository("acme/" + SyntheticKeys.random(30), null)));
+
+    // Then each sighting names its alert as owner/repo#number when the name is safe to copy, else as before
+    List<LeakDetected> leaks = detected.readValuesToList();
+    assertEquals(3, leaks.size());
+    assertEquals("octo-org/infrastructure-terraform-modules#42", leaks.get(0).getSource().getReference());
+    assertEquals(LeakSourceType.GITHUB, leaks.get(0).getSource().getType());
+    assertEquals("alert 7", leaks.get(1).getSource().getReference());
+    assertEquals("alert 8", leaks.get(2).getSource().getReference());
+    assertTrue(deadLetters.isEmpty());
+  }
+
+  private static org.apache.kafka.common.header.Headers headers(String... pairs) {
+    var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+    for (int i = 0; i < pairs.length; i += 2) {
+      headers.add(pairs[i], pairs[i + 1].getBytes(StandardCharsets.UTF_8));
+    }
+    return headers;
+  }
+
+  private void pipeEvent(String topic, org.apache.kafka.common.header.Headers headers, String value) {
+    driver.createInputTopic(topic, new StringSerializer(), new ByteArraySerializer())
+        .pipeInput(new org.apache.kafka.streams.test.TestRecord<>("k", value.getBytes(StandardCharsets.UTF_8),
+            headers, START));
+  }
+
+  @Test
+  void shouldReadEdgeRecordsSentAsCloudEventsInBinaryAndStructuredMode() {
+    // Given raw content as a binary-mode CloudEvent and a GitHub alert as a structured one (an EventBridge rule)
+    String first = SyntheticKeys.accessKeyId();
+    String second = SyntheticKeys.accessKeyId();
+    pipeEvent(topics.rawContent().name(), headers("ce_specversion", "1.0", "ce_id", "e-1", "ce_source",
+            "acs:eventbridge", "ce_type", "io.leakguard.raw-content", "content-type", "application/json"),
+        "{\"source\":\"ci\",\"location\":\"build/7\",\"content\":\"" + first + " " + SyntheticKeys.secret()
+            + "\"}");
+    pipeEvent(topics.githubAlerts().name(), headers("content-type", "application/cloudevents+json; charset=UTF-8"),
+        "{\"specversion\":\"1.0\",\"id\":\"e-2\",\"source\":\"acs.eventbridge\","
+            + "\"type\":\"io.leakguard.github.secret-scanning-alert\",\"datacontenttype\":\"application/json\","
+            + "\"data\":{\"action\":\"created\",\"alert\":{\"number\":5,"
+            + "\"secret_type\":\"alibaba_cloud_access_key_id\",\"secret\":\"" + second + "\"},"
+            + "\"repository\":{\"full_name\":\"acme/app\"}}}");
+
+    // Then both are read as if they had been sent plain
+    List<LeakDetected> leaks = detected.readValuesToList();
+    assertEquals(List.of(first, second), leaks.stream().map(LeakDetected::getAccessKeyId).toList());
+    assertEquals("ci:build/7", leaks.get(0).getSource().getLocation());
+    assertEquals("acme/app#5", leaks.get(1).getSource().getReference());
+    assertTrue(deadLetters.isEmpty());
+  }
+
+  @Test
+  void shouldDeadLetterAMalformedCloudEventWithTheReason() {
+    // Given an event of another spec version, one without its id, and a structured one without data
+    String id = SyntheticKeys.accessKeyId();
+    pipeEvent(topics.manualReports().name(), headers("ce_specversion", "0.3", "ce_id", "1", "ce_source", "s",
+        "ce_type", "io.leakguard.manual-report"), "{\"accessKeyId\":\"" + id + "\"}");
+    pipeEvent(topics.manualReports().name(), headers("ce_specversion", "1.0", "ce_source", "s",
+        "ce_type", "io.leakguard.manual-report"), "{\"accessKeyId\":\"" + id + "\"}");
+    pipeEvent(topics.securityCenterAlerts().name(), headers("content-type", "application/cloudevents+json"),
+        "{\"specversion\":\"1.0\",\"id\":\"3\",\"source\":\"acs.sas\",\"type\":\"io.leakguard.security-center.leak-record\"}");
+
+    // Then each is a dead letter saying what is wrong with the envelope, and nothing is detected
+    List<DeadLetter> letters = deadLetters.readValuesToList();
+    assertEquals(3, letters.size(), letters.toString());
+    letters.forEach(l -> assertEquals(FailureStage.DESERIALIZATION, l.getStage()));
+    assertTrue(letters.get(0).getReason().contains("'ce_specversion' is not 1.0"), letters.get(0).getReason());
+    assertTrue(letters.get(1).getReason().contains("'ce_id'"), letters.get(1).getReason());
+    assertTrue(letters.get(2).getReason().contains("without 'data'"), letters.get(2).getReason());
+    assertTrue(detected.isEmpty());
+  }
 }

@@ -5,6 +5,7 @@ import io.leakguard.schemas.edge.ManualReport;
 import io.leakguard.schemas.edge.RawContent;
 import io.leakguard.schemas.edge.SecurityCenterLeakRecord;
 import io.leakguard.schemas.serde.AvroSerde;
+import io.leakguard.schemas.serde.CloudEvents;
 import io.leakguard.schemas.serde.WriterSchemas;
 import io.leakguard.schemas.serde.JsonSerde;
 import java.time.Duration;
@@ -18,7 +19,7 @@ import org.apache.kafka.common.serialization.Serdes;
  * Every topic LeakGuard reads or writes, each with its serdes. Names are {@code <prefix><name>}; the prefix comes
  * from configuration (default {@code leakguard.}) so several environments can share one cluster.
  *
- * <p>Edge topics (written by outside systems, JSON): raw content, GitHub alerts, Security Center alerts, manual
+ * <p>Edge topics (written by outside systems, JSON, plain or as a CloudEvent): raw content, GitHub alerts, Security Center alerts, manual
  * reports. Internal topics (Avro single-object encoding, keyed by AccessKey ID unless said otherwise): leaks
  * detected, incidents (compacted), leaks enriched, remediation outcomes, notification outcomes, approvals (keyed by
  * incident ID), inventory (compacted), and one dead-letter topic per service.
@@ -145,8 +146,9 @@ public final class TopicCatalog {
     return new Topic<>(topic.name(), topic.keySerde(), topic.valueSerde(), false, SECRET_BEARING_RETENTION);
   }
 
+  /** An edge topic: its JSON, plain or wrapped in a CloudEvent ({@link CloudEvents}). */
   private <V> Topic<String, V> edge(String name, Class<V> type) {
-    return new Topic<>(prefix + name, KEYS, JsonSerde.of(type), false);
+    return new Topic<>(prefix + name, KEYS, CloudEvents.atTheEdge(JsonSerde.of(type)), false);
   }
 
   private <V extends org.apache.avro.specific.SpecificRecord> Topic<String, V> avro(

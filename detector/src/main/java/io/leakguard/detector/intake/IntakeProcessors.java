@@ -186,13 +186,15 @@ public final class IntakeProcessors {
   }
 
   /**
-   * GitHub secret scanning: acts on {@code created}, {@code publicly_leaked} and {@code reopened} alerts of the
-   * Alibaba Cloud types. The webhook carries no secret; a sender that adds the REST alert's {@code secret} gives the
-   * key ID (and, for a pair, the secret, which is probed and dropped).
+   * GitHub secret scanning: acts on {@code created}, {@code publicly_leaked}, {@code reopened} and {@code validated}
+   * (the validity check changed: still a sighting of the key) alerts of the Alibaba Cloud types. The webhook carries no
+   * secret; a sender that adds the REST alert's {@code secret} gives the key ID (and, for a pair, the secret, which is
+   * probed and dropped). The sighting's reference names the alert ({@code owner/repo#number}), so the bridge can
+   * resolve it once the key is remediated.
    */
   public static final class GithubAlerts extends ProbedIntake<GithubSecretScanningAlert> {
     public static final String STORE = "pending-probes-github";
-    static final Set<String> ACTIONS = Set.of("created", "publicly_leaked", "reopened");
+    static final Set<String> ACTIONS = Set.of("created", "publicly_leaked", "reopened", "validated");
     static final Set<String> TYPES = Set.of("alibaba_cloud_access_key_id", "alibaba_cloud_access_key_secret");
     private final Scanner scanner;
 
@@ -226,7 +228,8 @@ public final class IntakeProcessors {
         any = true;
         probeThenEmit("github/" + repository, coordinates, finding, Sightings.sighting(finding.accessKeyId(),
             Sightings.kindOf(finding.accessKeyId(), null), finding.secretFingerprint(),
-            Sightings.source(LeakSourceType.GITHUB, location, null, "alert " + alert.number()), coordinates,
+            Sightings.githubSource(location, event.repository() == null ? null : event.repository().fullName(),
+                alert.number()), coordinates,
             Instant.ofEpochMilli(record.timestamp()), detectedAt, LivenessProbe.Liveness.UNKNOWN));
       }
       if (!any) {

@@ -9,6 +9,7 @@ import io.leakguard.schemas.LeakSourceType;
 import io.leakguard.schemas.SourceLocation;
 import io.leakguard.schemas.Timeline;
 import io.leakguard.schemas.edge.EdgeLimits;
+import io.leakguard.schemas.edge.GithubAlertReference;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
@@ -61,6 +62,25 @@ public final class Sightings {
     return SourceLocation.newBuilder().setType(type)
         .setLocation(location == null ? "unknown" : Redactor.field(location, EdgeLimits.LOCATION_MAX_CHARS))
         .setLine(line).setReference(Redactor.field(reference, EdgeLimits.REFERENCE_MAX_CHARS)).build();
+  }
+
+  /**
+   * Where a GitHub alert's sighting was made: the free-text location as for any source, and a reference naming the
+   * alert, {@code owner/repo#number} ({@link GithubAlertReference}), which the bridge reads to resolve the alert.
+   * The reference skips {@link Redactor#field}, whose greedy rule would redact most real repository names
+   * ({@code octo-org/octo-repo} is a 20-character run of token characters), and is written only when the name has
+   * GitHub's shape and no part of it between {@code / . _ -} is credential-shaped; otherwise the reference is
+   * {@code alert <number>}, as every GitHub sighting had before, and the alert is left for a person to resolve.
+   */
+  public static SourceLocation githubSource(String location, String repositoryFullName, long alertNumber) {
+    String reference = GithubAlertReference.of(repositoryFullName, alertNumber)
+        .filter(ref -> java.util.Arrays.stream(ref.fullName().split("[/._-]"))
+            .allMatch(part -> part.equals(Redactor.redact(part))))
+        .map(GithubAlertReference::toString)
+        .orElse("alert " + alertNumber);
+    SourceLocation source = source(LeakSourceType.GITHUB, location, null, null);
+    source.setReference(reference);
+    return source;
   }
 
   /** A short free-text value of an input (a source name, a reporter), cut and redacted for records and logs. */
