@@ -209,9 +209,7 @@ final class Demo {
         outcome.getNewAccessKeyId() != null && outcome.getNewAccessKeyId().equals(current), "ACSCurrent holds " + current);
     expect("the webhook received the incident", bodies.stream().anyMatch(b -> b.contains(outcome.getIncidentId())),
         bodies.size() + " webhook calls");
-    if (LocalMail.NOTIFIER_READS_ROUTING_FILE) {
-      checkMail(outcome, leaked);
-    }
+    checkMail(outcome, leaked);
   }
 
   /** The owner's mailbox on the local mail server: one e-mail about the key, without its secret. */

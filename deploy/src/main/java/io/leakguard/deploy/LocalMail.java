@@ -25,12 +25,13 @@ final class LocalMail {
   static final String ROUTING_FILE = "notify-routing.json";
   static final String USERS_FILE = "mail-users.json";
 
-  /**
-   * Whether the notifier of this build reads {@code --notify.routing.file}. The routing file is written either way;
-   * the flag is passed only once the notifier knows it (an unknown flag stops a service at start-up).
-   */
-  static final boolean NOTIFIER_READS_ROUTING_FILE = false;
   static final String ROUTING_FLAG = "--notify.routing.file=";
+  /**
+   * Where the notifier of the local stack finds the webhook given to {@code leakguard local} as
+   * {@code LEAKGUARD_NOTIFY_WEBHOOK_URL}: a channel of the routing file, so the shorthand option stays unset.
+   */
+  static final String WEBHOOK_URL_ENV = "LEAKGUARD_LOCAL_WEBHOOK_URL";
+  static final String WEBHOOK_SECRET_ENV = "LEAKGUARD_LOCAL_WEBHOOK_SECRET";
 
   /** A mailbox: its address, its IMAP login (the address) and its password. */
   record Mailbox(String address, String login, String password) {
@@ -74,9 +75,11 @@ final class LocalMail {
 
   /**
    * The notifier's routing file for the local stack: e-mail through the local server (plain SMTP on loopback), the
-   * security team by log and by mail, each key's owner by mail, in English. It holds no credential.
+   * security team by log and by mail (and by the signed webhook when {@code webhook} is set: its URL and secret come
+   * from {@link #WEBHOOK_URL_ENV} and {@link #WEBHOOK_SECRET_ENV}), each key's owner by mail, in English. It holds
+   * no credential.
    */
-  static Path writeRouting(Path dir, int smtpPort) throws IOException {
+  static Path writeRouting(Path dir, int smtpPort, boolean webhook) throws IOException {
     Map<String, Object> mail = new LinkedHashMap<>();
     mail.put("type", "email");
     mail.put("host", HOST);
@@ -86,12 +89,19 @@ final class LocalMail {
     Map<String, Object> channels = new LinkedHashMap<>();
     channels.put("mail", mail);
     channels.put("log", Map.of("type", "log"));
+    if (webhook) {
+      channels.put("webhook", Map.of("type", "webhook", "urlEnv", WEBHOOK_URL_ENV, "secretEnv", WEBHOOK_SECRET_ENV));
+    }
     Map<String, Object> routing = new LinkedHashMap<>();
     routing.put("channels", channels);
     Map<String, Object> securityMail = new LinkedHashMap<>();
     securityMail.put("channel", "mail");
     securityMail.put("email", SECURITY_TEAM);
-    routing.put("securityTeam", List.of(Map.of("channel", "log"), securityMail));
+    List<Map<String, Object>> team = new java.util.ArrayList<>(List.of(Map.of("channel", "log"), securityMail));
+    if (webhook) {
+      team.add(Map.of("channel", "webhook"));
+    }
+    routing.put("securityTeam", team);
     routing.put("ownerChannel", "mail");
     routing.put("language", "en");
     Path file = dir.resolve(ROUTING_FILE);

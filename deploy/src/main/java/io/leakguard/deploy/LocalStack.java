@@ -100,6 +100,8 @@ final class LocalStack implements AutoCloseable {
   private final Options options;
   private final Map<String, Integer> lastInstance = new HashMap<>();
   private Map<String, String> notifierEnv = Map.of();
+  /** The signing secret of the webhook given without one: generated per run, in no file. */
+  private final String webhookSecret = io.leakguard.cloud.RandomCredentials.hex(32);
 
   private LocalStack(Options options, DemoFleet fleet) {
     this.dir = options.dir();
@@ -152,7 +154,7 @@ final class LocalStack implements AutoCloseable {
     com.fasterxml.jackson.databind.JsonNode mailPorts = new ObjectMapper().readTree(awaitFile(mailServer, mailReady));
     smtpPort = mailPorts.path("smtpPort").asInt();
     imapPort = mailPorts.path("imapPort").asInt();
-    routingFile = LocalMail.writeRouting(dir, smtpPort);
+    routingFile = LocalMail.writeRouting(dir, smtpPort, notifierEnv.containsKey("LEAKGUARD_NOTIFY_WEBHOOK_URL"));
     seed(fleet.toFleetJson());
     if (options.extraFleet() != null) {
       seed(options.extraFleet().apply(fleet.accountId()));
@@ -242,11 +244,16 @@ final class LocalStack implements AutoCloseable {
       env.put("LEAKGUARD_CLOUD_ENDPOINT", emulatorEndpoint);
     }
     env.putAll(cloudIdentityEnv(service));
+    List<String> args = new ArrayList<>(List.of("run", service));
     if (service.equals("notifier")) {
       env.putAll(notifierEnv);
-    }
-    List<String> args = new ArrayList<>(List.of("run", service));
-    if (service.equals("notifier") && LocalMail.NOTIFIER_READS_ROUTING_FILE) {
+      // The routing file names the webhook's URL and signing secret by variables of its own.
+      String webhook = env.remove("LEAKGUARD_NOTIFY_WEBHOOK_URL");
+      String secret = env.remove(io.leakguard.notifier.NotifierApp.WEBHOOK_SECRET_ENV);
+      if (webhook != null) {
+        env.put(LocalMail.WEBHOOK_URL_ENV, webhook);
+        env.put(LocalMail.WEBHOOK_SECRET_ENV, secret != null ? secret : webhookSecret);
+      }
       args.add(LocalMail.ROUTING_FLAG + routingFile);
     }
     return spawn(name, service, args, env, "http://127.0.0.1:" + port + "/health/ready");

@@ -373,13 +373,18 @@ class ClusterChaosIT {
 
     Map<String, Integer> perIncidentAndChannel = new HashMap<>();
     notificationsByKey.values().forEach(list -> list.forEach(n -> n.getDeliveries().forEach(d ->
-        perIncidentAndChannel.merge(n.getIncidentId() + " " + d.getChannel(), 1, Integer::sum))));
-    Set<String> channels = perIncidentAndChannel.keySet().stream().map(k -> k.substring(k.indexOf(' ') + 1))
+        perIncidentAndChannel.merge(n.getIncidentId() + " " + d.getChannel() + " " + d.getRecipient(), 1,
+            Integer::sum))));
+    Set<String> channels = perIncidentAndChannel.keySet().stream().map(k -> k.split(" ")[1])
         .collect(Collectors.toSet());
-    assertTrue(channels.containsAll(Set.of("log", "webhook")), "channels: " + channels);
-    assertEquals(LEAKS * channels.size(), perIncidentAndChannel.size(), "a notification per incident and channel");
+    assertTrue(channels.containsAll(Set.of("log", "webhook", "mail")), "channels: " + channels);
+    List<String> undelivered = notificationsByKey.values().stream().flatMap(Collection::stream)
+        .flatMap(n -> n.getDeliveries().stream().filter(d -> !d.getDelivered())
+            .map(d -> n.getIncidentId() + " " + d.getRecipient() + ": " + d.getDetail())).toList();
+    assertEquals(List.of(), first(undelivered), undelivered.size() + " deliveries failed");
     assertEquals(Map.of(), perIncidentAndChannel.entrySet().stream().filter(e -> e.getValue() != 1)
-        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)), "more than one notification");
+        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)),
+        "more than one notification per incident, channel and recipient");
     Set<String> notified = new HashSet<>();
     notificationsByKey.values().forEach(list -> list.forEach(n -> notified.add(n.getIncidentId())));
     assertEquals(outcomesPerIncident.keySet(), notified, "every incident notified");

@@ -66,7 +66,7 @@ class LocalMailTest {
   @Test
   void shouldDeliverWhatTheNotifierSendsThroughTheRoutingFileToTheOwnersMailbox() throws Exception {
     // Given: the notifier's mail channel exactly as the routing file describes it
-    Path routing = LocalMail.writeRouting(dir, server.getSmtp().getPort());
+    Path routing = LocalMail.writeRouting(dir, server.getSmtp().getPort(), false);
     JsonNode entry = new ObjectMapper().readTree(routing.toFile()).path("channels").path("mail");
     Map<String, String> fields = new HashMap<>();
     entry.fields().forEachRemaining(f -> fields.put(f.getKey(), f.getValue().asText()));
@@ -108,7 +108,7 @@ class LocalMailTest {
   @Test
   void shouldWriteTheRoutingFileInTheNotifiersShape() throws Exception {
     // When
-    JsonNode routing = new ObjectMapper().readTree(LocalMail.writeRouting(dir, 3025).toFile());
+    JsonNode routing = new ObjectMapper().readTree(LocalMail.writeRouting(dir, 3025, false).toFile());
 
     // Then
     assertEquals(new ObjectMapper().readTree("""
