@@ -1,5 +1,6 @@
 package io.leakguard.bridge;
 
+import io.leakguard.bridge.securitycenter.SecurityCenterBridge;
 import io.leakguard.config.Option;
 import io.leakguard.config.Settings;
 import io.leakguard.runtime.Resources;
@@ -60,6 +61,7 @@ public final class BridgeApp implements ServiceDefinition {
   @Override
   public List<Option<?>> options() {
     List<Option<?>> options = new ArrayList<>(List.of(CLOSE_MAX_ATTEMPTS, CLOSE_BACKOFF));
+    options.addAll(SecurityCenterBridge.OPTIONS);
     return options;
   }
 
@@ -67,6 +69,9 @@ public final class BridgeApp implements ServiceDefinition {
   public Topology topology(Settings settings, TopicCatalog topics, Resources resources) throws Exception {
     List<SourceCloser> closers = new ArrayList<>();
     List<Feeder> feeders = new ArrayList<>();
+    SecurityCenterBridge securityCenter = SecurityCenterBridge.of(settings, topics, resources);
+    closers.addAll(securityCenter.closers());
+    feeders.addAll(securityCenter.feeders());
     ScheduledExecutorService workers = Executors.newScheduledThreadPool(4, r -> {
       Thread t = new Thread(r, "bridge-closer");
       t.setDaemon(true);
