@@ -167,7 +167,13 @@ class DetectorTopologyTest {
             + "\"Source\":\"GitHub\",\"GithubRepoName\":\"acme/app\",\"GithubFileName\":\".env\"}",
             START.plusSeconds(1));
 
-    // Then each sighting's reference names its record, with the account when the record had one
+    driver.createInputTopic(topics.securityCenterAlerts().name(), new StringSerializer(),
+            topics.securityCenterAlerts().valueSerde().serializer())
+        .pipeInput("sc-handled", new SecurityCenterLeakRecord(9L, SyntheticKeys.accessKeyId(), "AccessKey", "GitHub",
+            "https://github.com/acme/app", null, null, null, null, "manual", "no", ACCOUNT), START.plusSeconds(2));
+
+    // Then each sighting's reference names its record, with the account when the record had one; a handled record
+    // is no sighting
     List<LeakDetected> leaks = detected.readValuesToList();
     assertEquals(2, leaks.size());
     assertEquals("leak record 7 in account " + ACCOUNT, leaks.get(0).getSource().getReference());

@@ -243,10 +243,15 @@ public final class IntakeProcessors {
    * the bridge needs to mark the record handled.
    */
   public static final class SecurityCenterAlerts extends Intake<SecurityCenterLeakRecord> {
+    static final Set<String> HANDLED = Set.of("dealed", "manual", "disable", "add-whitelist");
+
     @Override
     void handle(Record<String, SecurityCenterLeakRecord> record) {
       SecurityCenterLeakRecord leak = record.value();
-      if ("dealed".equalsIgnoreCase(leak.dealType()) || "yes".equalsIgnoreCase(leak.whitelistStatus())) {
+      // DealType is "pending" until the record is handled, then manual, disable or add-whitelist ("dealed" is the
+      // record's Status, kept here for records written with it).
+      if (HANDLED.contains(leak.dealType() == null ? "" : leak.dealType().toLowerCase(Locale.ROOT))
+          || "yes".equalsIgnoreCase(leak.whitelistStatus())) {
         return;
       }
       String location = leak.url() != null ? leak.url()
