@@ -3,6 +3,7 @@ package io.leakguard.bridge;
 import io.leakguard.bridge.github.GithubAlertCloser;
 import io.leakguard.bridge.github.GithubOptions;
 import io.leakguard.bridge.github.GithubWebhookReceiver;
+import io.leakguard.bridge.securitycenter.SecurityCenterBridge;
 import io.leakguard.config.Option;
 import io.leakguard.config.Settings;
 import io.leakguard.runtime.Resources;
@@ -64,6 +65,7 @@ public final class BridgeApp implements ServiceDefinition {
   public List<Option<?>> options() {
     List<Option<?>> options = new ArrayList<>(List.of(CLOSE_MAX_ATTEMPTS, CLOSE_BACKOFF));
     options.addAll(GithubOptions.ALL);
+    options.addAll(SecurityCenterBridge.OPTIONS);
     return options;
   }
 
@@ -73,6 +75,9 @@ public final class BridgeApp implements ServiceDefinition {
     List<Feeder> feeders = new ArrayList<>();
     GithubAlertCloser.fromSettings(settings, System.getenv()).ifPresent(closers::add);
     GithubWebhookReceiver.fromSettings(settings, System.getenv(), topics).ifPresent(feeders::add);
+    SecurityCenterBridge securityCenter = SecurityCenterBridge.of(settings, topics, resources);
+    closers.addAll(securityCenter.closers());
+    feeders.addAll(securityCenter.feeders());
     ScheduledExecutorService workers = Executors.newScheduledThreadPool(4, r -> {
       Thread t = new Thread(r, "bridge-closer");
       t.setDaemon(true);

@@ -10,6 +10,7 @@ public final class AlibabaCloud implements AutoCloseable {
   private final KmsGateway kms;
   private final StsGateway sts;
   private final ActionTrailGateway actionTrail;
+  private final SecurityCenterGateway securityCenter;
 
   private AlibabaCloud(CloudCaller caller) {
     this.caller = caller;
@@ -17,6 +18,7 @@ public final class AlibabaCloud implements AutoCloseable {
     this.kms = new KmsGateway(caller);
     this.sts = new StsGateway(caller);
     this.actionTrail = new ActionTrailGateway(caller);
+    this.securityCenter = new SecurityCenterGateway(caller);
   }
 
   /** The gateways over an existing caller (one account's credentials and rate limits). */
@@ -48,6 +50,10 @@ public final class AlibabaCloud implements AutoCloseable {
 
   public ActionTrailGateway actionTrail() {
     return actionTrail;
+  }
+
+  public SecurityCenterGateway securityCenter() {
+    return securityCenter;
   }
 
   @Override

@@ -2,11 +2,13 @@ package io.leakguard.cloud;
 
 import com.aliyuncs.AcsRequest;
 import com.aliyuncs.AcsResponse;
+import com.aliyuncs.CommonRequest;
 import com.aliyuncs.DefaultAcsClient;
 import com.aliyuncs.IAcsClient;
 import com.aliyuncs.auth.AlibabaCloudCredentialsProvider;
 import com.aliyuncs.exceptions.ClientException;
 import com.aliyuncs.http.HttpClientConfig;
+import com.aliyuncs.http.MethodType;
 import com.aliyuncs.http.ProtocolType;
 import com.aliyuncs.profile.DefaultProfile;
 import java.net.URI;
@@ -52,14 +54,39 @@ public final class CloudCaller implements AutoCloseable {
     this.client = new DefaultAcsClient(profile, credentials);
   }
 
+  /** One SDK call, as {@link #send} retries it. */
+  @FunctionalInterface
+  private interface Attempt<T> {
+    T run() throws ClientException;
+  }
+
   /** Sends the request with retries; the response, or a classified {@link CloudException}. */
   public <T extends AcsResponse> T call(Product product, AcsRequest<T> request) throws CloudException {
     settings.endpoint(product).ifPresent(endpoint -> pointAt(request, endpoint));
-    String action = request.getSysActionName();
+    return send(product, request.getSysActionName(), () -> client.getAcsResponse(request));
+  }
+
+  /**
+   * Sends a {@link CommonRequest} (a product without request classes, such as Security Center) with the same retries,
+   * rate limits and classification; returns the response body, JSON. The request names its product, version and
+   * action; it goes to the product's endpoint override, else to {@code defaultHost} over HTTPS.
+   */
+  public String call(Product product, CommonRequest request, String defaultHost) throws CloudException {
+    request.setSysProduct(product.code());
+    request.setSysVersion(product.version());
+    request.setSysMethod(MethodType.POST);
+    URI endpoint = settings.endpoint(product).orElse(URI.create("https://" + defaultHost));
+    request.setSysDomain(endpoint.getPort() < 0 ? endpoint.getHost() : endpoint.getHost() + ":" + endpoint.getPort());
+    request.setSysProtocol("http".equals(endpoint.getScheme()) ? ProtocolType.HTTP : ProtocolType.HTTPS);
+    request.setSysRegionId(settings.region());
+    return send(product, request.getSysAction(), () -> client.getCommonResponse(request).getData());
+  }
+
+  private <T> T send(Product product, String action, Attempt<T> once) throws CloudException {
     for (int attempt = 1; ; attempt++) {
       try {
         limiter.acquire(account, product, action);
-        return client.getAcsResponse(request);
+        return once.run();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new CloudException(CloudErrorClass.RETRYABLE, "LeakGuard.Interrupted",

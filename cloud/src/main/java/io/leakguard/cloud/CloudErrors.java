@@ -25,10 +25,11 @@ public final class CloudErrors {
     if (e instanceof ServerException || e.getErrorType() == ErrorType.Server
         || code.equals("SDK.ServerUnreachable") || code.equals("SDK.ReadTimeout")
         || code.equals("ServiceUnavailable") || code.equals("ServiceUnavailableTemporary")
-        || code.equals("InternalError") || code.equals("InternalFailure")) {
+        || code.equals("InternalError") || code.equals("InternalFailure") || code.equals("ServerError")) {
       return CloudErrorClass.RETRYABLE;
     }
-    if (code.startsWith("EntityNotExist") || code.equals("Forbidden.ResourceNotFound")
+    // DataNotExist: Security Center's code for missing data (an unknown leak record ID).
+    if (code.startsWith("EntityNotExist") || code.equals("DataNotExist") || code.equals("Forbidden.ResourceNotFound")
         || code.equals("Forbidden.KeyNotFound")) {
       return CloudErrorClass.NOT_FOUND;
     }

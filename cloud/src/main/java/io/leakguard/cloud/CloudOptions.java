@@ -25,6 +25,8 @@ public final class CloudOptions {
   public static final Option<String> ENDPOINT_KMS = endpointOption("cloud.endpoint.kms", "KMS endpoint override");
   public static final Option<String> ENDPOINT_ACTIONTRAIL = endpointOption("cloud.endpoint.actiontrail",
       "ActionTrail endpoint override");
+  public static final Option<String> ENDPOINT_SAS = endpointOption("cloud.endpoint.sas",
+      "Security Center endpoint override (default https://" + SecurityCenterGateway.DEFAULT_ENDPOINT + ")");
   public static final Option<Duration> CONNECT_TIMEOUT = Option.duration("cloud.connect.timeout", "5s",
       "HTTP connect timeout of cloud calls");
   public static final Option<Duration> READ_TIMEOUT = Option.duration("cloud.read.timeout", "10s",
@@ -51,7 +53,7 @@ public final class CloudOptions {
       "duration of assumed-role sessions (15m to the role's maximum); renewed 5 minutes before expiry");
 
   public static final List<Option<?>> ALL = List.of(REGION, ENDPOINT, ENDPOINT_RAM, ENDPOINT_STS, ENDPOINT_KMS,
-      ENDPOINT_ACTIONTRAIL, CONNECT_TIMEOUT, READ_TIMEOUT, MAX_ATTEMPTS, BACKOFF_BASE, BACKOFF_CAP, RATE_PER_SECOND,
+      ENDPOINT_ACTIONTRAIL, ENDPOINT_SAS, CONNECT_TIMEOUT, READ_TIMEOUT, MAX_ATTEMPTS, BACKOFF_BASE, BACKOFF_CAP, RATE_PER_SECOND,
       FLEET, SESSION_NAME, SESSION_DURATION);
 
   private CloudOptions() {}
@@ -70,7 +72,7 @@ public final class CloudOptions {
     Map<Product, URI> endpoints = new EnumMap<>(Product.class);
     String all = settings.get(ENDPOINT);
     Map<Product, Option<String>> perProduct = Map.of(Product.RAM, ENDPOINT_RAM, Product.STS, ENDPOINT_STS,
-        Product.KMS, ENDPOINT_KMS, Product.ACTIONTRAIL, ENDPOINT_ACTIONTRAIL);
+        Product.KMS, ENDPOINT_KMS, Product.ACTIONTRAIL, ENDPOINT_ACTIONTRAIL, Product.SAS, ENDPOINT_SAS);
     for (Product product : Product.values()) {
       String own = settings.get(perProduct.get(product));
       String chosen = own.isBlank() ? all : own;

@@ -5,7 +5,9 @@ public enum Product {
   RAM("Ram", "2015-05-01"),
   STS("Sts", "2015-04-01"),
   KMS("Kms", "2016-01-20"),
-  ACTIONTRAIL("Actiontrail", "2020-07-06");
+  ACTIONTRAIL("Actiontrail", "2020-07-06"),
+  /** Security Center; no V1 request classes exist for it, so it is called with the core SDK's CommonRequest. */
+  SAS("Sas", "2018-12-03");
 
   private final String code;
   private final String version;

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.leakguard.bridge.BridgeApp;
 import io.leakguard.enricher.EnricherApp;
 import io.leakguard.emulator.Emulator;
 import io.leakguard.remediator.RemediatorApp;
@@ -25,6 +26,8 @@ import io.leakguard.schemas.RemediationOutcome;
 import io.leakguard.schemas.RemediationStatus;
 import io.leakguard.schemas.SourceLocation;
 import io.leakguard.schemas.Timeline;
+import io.leakguard.schemas.edge.SecurityCenterLeakRecord;
+import io.leakguard.emulator.CloudState;
 import io.leakguard.schemas.Topic;
 import io.leakguard.schemas.TopicCatalog;
 import io.leakguard.testkit.SyntheticKeys;
@@ -67,13 +70,15 @@ import org.junit.jupiter.api.io.TempDir;
  * the full document every path succeeds and nothing is refused. An action whose removal made nothing fail anywhere is
  * not needed, and the last test says so.
  *
- * <p>Four phases on one broker and one emulator, one service instance each, cases in sequence: the remediator and the
- * enricher acting in their own (home) account, as the local stack runs them, then each in a fleet, assuming the role
- * of a member account ({@code member-role.json}, trusted by {@code member-role-trust.json}). A fleet phase only repeats
+ * <p>Six phases on one broker and one emulator, one service instance each, cases in sequence: the remediator, the
+ * enricher and the bridge (its Security Center poller and closer) acting in their own (home) account, as the local
+ * stack runs them, then each in a fleet, assuming the role of a member account ({@code member-role.json}, trusted by {@code member-role-trust.json}). A fleet phase only repeats
  * the home document's actions its single-account phase did not prove ({@code sts:AssumeRole}) and the member
  * document's actions not proven yet. Each phase's service starts with its first case's document in force: assumed-role
  * credentials are cached for the session, so removing {@code sts:AssumeRole} shows only before the first AssumeRole.
- * The remediator reads its input straight from {@code leaks.enriched}, the enricher from {@code leaks.detected}.
+ * The remediator reads its input straight from {@code leaks.enriched}, the enricher from {@code leaks.detected}; the
+ * bridge polls leak records reported to the emulator's Security Center and closes them on outcomes written to
+ * {@code remediation.outcomes} (a record not polled, polled without its detail, or not closed is its clean failure).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LeastPrivilegeIT {
@@ -94,10 +99,13 @@ class LeastPrivilegeIT {
   static final String member = SyntheticKeys.accountId();
   static final Identity remediator = new Identity("leakguard-remediator");
   static final Identity enricher = new Identity("leakguard-enricher");
+  static final Identity bridge = new Identity("leakguard-bridge");
 
   static final Document REMEDIATOR = new Document("remediator", home, "LeakGuardRemediator");
   static final Document ENRICHER = new Document("enricher", home, "LeakGuardEnricher");
+  static final Document BRIDGE = new Document("bridge", home, "LeakGuardBridge");
   static final Document MEMBER = new Document("member-role", member, "LeakGuardMember");
+  static final List<Document> DOCUMENTS = List.of(REMEDIATOR, ENRICHER, BRIDGE, MEMBER);
 
   /** "document action" pairs whose removal made the service fail cleanly on that very action. */
   static final Set<String> proven = ConcurrentHashMap.newKeySet();
@@ -106,10 +114,12 @@ class LeastPrivilegeIT {
 
   static final Map<String, RemediationOutcome> outcomes = new ConcurrentHashMap<>();
   static final Map<String, LeakEnriched> enrichments = new ConcurrentHashMap<>();
+  static final Map<Long, SecurityCenterLeakRecord> sasRecords = new ConcurrentHashMap<>();
   static final AtomicBoolean reading = new AtomicBoolean(true);
   static final List<Thread> readers = new ArrayList<>();
   static KafkaProducer<String, LeakEnriched> enrichedProducer;
   static KafkaProducer<String, LeakDetected> detectedProducer;
+  static KafkaProducer<String, RemediationOutcome> outcomeProducer;
 
   /** A service's RRSA role (as {@link PipelineStack#startRrsa} makes it), also its session name. */
   record Identity(String roleName) {
@@ -192,13 +202,16 @@ class LeastPrivilegeIT {
   static void startBrokerAndCloud() throws Exception {
     TestFleet.Account homeAccount = TestFleet.account(home).alias("home")
         .policy(REMEDIATOR.policyName(), REMEDIATOR.text())
-        .policy(ENRICHER.policyName(), ENRICHER.text());
+        .policy(ENRICHER.policyName(), ENRICHER.text())
+        .policy(BRIDGE.policyName(), BRIDGE.text());
     homeAccount.and().account(member).alias("member")
         .policy(MEMBER.policyName(), MEMBER.text())
         .role(ROLE, r -> r.trustPolicy(DemoFleet.memberRoleTrustPolicy(home)).customPolicy(MEMBER.policyName()));
     // The services' home identities are their RRSA roles, with the home documents attached, as on ACK.
-    stack = PipelineStack.startRrsa(dir, PREFIX, homeAccount);
+    stack = PipelineStack.startRrsa(dir, PREFIX, homeAccount, Map.of("enricher", ENRICHER.policyName(),
+        "remediator", REMEDIATOR.policyName(), "bridge", BRIDGE.policyName()));
     assertEquals(Optional.of(remediator.roleName()), stack.roleOf("remediator"));
+    assertEquals(Optional.of(bridge.roleName()), stack.roleOf("bridge"));
     assertEquals(Optional.of(enricher.roleName()), stack.roleOf("enricher"));
     emulator = stack.emulator();
     Properties props = new Properties();
@@ -208,7 +221,10 @@ class LeastPrivilegeIT {
         TOPICS.leaksEnriched().valueSerde().serializer());
     detectedProducer = new KafkaProducer<>(props, TOPICS.leaksDetected().keySerde().serializer(),
         TOPICS.leaksDetected().valueSerde().serializer());
+    outcomeProducer = new KafkaProducer<>(props, TOPICS.remediationOutcomes().keySerde().serializer(),
+        TOPICS.remediationOutcomes().valueSerde().serializer());
     read(TOPICS.remediationOutcomes(), o -> outcomes.putIfAbsent(o.getIncidentId(), o));
+    read(TOPICS.securityCenterAlerts(), r -> sasRecords.putIfAbsent(r.id(), r));
     read(TOPICS.leaksEnriched(), e -> {
       if (e.getTimeline().getEnrichedAt() != null) {
         enrichments.putIfAbsent(e.getIncidentId(), e);
@@ -240,6 +256,7 @@ class LeastPrivilegeIT {
     if (enrichedProducer != null) {
       enrichedProducer.close();
       detectedProducer.close();
+      outcomeProducer.close();
     }
     if (stack != null) {
       stack.close();
@@ -275,11 +292,25 @@ class LeastPrivilegeIT {
     return phase(new Phase("em", new EnricherApp(), enricher, true, List.of(ENRICHER, MEMBER)), cases);
   }
 
-  @Test
+  @TestFactory
   @Order(5)
+  Stream<DynamicTest> bridgeInItsOwnAccount() throws Exception {
+    return phase(new Phase("ba", new BridgeApp(), bridge, false, List.of(BRIDGE)), cases(BRIDGE, false));
+  }
+
+  @TestFactory
+  @Order(6)
+  Stream<DynamicTest> bridgeInAMemberAccount() throws Exception {
+    List<String[]> cases = cases(BRIDGE, true);
+    cases.addAll(cases(MEMBER, true));
+    return phase(new Phase("bm", new BridgeApp(), bridge, true, List.of(BRIDGE, MEMBER)), cases);
+  }
+
+  @Test
+  @Order(7)
   void shouldNeedEveryActionOfEveryDocument() {
     List<String> unneeded = new ArrayList<>();
-    for (Document document : List.of(REMEDIATOR, ENRICHER, MEMBER)) {
+    for (Document document : DOCUMENTS) {
       for (String action : document.actions()) {
         if (!proven.contains(document.key(action))) {
           unneeded.add(document.key(action));
@@ -291,13 +322,12 @@ class LeastPrivilegeIT {
   }
 
   @Test
-  @Order(6)
+  @Order(8)
   void shouldCallOnlyActionsItsDocumentGrants() {
     List<String> ungranted = new ArrayList<>();
     for (String call : called) {
       String[] parts = call.split("\\|");
-      Document document = Stream.of(REMEDIATOR, ENRICHER, MEMBER).filter(d -> d.file().equals(parts[1]))
-          .findFirst().orElseThrow();
+      Document document = DOCUMENTS.stream().filter(d -> d.file().equals(parts[1])).findFirst().orElseThrow();
       if (!PERMISSION_FREE.contains(parts[2]) && document.actions().stream().noneMatch(a -> glob(a, parts[2]))) {
         ungranted.add(call);
       }
@@ -305,6 +335,7 @@ class LeastPrivilegeIT {
     assertEquals(List.of(), ungranted, "actions a service called that its document does not grant");
     assertTrue(called.stream().anyMatch(c -> c.startsWith(remediator.roleName() + "|member-role|")), called.toString());
     assertTrue(called.stream().anyMatch(c -> c.startsWith(enricher.roleName() + "|member-role|")), called.toString());
+    assertTrue(called.stream().anyMatch(c -> c.startsWith(bridge.roleName() + "|member-role|")), called.toString());
   }
 
   // ------------------------------------------------------------------------------------------------ phases
@@ -343,6 +374,10 @@ class LeastPrivilegeIT {
       if (phase.service() instanceof RemediatorApp) {
         // A FAILED incident is not retried during the test: its outcome is the one the case reads.
         args.addAll(List.of("--remediation.retry.schedule=1h", "--remediation.policy.file=" + policyFile));
+      } else if (phase.service() instanceof BridgeApp) {
+        // Polled often, so a case waits for its record a fraction of a second; a failed closing is not retried.
+        args.addAll(List.of("--bridge.sas.enabled=true", "--bridge.sas.poll.interval=200ms",
+            "--bridge.close.max.attempts=1"));
       } else {
         // No leak is handed on without activity because the machine is slow, and every unknown key is walked for.
         args.addAll(List.of("--enrich.activity.timeout=20s", "--enrich.owner.walk.min.interval=0s"));
@@ -392,7 +427,7 @@ class LeastPrivilegeIT {
   }
 
   private static Document document(String file) {
-    return Stream.of(REMEDIATOR, ENRICHER, MEMBER).filter(d -> d.file().equals(file)).findFirst().orElseThrow();
+    return DOCUMENTS.stream().filter(d -> d.file().equals(file)).findFirst().orElseThrow();
   }
 
   /**
@@ -421,8 +456,54 @@ class LeastPrivilegeIT {
    * NoPermission, or a partial enrichment); anything else unexpected goes to {@code problems}.
    */
   private static List<String> runScenarios(Phase phase, String tag, List<String> problems) throws Exception {
+    if (phase.service() instanceof BridgeApp) {
+      return closeAtSource(phase.victimAccount(), tag, problems);
+    }
     return phase.service() instanceof RemediatorApp ? remediate(phase.victimAccount(), tag, problems)
         : enrich(phase.victimAccount(), tag, problems);
+  }
+
+  /**
+   * One leak taking every path of the bridge's Security Center parts: Security Center reports a key, the poller
+   * writes the record with its detail (repository, file), the incident ends ROTATED and the closer marks the record
+   * handled. A record never polled, polled without its detail, or left pending is a clean failure.
+   */
+  private static List<String> closeAtSource(String account, String tag, List<String> problems) throws Exception {
+    String[] leaked = pair();
+    TestFleet.account(account).user("s-" + tag, u -> u.key(leaked[0], leaked[1])).seed(emulator);
+    long id = emulator.state().reportLeak(new CloudState.LeakReport(null, leaked[0], "GitHub",
+        "https://github.com/lp/" + tag + "/blob/main/app.py", "lp", "lp/" + tag, "app.py", "Python")).id();
+    awaitQuietly(() -> sasRecords.containsKey(id));
+    SecurityCenterLeakRecord record = sasRecords.get(id);
+    if (record == null) {
+      return List.of("record " + id + ": not polled");
+    }
+    if (!account.equals(record.accountId())) {
+      problems.add("record " + id + ": read in account " + record.accountId() + ", expected " + account);
+    }
+    List<String> failures = new ArrayList<>();
+    if (record.githubRepoName() == null) {
+      failures.add("record " + id + ": written without its detail");
+    }
+    Instant now = Instant.now();
+    RemediationOutcome rotated = RemediationOutcome.newBuilder().setIncidentId(tag + "-sas").setAccessKeyId(leaked[0])
+        .setKind(CredentialKind.RAM_USER_KEY).setMaskedKey(KeyForms.mask(leaked[0]))
+        .setSource(SourceLocation.newBuilder().setType(LeakSourceType.SECURITY_CENTER).setLocation(record.url())
+            .setReference(record.reference().orElseThrow().text()).build())
+        .setOwner(Owner.newBuilder().setAccountId(account).setUserName("s-" + tag).build())
+        .setStatus(RemediationStatus.ROTATED)
+        .setTimeline(Timeline.newBuilder().setSightedAt(now).setDetectedAt(now).build()).build();
+    outcomeProducer.send(new ProducerRecord<>(TOPICS.remediationOutcomes().name(), leaked[0], rotated)).get();
+    awaitQuietly(() -> dealed(id));
+    if (!dealed(id)) {
+      failures.add("record " + id + ": still pending after the incident was rotated");
+    }
+    return failures;
+  }
+
+  private static boolean dealed(long id) {
+    return emulator.state().snapshot().securityCenterLeaks().stream()
+        .anyMatch(l -> l.id() == id && l.status().equals("dealed"));
   }
 
   /**
@@ -571,10 +652,17 @@ class LeastPrivilegeIT {
     return since;
   }
 
-  /** The RAM action an event needed, e.g. {@code ram:ListUsers}. */
+  /**
+   * The RAM action an event needed, e.g. {@code ram:ListUsers}. Security Center's actions are not named after its
+   * service: the leak list is {@code yundun-aegis:}, the rest {@code yundun-sas:} (as its API reference documents).
+   */
   private static String permission(JsonNode event) {
-    return event.path("serviceName").asText().toLowerCase(java.util.Locale.ROOT) + ":"
-        + event.path("eventName").asText();
+    String service = event.path("serviceName").asText();
+    String name = event.path("eventName").asText();
+    if (service.equals("Sas")) {
+      return (name.equals("DescribeAccesskeyLeakList") ? "yundun-aegis:" : "yundun-sas:") + name;
+    }
+    return service.toLowerCase(java.util.Locale.ROOT) + ":" + name;
   }
 
   /** Whether an action of a document (with RAM's {@code *} wildcard) matches an action called. */

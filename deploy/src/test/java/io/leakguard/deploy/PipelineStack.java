@@ -73,8 +73,13 @@ final class PipelineStack implements AutoCloseable {
    * service. Services must be given {@link #cloudArgs()}: STS is called on the emulator's HTTPS listener.
    */
   static PipelineStack startRrsa(Path dir, String prefix, TestFleet.Account home) throws Exception {
+    return startRrsa(dir, prefix, home, Map.of("enricher", "LeakGuardEnricher", "remediator", "LeakGuardRemediator"));
+  }
+
+  /** As {@link #startRrsa(Path, String, TestFleet.Account)}, with a role per service of {@code roles} (service to policy). */
+  static PipelineStack startRrsa(Path dir, String prefix, TestFleet.Account home, Map<String, String> roles)
+      throws Exception {
     TestRrsa rrsa = new TestRrsa(home, dir);
-    Map<String, String> roles = Map.of("enricher", "LeakGuardEnricher", "remediator", "LeakGuardRemediator");
     roles.forEach((service, policy) -> rrsa.role("leakguard-" + service, policy));
     Emulator.Builder emulator = TestRrsa.emulator();
     // The SDK keeps one Apache HTTP client per JVM, with the JVM's trust as it was when the client was built; an

@@ -154,6 +154,40 @@ class DetectorTopologyTest {
   }
 
   @Test
+  void shouldNameTheSecurityCenterRecordAndItsAccountInTheSource() {
+    // Given a Security Center record read in an account, and one written before records named their account
+    String id = SyntheticKeys.accessKeyId();
+    String older = SyntheticKeys.accessKeyId();
+    driver.createInputTopic(topics.securityCenterAlerts().name(), new StringSerializer(),
+            topics.securityCenterAlerts().valueSerde().serializer())
+        .pipeInput("sc", new SecurityCenterLeakRecord(7L, id, "AccessKey", "GitHub", "https://github.com/acme/app",
+            "Cloud platform", "acme/app", ".env", "2026-11-22 18:00:02", "pending", "no", ACCOUNT), START);
+    driver.createInputTopic(topics.securityCenterAlerts().name(), new StringSerializer(), new StringSerializer())
+        .pipeInput("sc-old", "{\"Id\":8,\"AccesskeyId\":\"" + older + "\",\"Type\":\"AccessKey\","
+            + "\"Source\":\"GitHub\",\"GithubRepoName\":\"acme/app\",\"GithubFileName\":\".env\"}",
+            START.plusSeconds(1));
+
+    driver.createInputTopic(topics.securityCenterAlerts().name(), new StringSerializer(),
+            topics.securityCenterAlerts().valueSerde().serializer())
+        .pipeInput("sc-handled", new SecurityCenterLeakRecord(9L, SyntheticKeys.accessKeyId(), "AccessKey", "GitHub",
+            "https://github.com/acme/app", null, null, null, null, "manual", "no", ACCOUNT), START.plusSeconds(2));
+
+    // Then each sighting's reference names its record, with the account when the record had one; a handled record
+    // is no sighting
+    List<LeakDetected> leaks = detected.readValuesToList();
+    assertEquals(2, leaks.size());
+    assertEquals("leak record 7 in account " + ACCOUNT, leaks.get(0).getSource().getReference());
+    assertEquals(new SecurityCenterLeakRecord.Reference(7, ACCOUNT),
+        SecurityCenterLeakRecord.Reference.parse(leaks.get(0).getSource().getReference()).orElseThrow());
+    assertEquals("https://github.com/acme/app", leaks.get(0).getSource().getLocation());
+    assertEquals("leak record 8", leaks.get(1).getSource().getReference());
+    assertEquals(new SecurityCenterLeakRecord.Reference(8, null),
+        SecurityCenterLeakRecord.Reference.parse(leaks.get(1).getSource().getReference()).orElseThrow());
+    assertEquals("github.com/acme/app/.env", leaks.get(1).getSource().getLocation());
+    assertTrue(deadLetters.isEmpty());
+  }
+
+  @Test
   void shouldRecordASightingOfARemediatedKeyAsSuch() {
     // Given a key that was detected and then rotated
     String id = SyntheticKeys.accessKeyId();

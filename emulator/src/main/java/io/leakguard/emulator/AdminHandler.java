@@ -30,7 +30,13 @@ import java.util.Optional;
  * POST   /admin/state/save             {"file": "..."} (optional when started with a state file)
  * POST   /admin/state/load             {"file": "..."} replaces the state
  * GET    /admin/keys/{id}              one key, or 404
- * POST   /admin/keys/{id}/exposed      {"exposed": true|false} (default true): restrictive protection
+ * POST   /admin/keys/{id}/exposed      {"exposed": true|false} (default true): restrictive protection; marking a
+ *                                      key exposed also records a pending Security Center leak in its account,
+ *                                      described by the optional "source", "url", "githubUser", "githubRepoName",
+ *                                      "githubFileName", "githubFileType"
+ * POST   /admin/security-center/leaks  {"accessKeyId": "...", "accountId": "..." (optional for a live key), and the
+ *                                      same optional fields}: records a leak without touching the key
+ * GET    /admin/security-center/leaks  every leak record (?accountId=)
  * GET    /admin/events                 the audit trail, newest first (?accessKeyId=&amp;limit=)
  * GET    /admin/faults                 the fault configuration in force
  * PUT    /admin/faults                 replace it
@@ -107,6 +113,7 @@ final class AdminHandler implements HttpHandler {
             case "fleet" -> fleet(exchange, method, parts);
             case "state" -> state(exchange, method, parts);
             case "keys" -> keys(exchange, method, parts);
+            case "security-center" -> securityCenter(exchange, method, parts);
             case "events" -> {
                 expect(method, "GET", parts, 1);
                 yield new Reply(200, events(exchange));
@@ -195,13 +202,43 @@ final class AdminHandler implements HttpHandler {
         if (parts.size() == 3 && parts.get(2).equals("exposed")) {
             expect(method, "POST", parts, 3);
             String body = body(exchange);
-            boolean exposed = body.isBlank() || readTree(body).path("exposed").asBoolean(true);
-            if (!emulator.state().markExposed(keyId, exposed)) {
+            JsonNode request = body.isBlank() ? Json.MAPPER.createObjectNode() : readTree(body);
+            boolean exposed = request.path("exposed").asBoolean(true);
+            if (!emulator.state().markExposed(keyId, exposed, leakReport(request, null, keyId))) {
                 throw new AdminError(404, "no AccessKey " + keyId);
             }
             return new Reply(200, emulator.state().key(keyId).orElseThrow());
         }
         throw new AdminError(404, "no admin call at " + exchange.getRequestURI().getPath());
+    }
+
+    private Reply securityCenter(HttpExchange exchange, String method, List<String> parts) throws IOException {
+        if (parts.size() != 2 || !parts.get(1).equals("leaks")) {
+            throw new AdminError(404, "use /admin/security-center/leaks");
+        }
+        if (method.equals("GET")) {
+            String accountId = query(exchange).get("accountId");
+            return new Reply(200, Map.of("securityCenterLeaks", emulator.state().snapshot().securityCenterLeaks()
+                    .stream().filter(l -> accountId == null || accountId.equals(l.accountId())).toList()));
+        }
+        expect(method, "POST", parts, 2);
+        JsonNode request = readTree(body(exchange));
+        if (!request.path("accessKeyId").isTextual()) {
+            throw new IllegalArgumentException("give {\"accessKeyId\": \"...\"} (and accountId for a deleted key)");
+        }
+        return new Reply(200, emulator.state().reportLeak(leakReport(request, text(request, "accountId"),
+                request.path("accessKeyId").asText())));
+    }
+
+    private static CloudState.LeakReport leakReport(JsonNode request, String accountId, String accessKeyId) {
+        return new CloudState.LeakReport(accountId, accessKeyId, text(request, "source"), text(request, "url"),
+                text(request, "githubUser"), text(request, "githubRepoName"), text(request, "githubFileName"),
+                text(request, "githubFileType"));
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        return value.isTextual() && !value.asText().isBlank() ? value.asText() : null;
     }
 
     private Object events(HttpExchange exchange) {

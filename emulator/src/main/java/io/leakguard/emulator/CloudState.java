@@ -3,6 +3,7 @@ package io.leakguard.emulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.leakguard.emulator.Fleet.AccountSeed;
 import io.leakguard.emulator.Fleet.KeySeed;
+import io.leakguard.emulator.Fleet.LeakSeed;
 import io.leakguard.emulator.Fleet.OidcProviderSeed;
 import io.leakguard.emulator.Fleet.PolicyRef;
 import io.leakguard.emulator.Fleet.PolicySeed;
@@ -13,6 +14,7 @@ import io.leakguard.emulator.Fleet.VersionSeed;
 import io.leakguard.emulator.Model.AccessKey;
 import io.leakguard.emulator.Model.Account;
 import io.leakguard.emulator.Model.Attachment;
+import io.leakguard.emulator.Model.LeakRecord;
 import io.leakguard.emulator.Model.OidcProvider;
 import io.leakguard.emulator.Model.Policy;
 import io.leakguard.emulator.Model.Role;
@@ -26,10 +28,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -85,14 +89,105 @@ public final class CloudState {
 
     /** Marks a key as publicly exposed (or clears the mark). Returns false if the key does not exist. */
     public boolean markExposed(String accessKeyId, boolean exposed) {
+        return markExposed(accessKeyId, exposed, null);
+    }
+
+    /**
+     * Marks a key as publicly exposed (or clears the mark). Marking it exposed is what the real cloud does when
+     * Security Center finds the key in public: the owner account also gets a pending Security Center leak record,
+     * described by {@code where} (source, URL, repository; defaults when null). Returns false if the key does not
+     * exist.
+     */
+    public boolean markExposed(String accessKeyId, boolean exposed, LeakReport where) {
         return locked(m -> {
             AccessKey key = m.keys.get(accessKeyId);
             if (key == null) {
                 return false;
             }
             key.exposed = exposed;
+            if (exposed) {
+                LeakReport report = where == null ? LeakReport.of(accessKeyId) : where;
+                record(m, new LeakReport(key.accountId, accessKeyId, report.source(), report.url(),
+                        report.githubUser(), report.githubRepoName(), report.githubFileName(),
+                        report.githubFileType()));
+            }
             return true;
         });
+    }
+
+    /**
+     * What Security Center learnt about a leaked AccessKey: the source that reported it (e.g. {@code GitHub}) and
+     * where. {@code accountId} may be null when the key still exists (its owner is meant).
+     */
+    public record LeakReport(String accountId, String accessKeyId, String source, String url, String githubUser,
+                             String githubRepoName, String githubFileName, String githubFileType) {
+        public static LeakReport of(String accessKeyId) {
+            return new LeakReport(null, accessKeyId, null, null, null, null, null, null);
+        }
+    }
+
+    /**
+     * Records a Security Center AccessKey-leak in the key's account, as Security Center does when it finds a key in
+     * public: a new pending record, or, when a pending record of the same key and URL exists, that record with its
+     * latest detection moved to now.
+     *
+     * @throws IllegalArgumentException when the key is unknown and no account is named, or the account differs from
+     *                                  the key's owner
+     */
+    public StateSnapshot.LeakView reportLeak(LeakReport report) {
+        require(report.accessKeyId() != null && KEY_ID.matcher(report.accessKeyId()).matches(),
+                "accessKeyId must be 8..64 alphanumerics");
+        require(report.accountId() == null || ACCOUNT_ID.matcher(report.accountId()).matches(),
+                "accountId must be 16 digits, got " + report.accountId());
+        return locked(m -> {
+            LeakRecord leak = record(m, report);
+            return leakView(leak.id, m);
+        });
+    }
+
+    private LeakRecord record(Model m, LeakReport report) {
+        AccessKey key = m.keys.get(report.accessKeyId());
+        if (key == null) {
+            key = m.deletedKeys.get(report.accessKeyId());
+        }
+        String accountId = report.accountId() != null ? report.accountId() : key == null ? null : key.accountId;
+        require(accountId != null, "no AccessKey " + report.accessKeyId() + ": name the accountId it belongs to");
+        require(key == null || key.accountId.equals(accountId),
+                "AccessKey " + report.accessKeyId() + " belongs to another account than " + accountId);
+        Account account = m.accounts.get(accountId);
+        require(account != null, "no account " + accountId);
+        // Security Center's times have whole seconds (its examples: 1612357897000), so several leaks can share one.
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        for (LeakRecord existing : account.leaks.values()) {
+            if (existing.status.equals("pending") && existing.accessKeyId.equals(report.accessKeyId())
+                    && Objects.equals(existing.url, report.url())) {
+                existing.lastDetected = now;
+                return existing;
+            }
+        }
+        boolean root = key != null && key.isRoot();
+        LeakRecord leak = new LeakRecord(++m.lastLeakId, report.accessKeyId(), root ? "master" : "ram",
+                key == null || key.isRoot() ? account.alias : key.userName,
+                report.source() == null ? "GitHub" : report.source(), report.url(), "Cloud platform",
+                report.githubUser(), report.githubRepoName(), report.githubFileName(), report.githubFileType(), now);
+        account.leaks.put(leak.id, leak);
+        return leak;
+    }
+
+    private static StateSnapshot.LeakView leakView(long id, Model m) {
+        for (Account a : m.accounts.values()) {
+            LeakRecord l = a.leaks.get(id);
+            if (l != null) {
+                return leakView(a, l);
+            }
+        }
+        throw new IllegalStateException("no leak record " + id);
+    }
+
+    private static StateSnapshot.LeakView leakView(Account a, LeakRecord l) {
+        return new StateSnapshot.LeakView(a.id, l.id, l.accessKeyId, l.source, l.url, Times.format(l.firstDetected),
+                Times.format(l.lastDetected), l.status, l.dealType, Times.format(l.dealTime), l.whitelistStatus,
+                l.remark);
     }
 
     public void seedJson(String json) {
@@ -180,6 +275,17 @@ public final class CloudState {
                                 && o.clientIds().stream().allMatch(c -> c != null && !c.isBlank()),
                         "OIDC provider " + o.name() + ": give 1 to 50 clientIds");
                 parseJwks(o.jwks(), "OIDC provider " + o.name());
+            }
+            Set<Long> leakIds = new HashSet<>();
+            for (LeakSeed l : a.securityCenterLeaks()) {
+                require(l.id() != null && l.id() > 0 && leakIds.add(l.id()),
+                        a.accountId() + ": each Security Center leak needs a positive id of its own");
+                require(l.accessKeyId() != null && KEY_ID.matcher(l.accessKeyId()).matches(),
+                        "Security Center leak " + l.id() + ": accessKeyId must be 8..64 alphanumerics");
+                require(Times.parseOrNull(l.firstDetected()) != null,
+                        "Security Center leak " + l.id() + ": firstDetected must be an ISO-8601 UTC time");
+                require(l.status() == null || l.status().equals("pending") || l.status().equals("dealed"),
+                        "Security Center leak " + l.id() + ": status must be pending or dealed");
             }
             for (SecretSeed s : a.secrets()) {
                 require(s.secretName() != null && !s.secretName().isBlank(), "a secret needs secretName");
@@ -354,6 +460,21 @@ public final class CloudState {
         for (SecretSeed s : seed.secrets()) {
             applySecret(account, s, now);
         }
+        for (LeakSeed l : seed.securityCenterLeaks()) {
+            Instant first = Times.parseOrNull(l.firstDetected());
+            LeakRecord leak = new LeakRecord(l.id(), l.accessKeyId(), l.userType() == null ? "ram" : l.userType(),
+                    l.aliUserName(), l.source() == null ? "GitHub" : l.source(), l.url(),
+                    l.asset() == null ? "Cloud platform" : l.asset(), l.githubUser(), l.githubRepoName(),
+                    l.githubFileName(), l.githubFileType(), first);
+            leak.lastDetected = parseOr(l.lastDetected(), first);
+            leak.status = l.status() == null ? "pending" : l.status();
+            leak.dealType = l.dealType() == null ? "pending" : l.dealType();
+            leak.dealTime = Times.parseOrNull(l.dealTime());
+            leak.whitelistStatus = l.whitelistStatus() == null ? "no" : l.whitelistStatus();
+            leak.remark = l.remark();
+            account.leaks.put(leak.id, leak);
+            m.lastLeakId = Math.max(m.lastLeakId, leak.id);
+        }
     }
 
     private static AccessKey upsertKey(Model m, Account account, String userName, KeySeed k, Instant now) {
@@ -473,7 +594,11 @@ public final class CloudState {
                             s.roleId(), s.sessionName(), Times.format(s.expiration()),
                             s.sourceAccessKeyId()))
                     .toList();
-            return new StateSnapshot(accounts, users, keys, roles, policies, secrets, sessions);
+            List<StateSnapshot.LeakView> leaks = new ArrayList<>();
+            for (Account a : m.accounts.values()) {
+                a.leaks.values().forEach(l -> leaks.add(leakView(a, l)));
+            }
+            return new StateSnapshot(accounts, users, keys, roles, policies, secrets, sessions, leaks);
         });
     }
 
@@ -510,8 +635,14 @@ public final class CloudState {
                         .map(o -> new OidcProviderSeed(o.name, o.issuerUrl, o.clientIds, tree(o.jwks.text()),
                                 o.description, Times.format(o.createDate)))
                         .toList();
+                List<LeakSeed> leaks = a.leaks.values().stream()
+                        .map(l -> new LeakSeed(l.id, l.accessKeyId, l.userType, l.aliUserName, l.source, l.url,
+                                l.asset, l.githubUser, l.githubRepoName, l.githubFileName, l.githubFileType,
+                                Times.format(l.firstDetected), Times.format(l.lastDetected), l.status, l.dealType,
+                                Times.format(l.dealTime), l.whitelistStatus, l.remark))
+                        .toList();
                 accounts.add(new AccountSeed(a.id, a.alias, rootKeys, users, policies, roles, secrets,
-                        oidcProviders));
+                        oidcProviders, leaks));
             }
             return new Fleet(accounts);
         });

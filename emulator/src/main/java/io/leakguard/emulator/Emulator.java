@@ -25,7 +25,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A local Alibaba Cloud (RAM, STS, KMS, ActionTrail) that the unmodified V1 SDK clients talk to over real
+ * A local Alibaba Cloud (RAM, STS, KMS, ActionTrail, Security Center's AccessKey-leak calls) that the unmodified V1 SDK clients talk to over real
  * HTTP, plus an admin JSON API under {@code /admin/}.
  *
  * <pre>{@code
@@ -77,7 +77,8 @@ public final class Emulator implements AutoCloseable {
                 new RamApi(state).product(),
                 new StsApi(state).product(),
                 new KmsApi(state).product(),
-                new ActionTrailApi(state, trail).product()));
+                new ActionTrailApi(state, trail).product(),
+                new SasApi(state).product()));
         AdminHandler admin = new AdminHandler(this, config.adminToken, config.stateFile);
         executor = Executors.newFixedThreadPool(config.threads, new NamedThreads());
 

@@ -40,7 +40,7 @@ public record Fleet(List<AccountSeed> accounts) {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record AccountSeed(String accountId, String alias, List<KeySeed> rootKeys, List<UserSeed> users,
                               List<PolicySeed> policies, List<RoleSeed> roles, List<SecretSeed> secrets,
-                              List<OidcProviderSeed> oidcProviders) {
+                              List<OidcProviderSeed> oidcProviders, List<LeakSeed> securityCenterLeaks) {
         public AccountSeed {
             rootKeys = list(rootKeys);
             users = list(users);
@@ -48,17 +48,25 @@ public record Fleet(List<AccountSeed> accounts) {
             roles = list(roles);
             secrets = list(secrets);
             oidcProviders = list(oidcProviders);
+            securityCenterLeaks = list(securityCenterLeaks);
+        }
+
+        /** An account without Security Center leak records. */
+        public AccountSeed(String accountId, String alias, List<KeySeed> rootKeys, List<UserSeed> users,
+                           List<PolicySeed> policies, List<RoleSeed> roles, List<SecretSeed> secrets,
+                           List<OidcProviderSeed> oidcProviders) {
+            this(accountId, alias, rootKeys, users, policies, roles, secrets, oidcProviders, null);
         }
 
         /** An account without OIDC providers. */
         public AccountSeed(String accountId, String alias, List<KeySeed> rootKeys, List<UserSeed> users,
                            List<PolicySeed> policies, List<RoleSeed> roles, List<SecretSeed> secrets) {
-            this(accountId, alias, rootKeys, users, policies, roles, secrets, null);
+            this(accountId, alias, rootKeys, users, policies, roles, secrets, null, null);
         }
 
         /** An account with root keys and users only, the common case in tests. */
         public AccountSeed(String accountId, List<KeySeed> rootKeys, List<UserSeed> users) {
-            this(accountId, null, rootKeys, users, null, null, null, null);
+            this(accountId, null, rootKeys, users, null, null, null, null, null);
         }
     }
 
@@ -154,6 +162,17 @@ public record Fleet(List<AccountSeed> accounts) {
             description = description == null ? "" : description;
             versions = list(versions);
         }
+    }
+
+    /**
+     * A Security Center AccessKey-leak record, as a saved state holds it (leaks are normally reported through the
+     * admin API, not seeded). Times are ISO-8601 UTC; {@code status} is pending or dealed.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record LeakSeed(Long id, String accessKeyId, String userType, String aliUserName, String source,
+                           String url, String asset, String githubUser, String githubRepoName, String githubFileName,
+                           String githubFileType, String firstDetected, String lastDetected, String status,
+                           String dealType, String dealTime, String whitelistStatus, String remark) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

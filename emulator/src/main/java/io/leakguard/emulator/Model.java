@@ -26,6 +26,8 @@ final class Model {
     final Map<String, AccessKey> deletedKeys = new HashMap<>();
     final Map<String, StsSession> sessions = new HashMap<>();
     final Map<String, Policy> systemPolicies = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    /** The last Security Center leak record ID handed out: IDs are unique across accounts, like database keys. */
+    long lastLeakId;
 
     Model(Instant now) {
         systemPolicy(now, "AdministratorAccess", "Full access to all cloud resources",
@@ -65,6 +67,8 @@ final class Model {
         final Map<String, Secret> secrets = new TreeMap<>();
         final Map<String, OidcProvider> oidcProviders = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         final Set<String> rootKeyIds = new LinkedHashSet<>();
+        /** Security Center AccessKey-leak records by ID (ascending, the order the list call returns them in). */
+        final Map<Long, LeakRecord> leaks = new TreeMap<>();
 
         Account(String id, String alias, Instant createDate) {
             this.id = id;
@@ -250,5 +254,53 @@ final class Model {
     record StsSession(String accessKeyId, String secret, String securityToken, String accountId, String roleName,
                       String roleId, String sessionName, Instant expiration, PolicyDocument sessionPolicy,
                       String sourceAccessKeyId) {
+    }
+
+    /**
+     * One Security Center AccessKey-leak record: where the key was found and whether it was handled
+     * ({@code DescribeAccesskeyLeakList}, {@code DescribeAccessKeyLeakDetail}, {@code ModifyAccessKeyLeakDeal}).
+     */
+    static final class LeakRecord {
+        final long id;
+        final String accessKeyId;
+        /** "master" for an account's own key, "ram" for a RAM user's. */
+        final String userType;
+        final String aliUserName;
+        final String source;
+        final String url;
+        final String asset;
+        final String githubUser;
+        final String githubRepoName;
+        final String githubFileName;
+        final String githubFileType;
+        /** When the leak was first detected: the list's GmtModified and what StartTs filters on. */
+        final Instant firstDetected;
+        /** The latest detection: the detail's GmtModified. */
+        Instant lastDetected;
+        /** "pending" or "dealed". */
+        String status = "pending";
+        /** "pending" until handled, then manual, disable or add-whitelist. */
+        String dealType = "pending";
+        Instant dealTime;
+        String whitelistStatus = "no";
+        String remark;
+
+        LeakRecord(long id, String accessKeyId, String userType, String aliUserName, String source, String url,
+                   String asset, String githubUser, String githubRepoName, String githubFileName,
+                   String githubFileType, Instant firstDetected) {
+            this.id = id;
+            this.accessKeyId = accessKeyId;
+            this.userType = userType;
+            this.aliUserName = aliUserName;
+            this.source = source;
+            this.url = url;
+            this.asset = asset;
+            this.githubUser = githubUser;
+            this.githubRepoName = githubRepoName;
+            this.githubFileName = githubFileName;
+            this.githubFileType = githubFileType;
+            this.firstDetected = firstDetected;
+            this.lastDetected = firstDetected;
+        }
     }
 }

@@ -40,6 +40,8 @@ final class Product {
     private final String permissionPrefix;
     private final ResourceNamer resourceNamer;
     private final Map<String, Action> actions = new LinkedHashMap<>();
+    /** RAM action names that do not follow the product's prefix (Security Center uses two namespaces). */
+    private final Map<String, String> permissions = new LinkedHashMap<>();
 
     Product(String serviceName, String version, String permissionPrefix, ResourceNamer resourceNamer) {
         this.serviceName = serviceName;
@@ -56,6 +58,18 @@ final class Product {
     Product write(String name, Handler handler) {
         actions.put(name, new Action(name, true, true, false, handler));
         return this;
+    }
+
+    /** A read whose RAM action name is {@code permission} instead of {@code <prefix>:<name>}. */
+    Product read(String name, String permission, Handler handler) {
+        permissions.put(name, permission);
+        return read(name, handler);
+    }
+
+    /** A write whose RAM action name is {@code permission} instead of {@code <prefix>:<name>}. */
+    Product write(String name, String permission, Handler handler) {
+        permissions.put(name, permission);
+        return write(name, handler);
     }
 
     Product open(String name, Handler handler) {
@@ -83,7 +97,8 @@ final class Product {
 
     /** The RAM action name, e.g. {@code ram:ListUsers}. */
     String permission(Action action) {
-        return permissionPrefix + ":" + action.name();
+        String own = permissions.get(action.name());
+        return own != null ? own : permissionPrefix + ":" + action.name();
     }
 
     String resource(String accountId, Params params) {

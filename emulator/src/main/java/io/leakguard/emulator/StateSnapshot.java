@@ -11,7 +11,7 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StateSnapshot(List<AccountView> accounts, List<UserView> users, List<KeyView> keys,
                             List<RoleView> roles, List<PolicyView> policies, List<SecretView> secrets,
-                            List<SessionView> sessions) {
+                            List<SessionView> sessions, List<LeakView> securityCenterLeaks) {
 
     public record AccountView(String accountId, String alias) {
     }
@@ -50,5 +50,17 @@ public record StateSnapshot(List<AccountView> accounts, List<UserView> users, Li
      */
     public record SessionView(String accessKeyId, String accountId, String roleName, String roleId,
                               String sessionName, String expiration, String sourceAccessKeyId) {
+    }
+
+    /**
+     * A Security Center AccessKey-leak record (see {@code POST /admin/security-center/leaks}).
+     *
+     * @param firstDetected ISO-8601 UTC, what the list call's GmtModified and StartTs are about
+     * @param status        pending or dealed
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record LeakView(String accountId, long id, String accessKeyId, String source, String url,
+                           String firstDetected, String lastDetected, String status, String dealType,
+                           String dealTime, String whitelistStatus, String remark) {
     }
 }

@@ -22,7 +22,8 @@ import org.apache.kafka.common.serialization.Serdes;
  * <p>Edge topics (written by outside systems, JSON, plain or as a CloudEvent): raw content, GitHub alerts, Security Center alerts, manual
  * reports. Internal topics (Avro single-object encoding, keyed by AccessKey ID unless said otherwise): leaks
  * detected, incidents (compacted), leaks enriched, remediation outcomes, notification outcomes, approvals (keyed by
- * incident ID), inventory (compacted), and one dead-letter topic per service.
+ * incident ID), inventory (compacted), the bridge's source checkpoints (compacted), and one dead-letter topic per
+ * service.
  */
 public final class TopicCatalog {
 
@@ -104,6 +105,15 @@ public final class TopicCatalog {
     return avro("inventory", InventoryEntry.class, true);
   }
 
+  /**
+   * The bridge's source checkpoints, compacted, keyed {@code <source>/<account>} (e.g.
+   * {@code security-center/1000000000000002}); the value is the source's JSON checkpoint. The bridge is its only
+   * writer, in the same transaction as the alerts a checkpoint covers.
+   */
+  public Topic<String, String> bridgeCheckpoints() {
+    return new Topic<>(prefix + "bridge.checkpoints", KEYS, Serdes.String(), true);
+  }
+
   /** The dead-letter topic of one service: the service is its only writer. */
   public Topic<String, DeadLetter> deadLetters(String service) {
     if (service == null || service.isBlank() || !LEGAL.matcher(service).matches()) {
@@ -137,7 +147,7 @@ public final class TopicCatalog {
     List<Topic<?, ?>> topics = new ArrayList<>(List.of(
         rawContent(), githubAlerts(), securityCenterAlerts(), manualReports(), leaksDetected(), incidents(),
         leaksEnriched(),
-        remediationOutcomes(), notificationOutcomes(), approvals(), inventory(), schemas()));
+        remediationOutcomes(), notificationOutcomes(), approvals(), inventory(), schemas(), bridgeCheckpoints()));
     services.forEach(service -> topics.add(deadLetters(service)));
     return List.copyOf(topics);
   }

@@ -19,6 +19,8 @@ class TopicCatalogTest {
     assertEquals(all.size(), new HashSet<>(all.stream().map(Topic::name).toList()).size());
     assertEquals("prod.leakguard.dlq.detector", topics.deadLetters("detector").name());
     assertTrue(topics.inventory().compacted());
+    assertTrue(topics.bridgeCheckpoints().compacted());
+    assertEquals("prod.leakguard.bridge.checkpoints", topics.bridgeCheckpoints().name());
     assertEquals(TopicCatalog.SECRET_BEARING_RETENTION, topics.rawContent().retention());
     assertEquals(TopicCatalog.SECRET_BEARING_RETENTION, topics.githubAlerts().retention());
     assertEquals(null, topics.leaksDetected().retention());

@@ -240,12 +240,21 @@ public final class IntakeProcessors {
     }
   }
 
-  /** Security Center AccessKey-leak records: the ID and where Security Center found it. */
+  /**
+   * Security Center AccessKey-leak records: the ID and where Security Center found it. The reference names the record
+   * and, when the record carries it, its account ({@code leak record 7 in account 1000000000000002}), which is what
+   * the bridge needs to mark the record handled.
+   */
   public static final class SecurityCenterAlerts extends Intake<SecurityCenterLeakRecord> {
+    static final Set<String> HANDLED = Set.of("dealed", "manual", "disable", "add-whitelist");
+
     @Override
     void handle(Record<String, SecurityCenterLeakRecord> record) {
       SecurityCenterLeakRecord leak = record.value();
-      if ("dealed".equalsIgnoreCase(leak.dealType()) || "yes".equalsIgnoreCase(leak.whitelistStatus())) {
+      // DealType is "pending" until the record is handled, then manual, disable or add-whitelist ("dealed" is the
+      // record's Status, kept here for records written with it).
+      if (HANDLED.contains(leak.dealType() == null ? "" : leak.dealType().toLowerCase(Locale.ROOT))
+          || "yes".equalsIgnoreCase(leak.whitelistStatus())) {
         return;
       }
       String location = leak.url() != null ? leak.url()
@@ -253,7 +262,7 @@ public final class IntakeProcessors {
               + leak.githubFileName());
       emit(Sightings.sighting(leak.accesskeyId(), Sightings.kindOf(leak.accesskeyId(), null), null,
           Sightings.source(LeakSourceType.SECURITY_CENTER, location, null,
-              leak.id() == null ? null : "leak record " + leak.id()),
+              leak.reference().map(SecurityCenterLeakRecord.Reference::text).orElse(null)),
           coordinates(record), Instant.ofEpochMilli(record.timestamp()), now(), LivenessProbe.Liveness.UNKNOWN),
           record.timestamp());
     }
