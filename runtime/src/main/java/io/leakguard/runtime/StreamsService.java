@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
 public final class StreamsService implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamsService.class);
+  private final java.util.concurrent.atomic.AtomicInteger replaced = new java.util.concurrent.atomic.AtomicInteger();
   static final int DEFAULT_COMMIT_INTERVAL_MS = 25;
+  /** How many times a stream thread is replaced when a rebalance cannot see the (provisioned) source topics. */
+  static final int MISSING_TOPIC_RETRIES = 12;
   static final int DEFAULT_POLL_MS = 10;
   static final int DEFAULT_SESSION_TIMEOUT_MS = 20_000;
 
@@ -138,9 +141,31 @@ public final class StreamsService implements AutoCloseable {
         .substring(0, 12);
   }
 
+  private static boolean missingSourceTopics(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof org.apache.kafka.streams.errors.MissingSourceTopicException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private void wire() {
     streams.setGlobalStateRestoreListener(new RestoreLog());
     streams.setUncaughtExceptionHandler(error -> {
+      if (missingSourceTopics(error) && replaced.incrementAndGet() <= MISSING_TOPIC_RETRIES) {
+        // The topics were created before start; a rebalance that cannot see them yet read stale metadata (seen on a
+        // loaded machine right after creation). A new stream thread rejoins with fresh metadata.
+        LOG.warn("{}: a rebalance did not see its source topics yet; replacing the stream thread ({} of {})",
+            definition.name(), replaced.get(), MISSING_TOPIC_RETRIES);
+        try {
+          // On the dying thread: paces the replacements so that metadata can catch up (1 s, 2 s, ... 5 s).
+          Thread.sleep(Math.min(5, replaced.get()) * 1000L);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return StreamThreadExceptionResponse.REPLACE_THREAD;
+      }
       LOG.error("{} stops on an uncaught exception: {}", definition.name(), Redactor.describe(error));
       failure.compareAndSet(null, error);
       return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -155,6 +180,11 @@ public final class StreamsService implements AutoCloseable {
 
   public String name() {
     return definition.name();
+  }
+
+  /** How many stream threads were replaced because a rebalance could not see the source topics yet. */
+  public int replacedThreads() {
+    return replaced.get();
   }
 
   public KafkaStreams.State state() {

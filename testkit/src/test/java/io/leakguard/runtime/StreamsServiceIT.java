@@ -87,6 +87,31 @@ class StreamsServiceIT {
   }
 
   @Test
+  void shouldWaitForASourceTopicThatARebalanceCannotSeeYet() throws Exception {
+    // Given the echo service started while its source topic does not exist (as a rebalance on stale metadata sees it)
+    EchoService definition = new EchoService();
+    TopicCatalog topics = new TopicCatalog("late.");
+    Map<String, Object> admin = Map.of("bootstrap.servers", broker.bootstrapServers());
+    TopicProvisioner.ensure(admin, List.of(topics.approvals(), topics.schemas(), new Topic<>("late.echo.out",
+        org.apache.kafka.common.serialization.Serdes.String(), org.apache.kafka.common.serialization.Serdes.String(),
+        false)), 1, 1);
+    Settings settings = ServiceMain.loader(definition).load(Map.of(), List.of(
+        "--kafka.bootstrap.servers=" + broker.bootstrapServers(), "--topic.prefix=late.", "--topics.partitions=1",
+        "--topics.create=false", "--state.dir=" + dir.resolve("state-late"), "--health.port=0",
+        "--health.bind=127.0.0.1"));
+    try (StreamsService service = StreamsService.start(definition, settings)) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> service.replacedThreads() >= 1);
+
+      // When the topic appears
+      TopicProvisioner.ensure(admin, List.of(topics.rawContent()), 1, 1);
+
+      // Then the service runs instead of stopping
+      await().atMost(Duration.ofSeconds(90)).until(() -> service.state() == KafkaStreams.State.RUNNING);
+      assertEquals(null, service.failure());
+    }
+  }
+
+  @Test
   void shouldDeadLetterBadRecordsAndKeepProcessing() throws Exception {
     // Given the echo service running with exactly-once on the embedded broker
     EchoService definition = new EchoService();
