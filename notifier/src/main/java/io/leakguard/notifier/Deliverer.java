@@ -39,6 +39,9 @@ final class Deliverer implements AutoCloseable {
   private final int maxAttempts;
   private final Duration backoff;
   private final ScheduledExecutorService workers;
+  /** Deliveries being sent (or waiting for a retry), and where their report goes. */
+  private final java.util.concurrent.ConcurrentHashMap<String, Consumer<Report>> sinks =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   Deliverer(Map<String, Channel> channels, SentLog sent, int maxAttempts, Duration backoff, int threads) {
     this.channels = Map.copyOf(channels);
@@ -56,8 +59,18 @@ final class Deliverer implements AutoCloseable {
     return channels.get(name);
   }
 
+  /**
+   * Sends {@code job} and reports to {@code reports}. A job whose delivery is already being sent (handed over again
+   * by a task initialized anew after a rebalance in this process) is not started twice: the running one reports to
+   * the newest {@code reports}.
+   */
   void submit(Job job, Consumer<Report> reports) {
-    schedule(() -> attempt(job, 1, reports), 0);
+    if (sinks.put(job.deliveryId(), reports) == null) {
+      schedule(() -> attempt(job, 1, report -> {
+        Consumer<Report> sink = sinks.remove(job.deliveryId());
+        (sink == null ? reports : sink).accept(report);
+      }), 0);
+    }
   }
 
   private void attempt(Job job, int attempt, Consumer<Report> reports) {

@@ -96,13 +96,25 @@ public final class EmailChannel implements Channel {
     } catch (MessagingException | RuntimeException e) {
       throw failures.classify(e, transport.getLastReturnCode(), recipient.email());
     } finally {
-      try {
-        transport.close();
-      } catch (MessagingException ignored) {
-        // the message is sent or the failure reported; a failing QUIT changes neither
-      }
+      // QUIT on another thread: the caller records the delivery as sent the moment the server has accepted it
+      // (250 after DATA), not a round trip later; a process killed during the QUIT has lost nothing.
+      CLOSER.execute(() -> {
+        try {
+          transport.close();
+        } catch (MessagingException ignored) {
+          // the message is sent or the failure reported; a failing QUIT changes neither
+        }
+      });
     }
   }
+
+  /** Closes the transports of sent messages (QUIT), off the delivery workers. */
+  private static final java.util.concurrent.ExecutorService CLOSER = java.util.concurrent.Executors
+      .newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "smtp-quit");
+        t.setDaemon(true);
+        return t;
+      });
 
   private static String answer(String reply) {
     if (reply == null || reply.isBlank()) {
