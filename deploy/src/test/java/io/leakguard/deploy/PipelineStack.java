@@ -115,8 +115,11 @@ final class PipelineStack implements AutoCloseable {
     return java.util.Optional.ofNullable(roles.get(service));
   }
 
-  /** Starts a service with the test's prefix, small topics, its own state directory, then {@code extra}. */
-  void start(ServiceDefinition definition, String... extra) throws Exception {
+  /**
+   * Starts a service with the test's prefix, small topics, its own state directory, then {@code extra}; returns it
+   * (for what its topology opened, e.g. a receiver's port).
+   */
+  StreamsService start(ServiceDefinition definition, String... extra) throws Exception {
     List<String> args = new ArrayList<>(List.of("--kafka.bootstrap.servers=" + broker.bootstrapServers(),
         "--topic.prefix=" + prefix, "--topics.partitions=2", "--state.dir=" + dir.resolve("state/" + definition.name()),
         "--health.port=0", "--health.bind=127.0.0.1"));
@@ -124,7 +127,9 @@ final class PipelineStack implements AutoCloseable {
     if (rrsa != null && roles.containsKey(definition.name())) {
       rrsa.use(roles.get(definition.name()));
     }
-    services.add(StreamsService.start(definition, ServiceMain.loader(definition).load(Map.of(), args)));
+    StreamsService service = StreamsService.start(definition, ServiceMain.loader(definition).load(Map.of(), args));
+    services.add(service);
+    return service;
   }
 
   /** Waits until every service started so far is RUNNING. */

@@ -2,6 +2,7 @@ package io.leakguard.runtime;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +15,20 @@ public final class Resources implements AutoCloseable {
   public synchronized <T extends AutoCloseable> T register(T resource) {
     opened.push(resource);
     return resource;
+  }
+
+  /**
+   * What was opened of a type, oldest first: what a part of the topology chose when it started (the port a receiver
+   * configured with port 0 listens on), for tools and tests that run a service in-process.
+   */
+  public synchronized <T> List<T> all(Class<T> type) {
+    List<T> found = new java.util.ArrayList<>();
+    opened.descendingIterator().forEachRemaining(r -> {
+      if (type.isInstance(r)) {
+        found.add(type.cast(r));
+      }
+    });
+    return List.copyOf(found);
   }
 
   @Override

@@ -201,6 +201,11 @@ public final class StreamsService implements AutoCloseable {
     return health == null ? -1 : health.port();
   }
 
+  /** What the service's topology opened of a type ({@link Resources#all}), e.g. the bridge's webhook receiver. */
+  public <T> List<T> resources(Class<T> type) {
+    return resources.all(type);
+  }
+
   /** Waits until the service has stopped on its own (error) or was closed. */
   public boolean awaitStopped(Duration timeout) throws InterruptedException {
     return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
