@@ -17,13 +17,14 @@ cat > kinds.ts <<'TS'
 export type { INamespace } from "kubernetes-models/v1/Namespace";
 export type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 export type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
+export type { IService } from "kubernetes-models/v1/Service";
 export type { IStatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
 export type { IPodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 export type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 TS
 echo '{"compilerOptions":{"module":"nodenext","moduleResolution":"nodenext","strict":true,"skipLibCheck":true}}' \
   > tsconfig.json
-for kind in Namespace ServiceAccount ConfigMap StatefulSet PodDisruptionBudget NetworkPolicy; do
+for kind in Namespace ServiceAccount ConfigMap Service StatefulSet PodDisruptionBudget NetworkPolicy; do
   npx ts-json-schema-generator --path kinds.ts --tsconfig tsconfig.json --type "I$kind" -o "raw-$kind.json"
   # Descriptions are dropped (they are most of the size and no check reads them); everything else is kept.
   node -e '

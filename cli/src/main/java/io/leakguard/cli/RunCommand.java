@@ -1,5 +1,6 @@
 package io.leakguard.cli;
 
+import io.leakguard.bridge.BridgeApp;
 import io.leakguard.detector.DetectorApp;
 import io.leakguard.enricher.EnricherApp;
 import io.leakguard.notifier.NotifierApp;
@@ -21,7 +22,7 @@ final class RunCommand implements Runnable {
 
   /** The services every distribution and image holds. */
   static final List<ServiceDefinition> SERVICES = List.of(new DetectorApp(), new EnricherApp(), new RemediatorApp(),
-      new NotifierApp());
+      new NotifierApp(), new BridgeApp());
 
   @Spec
   CommandSpec spec;

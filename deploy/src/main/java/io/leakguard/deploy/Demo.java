@@ -69,7 +69,8 @@ final class Demo {
     });
     webhook.start();
     String webhookUrl = "http://127.0.0.1:" + webhook.getAddress().getPort() + "/leakguard";
-    System.out.println("Starting the local stack (Kafka broker, Alibaba Cloud emulator, detector, remediator, notifier)...");
+    System.out.println("Starting the local stack (Kafka broker, Alibaba Cloud emulator, mail server, detector, "
+        + "enricher, remediator, notifier, bridge)...");
     Instant started = Instant.now();
     try (LocalStack stack = LocalStack.start(options, Map.of("LEAKGUARD_NOTIFY_WEBHOOK_URL", webhookUrl))) {
       System.out.printf("Stack ready in %.1f s. Logs: %s%n%n", Duration.between(started, Instant.now()).toMillis() / 1000.0,

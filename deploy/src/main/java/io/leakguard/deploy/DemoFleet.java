@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * The demo organization the local stack seeds into the emulator: one account, LeakGuard's own operator user with a
- * least-privilege custom policy, and three application users with one key each. All keys are generated per run.
+ * least-privilege custom policy, the custom policies of the services' RRSA roles ({@link RrsaIdentities}), and three
+ * application users with one key each. All keys are generated per run.
  */
 record DemoFleet(String accountId, Key operator, Key enricher, Map<String, Key> users) {
 
@@ -36,8 +37,14 @@ record DemoFleet(String accountId, Key operator, Key enricher, Map<String, Key> 
   static final String ENRICHER_POLICY = policy("enricher");
 
   /**
-   * The permissions of the role LeakGuard assumes in each member account of a fleet: what the remediator and the
-   * enricher do there (both assume the same role, {@code cloud.fleet}).
+   * The bridge's least privilege: read Security Center's AccessKey-leak records and their detail, mark a record
+   * handled, assume member roles. Nothing in RAM or KMS.
+   */
+  static final String BRIDGE_POLICY = policy("bridge");
+
+  /**
+   * The permissions of the role LeakGuard assumes in each member account of a fleet: what the remediator, the
+   * enricher and the bridge do there (all three assume the same role, {@code cloud.fleet}).
    */
   static final String MEMBER_ROLE_POLICY = policy("member-role");
 
@@ -95,13 +102,15 @@ record DemoFleet(String accountId, Key operator, Key enricher, Map<String, Key> 
           "policies":[{"policyName":"LeakGuardRemediator","description":"least privilege of the remediator",
                        "policyDocument":%s},
                       {"policyName":"LeakGuardEnricher","description":"least privilege of the enricher",
+                       "policyDocument":%s},
+                      {"policyName":"LeakGuardBridge","description":"least privilege of the bridge",
                        "policyDocument":%s}],
           "users":[{"userName":"%s","displayName":"LeakGuard remediator","accessKeys":[%s],
                     "policies":[{"policyName":"LeakGuardRemediator","policyType":"Custom"}]},
                    {"userName":"%s","displayName":"LeakGuard enricher","accessKeys":[%s],
                     "policies":[{"policyName":"LeakGuardEnricher","policyType":"Custom"}]}%s]}]}
-        """.formatted(accountId, REMEDIATOR_POLICY, ENRICHER_POLICY, OPERATOR, keyJson(operator), ENRICHER,
-        keyJson(enricher), users);
+        """.formatted(accountId, REMEDIATOR_POLICY, ENRICHER_POLICY, BRIDGE_POLICY, OPERATOR, keyJson(operator),
+        ENRICHER, keyJson(enricher), users);
   }
 
   private static String keyJson(Key key) {

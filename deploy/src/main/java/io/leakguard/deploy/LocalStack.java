@@ -2,6 +2,7 @@ package io.leakguard.deploy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.leakguard.bridge.securitycenter.SecurityCenterBridge;
 import io.leakguard.schemas.Topic;
 import io.leakguard.schemas.TopicCatalog;
 import java.io.IOException;
@@ -27,9 +28,13 @@ import java.util.stream.Stream;
  * The whole pipeline on this machine, each component its own process (so one can be stopped or killed alone): an
  * embedded Kafka broker (or a cluster of three or more, each node its own process and data directory), the Alibaba
  * Cloud emulator seeded with a demo fleet, a mail server (SMTP for the notifier, IMAP to read the demo users' and
- * the security team's mailboxes; {@link LocalMail}), and the four services (one or more instances each, each
- * instance its own process, state directory and health port). Writes the connection details and every process (PID, role, health
- * URL, log) to {@code <dir>/local.json} and each process's output to {@code <dir>/logs/}.
+ * the security team's mailboxes; {@link LocalMail}), and the five services (one or more instances each, each
+ * instance its own process, state directory and health port). Writes the connection details and every process (PID,
+ * role, health URL, log) to {@code <dir>/local.json} and each process's output to {@code <dir>/logs/}.
+ *
+ * <p>The bridge polls the emulator's Security Center every {@link #SAS_POLL_INTERVAL}, so a key marked exposed there
+ * ({@code POST /admin/keys/{id}/exposed}) goes through the whole pipeline and its leak record is marked handled at
+ * the end. Its GitHub webhook receiver stays off: it needs a webhook secret (README, "GitHub secret scanning").
  *
  * <p>The services get their cloud credentials the production way, RRSA: an OIDC token file and the default chain's
  * environment variables ({@link RrsaIdentities}); every {@code ALIBABA_CLOUD_*} variable of the caller's environment
@@ -39,7 +44,12 @@ final class LocalStack implements AutoCloseable {
 
   static final String SERVICE_JVM_MEMORY = "-Xmx384m";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
-  private static final List<String> SERVICES = List.of("detector", "enricher", "remediator", "notifier");
+  private static final List<String> SERVICES = List.of("detector", "enricher", "remediator", "notifier", "bridge");
+  /**
+   * The bridge's Security Center poll here: short, so a key marked exposed in the emulator is picked up within
+   * seconds. A local-stack tuning only; the service's own default stays 60 s.
+   */
+  static final String SAS_POLL_INTERVAL = "5s";
 
   /**
    * Options of {@code demo} and {@code local}.
@@ -240,8 +250,15 @@ final class LocalStack implements AutoCloseable {
       env.put("KAFKA_NUM_STANDBY_REPLICAS", "1");
     }
     if (!service.equals("notifier")) {
-      // The detector calls STS with each leaked pair (its liveness probe) and needs no identity of its own.
+      // The detector calls STS with each leaked pair (its liveness probe) and needs no identity of its own. One
+      // endpoint for every product, Security Center (the bridge) included.
       env.put("LEAKGUARD_CLOUD_ENDPOINT", emulatorEndpoint);
+    }
+    if (service.equals("bridge")) {
+      // Security Center on, polled often; the caller's environment (serviceEnv) may still say otherwise.
+      env.putIfAbsent(io.leakguard.config.ConfigLoader.envName(SecurityCenterBridge.ENABLED.key()), "true");
+      env.putIfAbsent(io.leakguard.config.ConfigLoader.envName(SecurityCenterBridge.POLL_INTERVAL.key()),
+          SAS_POLL_INTERVAL);
     }
     env.putAll(cloudIdentityEnv(service));
     List<String> args = new ArrayList<>(List.of("run", service));
@@ -531,7 +548,8 @@ final class LocalStack implements AutoCloseable {
       System.out.println("  Services:  " + options.instances() + " instances each, one standby replica of every "
           + "state store");
     }
-    System.out.println("  Emulator:  " + stack.emulatorEndpoint() + " (admin token in local.json)");
+    System.out.println("  Emulator:  " + stack.emulatorEndpoint() + " (admin token in local.json); the bridge reads "
+        + "its Security Center every " + SAS_POLL_INTERVAL + ": POST /admin/keys/{id}/exposed leaks a key there");
     System.out.println("  Mail:      SMTP " + LocalMail.HOST + ":" + stack.smtpPort + ", IMAP " + LocalMail.HOST + ":"
         + stack.imapPort + " (mailboxes and their per-run passwords in local.json)");
     System.out.println("  Logs:      " + stack.dir().resolve("logs"));

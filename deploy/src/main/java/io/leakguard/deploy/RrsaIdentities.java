@@ -43,7 +43,8 @@ final class RrsaIdentities implements AutoCloseable {
   /** Services that call the cloud with an identity of their own, and the policy each role gets. */
   static final Map<String, String> ROLES = Map.of(
       "remediator", "LeakGuardRemediator",
-      "enricher", "LeakGuardEnricher");
+      "enricher", "LeakGuardEnricher",
+      "bridge", "LeakGuardBridge");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 

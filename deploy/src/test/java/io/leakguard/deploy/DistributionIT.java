@@ -73,6 +73,7 @@ class DistributionIT {
     // Each service's RAM policy document, the same the local stack and the tests use
     assertEquals(DemoFleet.REMEDIATOR_POLICY, Files.readString(home.resolve("ram/remediator.json")));
     assertEquals(DemoFleet.ENRICHER_POLICY, Files.readString(home.resolve("ram/enricher.json")));
+    assertEquals(DemoFleet.BRIDGE_POLICY, Files.readString(home.resolve("ram/bridge.json")));
     assertEquals(DemoFleet.MEMBER_ROLE_POLICY, Files.readString(home.resolve("ram/member-role.json")));
     assertEquals(DemoFleet.memberRoleTrustPolicy("${homeAccountId}"),
         Files.readString(home.resolve("ram/member-role-trust.json")));
@@ -109,7 +110,7 @@ class DistributionIT {
     assertEquals(0, version.exit());
     assertTrue(version.stdout().startsWith("leakguard "), version.stdout());
     for (String[] help : new String[][] {{"demo", "--help"}, {"approve", "--help"}, {"run", "broker", "--help"},
-        {"run", "remediator", "--help"}}) {
+        {"run", "remediator", "--help"}, {"run", "bridge", "--help"}}) {
       Result result = leakguard(help);
       assertEquals(0, result.exit(), String.join(" ", help) + ": " + result.stderr());
       assertTrue(result.stdout().contains("Usage: leakguard " + help[0]), result.stdout());

@@ -48,7 +48,7 @@ class ImagesIT {
   Path work;
 
   @ParameterizedTest
-  @ValueSource(strings = {"detector", "enricher", "remediator", "notifier"})
+  @ValueSource(strings = {"detector", "enricher", "remediator", "notifier", "bridge"})
   void shouldBeARunnableNonRootImageWithoutDevelopmentWeight(String service) throws Exception {
     // Given the service's image tarball
     Path tarball = IMAGES.resolve(service + ".tar");
@@ -61,6 +61,8 @@ class ImagesIT {
     // Then its configuration: a non-root user, the health port, container JVM flags, leakguard run <service>
     assertEquals("65532:65532", config.path("User").asText());
     assertTrue(config.path("ExposedPorts").has("8080/tcp"), config.toString());
+    // The bridge's GitHub webhook receiver, when it is on
+    assertEquals(service.equals("bridge"), config.path("ExposedPorts").has("8443/tcp"), config.toString());
     List<String> env = new ArrayList<>();
     config.path("Env").forEach(e -> env.add(e.asText()));
     assertTrue(env.stream().anyMatch(e -> e.startsWith("LEAKGUARD_JAVA_OPTS=") && e.contains("-XX:MaxRAMPercentage=")),

@@ -35,20 +35,26 @@ import org.junit.jupiter.params.provider.ValueSource;
  * ({@code kubectl kustomize}), every object validated against the JSON schema of its kind (strict: an unknown field
  * fails; {@code src/test/resources/kubernetes-schemas}), then the rules a LeakGuard deployment must keep: health
  * probes, resources, a locked-down security context, one ServiceAccount per service and no API token, a
- * PodDisruptionBudget and a NetworkPolicy per service, RRSA for the enricher and the remediator only, and no
- * credential of any kind.
+ * PodDisruptionBudget and a NetworkPolicy per service, RRSA for the enricher, the remediator and the bridge only, and
+ * no credential of any kind. The {@code github-webhook} component is rendered onto the prod overlay as well: the
+ * bridge's receiver port, its Service, the one extra ingress rule, and its secrets taken from a Secret by reference.
  */
 class KubernetesManifestsTest {
 
   private static final Path KUBERNETES = Path.of("kubernetes");
-  private static final List<String> SERVICES = List.of("detector", "enricher", "remediator", "notifier");
-  private static final List<String> WITH_CLOUD_IDENTITY = List.of("enricher", "remediator");
+  private static final List<String> SERVICES = List.of("detector", "enricher", "remediator", "notifier", "bridge");
+  private static final List<String> WITH_CLOUD_IDENTITY = List.of("enricher", "remediator", "bridge");
+  /** The prod overlay with the component that turns the bridge's GitHub webhook receiver on. */
+  private static final String PROD_WITH_WEBHOOK = "prod+github-webhook";
+  private static final int WEBHOOK_PORT = 8443;
   private static final List<String> RRSA_ENV = List.of("ALIBABA_CLOUD_ROLE_ARN", "ALIBABA_CLOUD_OIDC_PROVIDER_ARN",
       "ALIBABA_CLOUD_OIDC_TOKEN_FILE");
   private static final String RRSA_TOKEN_FILE = "/var/run/secrets/ack.alibabacloud.com/rrsa-tokens/token";
   /** The kinds the manifests may use: one schema each. A Secret, or any other kind, has none and fails. */
   private static final List<String> KINDS = List.of("Namespace", "ServiceAccount", "ConfigMap", "StatefulSet",
       "PodDisruptionBudget", "NetworkPolicy");
+  /** The kinds the github-webhook component adds. */
+  private static final List<String> WEBHOOK_KINDS = List.of("Service");
   private static final Pattern ACCESS_KEY_ID = Pattern.compile("LTAI[0-9A-Za-z]{12,}");
 
   private static final YAMLMapper YAML = new YAMLMapper();
@@ -58,7 +64,7 @@ class KubernetesManifestsTest {
   private record Rendered(String text, List<JsonNode> objects, long millis) {}
 
   @ParameterizedTest
-  @ValueSource(strings = {"dev", "prod"})
+  @ValueSource(strings = {"dev", "prod", PROD_WITH_WEBHOOK})
   void shouldRenderOnlyObjectsValidAgainstTheKubernetesSchemas(String overlay) {
     // Given
     List<JsonNode> objects = render(overlay).objects();
@@ -75,7 +81,8 @@ class KubernetesManifestsTest {
 
     // Then
     assertTrue(problems.isEmpty(), overlay + ": objects not valid against their schema:\n" + String.join("\n", problems));
-    assertEquals(KINDS.size(), byKind.size(), overlay + ": every kind used, and only those: " + byKind);
+    assertEquals(KINDS.size() + (overlay.equals(PROD_WITH_WEBHOOK) ? WEBHOOK_KINDS.size() : 0), byKind.size(),
+        overlay + ": every kind used, and only those: " + byKind);
     System.out.printf("KubernetesManifestsTest: %s: %d objects valid %s; kubectl kustomize %d ms, validation %d ms%n",
         overlay, objects.size(), byKind, render(overlay).millis(), validatedMillis);
   }
@@ -96,14 +103,19 @@ class KubernetesManifestsTest {
     ObjectNode noImageName = valid.deepCopy();
     ((ObjectNode) noImageName.at("/spec/template/spec/containers/0")).remove("name");
 
+    // And the webhook's Service with a misspelt selector
+    ObjectNode badService = ofKind(render(PROD_WITH_WEBHOOK).objects(), "Service").get(0).deepCopy();
+    assertTrue(validate(badService).isEmpty());
+    ((ObjectNode) badService.path("spec")).set("selektor", badService.at("/spec/selector"));
+
     // Then
-    for (JsonNode broken : List.of(badReplicas, unknownField, typo, noImageName)) {
+    for (JsonNode broken : List.of(badReplicas, unknownField, typo, noImageName, badService)) {
       assertFalse(validate(broken).isEmpty(), "a broken object passed validation: " + broken.at("/spec"));
     }
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"dev", "prod"})
+  @ValueSource(strings = {"dev", "prod", PROD_WITH_WEBHOOK})
   void shouldProbeTheHealthEndpointsAndBoundResources(String overlay) {
     for (String service : SERVICES) {
       JsonNode container = container(workload(render(overlay).objects(), service));
@@ -121,7 +133,7 @@ class KubernetesManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"dev", "prod"})
+  @ValueSource(strings = {"dev", "prod", PROD_WITH_WEBHOOK})
   void shouldRunLockedDownAsTheImageUser(String overlay) {
     for (String service : SERVICES) {
       JsonNode pod = workload(render(overlay).objects(), service).at("/spec/template/spec");
@@ -141,7 +153,7 @@ class KubernetesManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"dev", "prod"})
+  @ValueSource(strings = {"dev", "prod", PROD_WITH_WEBHOOK})
   void shouldGiveEachServiceItsOwnServiceAccountAndNoApiToken(String overlay) {
     List<JsonNode> objects = render(overlay).objects();
     List<JsonNode> accounts = ofKind(objects, "ServiceAccount");
@@ -186,7 +198,7 @@ class KubernetesManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"dev", "prod"})
+  @ValueSource(strings = {"dev", "prod", PROD_WITH_WEBHOOK})
   void shouldHoldNoCredential(String overlay) {
     Rendered rendered = render(overlay);
     assertTrue(ofKind(rendered.objects(), "Secret").isEmpty(), "no Secret");
@@ -197,8 +209,8 @@ class KubernetesManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"dev", "prod"})
-  void shouldGiveRrsaToTheEnricherAndTheRemediatorOnly(String overlay) {
+  @ValueSource(strings = {"dev", "prod", PROD_WITH_WEBHOOK})
+  void shouldGiveRrsaToTheServicesThatCallTheCloudOnly(String overlay) {
     List<JsonNode> objects = render(overlay).objects();
     for (String service : SERVICES) {
       JsonNode workload = workload(objects, service);
@@ -241,15 +253,76 @@ class KubernetesManifestsTest {
         .asText(), "a standby replica of every store when there are two instances");
   }
 
+  @Test
+  void shouldExposeTheWebhookReceiverOnlyWithTheComponentAndOnlyToTheIngress() {
+    // Given the prod overlay without and with the github-webhook component
+    List<JsonNode> plain = render("prod").objects();
+    List<JsonNode> objects = render(PROD_WITH_WEBHOOK).objects();
+
+    // Then without it: no Service, the receiver off (bridge.github.webhook.port's default, -1)
+    assertTrue(ofKind(plain, "Service").isEmpty(), "no Service without the component");
+    assertTrue(env(container(workload(plain, "bridge")), "LEAKGUARD_BRIDGE_GITHUB_WEBHOOK_PORT").isMissingNode());
+
+    // And with it: the receiver on its port, its secret from the Secret leakguard-github by reference only
+    JsonNode bridge = container(workload(objects, "bridge"));
+    assertEquals(String.valueOf(WEBHOOK_PORT), env(bridge, "LEAKGUARD_BRIDGE_GITHUB_WEBHOOK_PORT").path("value")
+        .asText());
+    for (String secret : List.of("LEAKGUARD_GITHUB_WEBHOOK_SECRET", "LEAKGUARD_GITHUB_TOKEN")) {
+      JsonNode variable = env(bridge, secret);
+      assertFalse(variable.has("value"), secret + " must not be a literal");
+      assertEquals("leakguard-github", variable.at("/valueFrom/secretKeyRef/name").asText(), secret);
+    }
+    assertTrue(StreamSupport.stream(bridge.path("ports").spliterator(), false).anyMatch(p ->
+        p.path("containerPort").asInt() == WEBHOOK_PORT && p.path("name").asText().equals("webhook")), "port");
+    for (String service : SERVICES) {
+      if (!service.equals("bridge")) {
+        assertTrue(env(container(workload(objects, service)), "LEAKGUARD_BRIDGE_GITHUB_WEBHOOK_PORT").isMissingNode(),
+            service + " has the receiver's port");
+      }
+    }
+
+    // And one Service, in the namespace, selecting the bridge's pods and targeting the receiver's port
+    List<JsonNode> services = ofKind(objects, "Service");
+    assertEquals(1, services.size(), "one Service");
+    JsonNode service = services.get(0);
+    assertEquals("leakguard", service.at("/metadata/namespace").asText(), "the Service's namespace");
+    assertTrue(selects(service.at("/spec/selector"), workload(objects, "bridge").at("/spec/template/metadata/labels")),
+        "the Service selects the bridge");
+    assertEquals("[{\"name\":\"webhook\",\"port\":" + WEBHOOK_PORT + ",\"protocol\":\"TCP\",\"targetPort\":"
+        + "\"webhook\"}]", service.at("/spec/ports").toString());
+
+    // And the bridge's policy lets the receiver's port in from the ingress controller's namespace only, the health
+    // port as before, and no other service's policy changed
+    JsonNode policy = ofKind(objects, "NetworkPolicy").stream()
+        .filter(p -> p.at("/metadata/name").asText().equals("leakguard-bridge")).findFirst().orElseThrow();
+    List<JsonNode> webhookRules = StreamSupport.stream(policy.at("/spec/ingress").spliterator(), false)
+        .filter(r -> r.path("ports").findValues("port").stream().anyMatch(p -> p.asInt() == WEBHOOK_PORT)).toList();
+    assertEquals(1, webhookRules.size(), "one ingress rule for the receiver");
+    assertEquals(1, webhookRules.get(0).path("ports").size(), "the receiver's rule opens its port only");
+    JsonNode from = webhookRules.get(0).path("from");
+    assertEquals(1, from.size(), "the receiver's rule names its peer");
+    assertFalse(from.get(0).at("/namespaceSelector/matchLabels").isEmpty(), "from a namespace, not from anywhere");
+    for (JsonNode other : ofKind(objects, "NetworkPolicy")) {
+      if (!other.at("/metadata/name").asText().equals("leakguard-bridge")) {
+        assertEquals(ofKind(plain, "NetworkPolicy").stream().filter(p -> p.at("/metadata/name").equals(
+            other.at("/metadata/name"))).findFirst().orElseThrow(), other, name(other) + " changed");
+      }
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------------------------
 
   private static Rendered render(String overlay) {
     return RENDERED.computeIfAbsent(overlay, KubernetesManifestsTest::kustomize);
   }
 
-  /** {@code kubectl kustomize deploy/kubernetes/overlays/OVERLAY}: the real kustomize, as `kubectl apply -k` runs it. */
+  /**
+   * {@code kubectl kustomize deploy/kubernetes/overlays/OVERLAY}: the real kustomize, as `kubectl apply -k` runs it.
+   * {@value #PROD_WITH_WEBHOOK}: a kustomization under {@code target/} of the prod overlay and the component, as an
+   * operator's overlay would name them (kustomize takes relative paths only).
+   */
   private static Rendered kustomize(String overlay) {
-    Path dir = KUBERNETES.resolve("overlays").resolve(overlay);
+    Path dir = overlay.equals(PROD_WITH_WEBHOOK) ? withWebhook() : KUBERNETES.resolve("overlays").resolve(overlay);
     long start = System.nanoTime();
     ProcessBuilder builder = new ProcessBuilder("kubectl", "kustomize", dir.toString())
         .redirectError(ProcessBuilder.Redirect.PIPE);
@@ -279,10 +352,28 @@ class KubernetesManifestsTest {
     }
   }
 
+  private static Path withWebhook() {
+    Path dir = Path.of("target", "kustomize-prod-github-webhook");
+    try {
+      java.nio.file.Files.createDirectories(dir);
+      java.nio.file.Files.writeString(dir.resolve("kustomization.yaml"), """
+          apiVersion: kustomize.config.k8s.io/v1beta1
+          kind: Kustomization
+          resources:
+            - ../../kubernetes/overlays/prod
+          components:
+            - ../../kubernetes/components/github-webhook
+          """);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return dir;
+  }
+
   private static Map<String, Schema> loadSchemas() {
     SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7);
     Map<String, Schema> schemas = new HashMap<>();
-    for (String kind : KINDS) {
+    for (String kind : java.util.stream.Stream.concat(KINDS.stream(), WEBHOOK_KINDS.stream()).toList()) {
       String resource = "/kubernetes-schemas/" + kind.toLowerCase(Locale.ROOT) + ".json";
       try (InputStream in = KubernetesManifestsTest.class.getResourceAsStream(resource)) {
         if (in == null) {
@@ -300,7 +391,7 @@ class KubernetesManifestsTest {
     String kind = object.path("kind").asText();
     Schema schema = SCHEMAS.get(kind);
     if (schema == null) {
-      return List.of("kind '" + kind + "' is not one the manifests may use " + KINDS);
+      return List.of("kind '" + kind + "' is not one the manifests may use " + KINDS + " " + WEBHOOK_KINDS);
     }
     return schema.validate(object).stream().map(Error::toString).toList();
   }
