@@ -75,6 +75,7 @@ final class Deliverer implements AutoCloseable {
 
   private void attempt(Job job, int attempt, Consumer<Report> reports) {
     if (sent.contains(job.deliveryId())) {
+      LOG.debug("already sent {}", job.deliveryId());
       reports.accept(new Report(job.journalKey(), job.deliveryId(), DeliveryState.SENT, attempt - 1,
           "sent before a restart (found in the sent log)"));
       return;
@@ -86,8 +87,10 @@ final class Deliverer implements AutoCloseable {
       return;
     }
     try {
+      LOG.debug("sending {} (attempt {})", job.deliveryId(), attempt);
       String answer = channel.send(job.recipient(), job.message());
       sent.record(job.deliveryId());
+      LOG.debug("sent {}", job.deliveryId());
       reports.accept(new Report(job.journalKey(), job.deliveryId(), DeliveryState.SENT, attempt, answer));
     } catch (DeliveryException e) {
       String why = Redactor.redact(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());

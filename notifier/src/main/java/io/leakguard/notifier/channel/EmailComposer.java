@@ -19,7 +19,8 @@ import java.util.HexFormat;
  * headers that make a resend recognizable and keep auto-responders quiet:
  * <ul>
  *   <li>{@code Message-ID: <deliveryId@leakguard>}: the same for every attempt of one delivery;</li>
- *   <li>{@code X-LeakGuard-Incident: <incidentId>};</li>
+ *   <li>{@code X-LeakGuard-Incident: <incidentId>} and {@code X-LeakGuard-Delivery: <deliveryId>} (the same ID as
+ *       the webhook's idempotency key);</li>
  *   <li>{@code Auto-Submitted: auto-generated} (RFC 3834), and {@code Content-Language}.</li>
  * </ul>
  */
@@ -27,6 +28,7 @@ final class EmailComposer {
 
   static final String MESSAGE_ID_DOMAIN = "leakguard";
   static final String INCIDENT_HEADER = "X-LeakGuard-Incident";
+  static final String DELIVERY_HEADER = "X-LeakGuard-Delivery";
 
   private final Session session;
   private final InternetAddress from;
@@ -45,6 +47,7 @@ final class EmailComposer {
     mail.setSubject(oneLine(message.title()), StandardCharsets.UTF_8.name());
     mail.setSentDate(Date.from(clock.instant()));
     mail.setHeader(INCIDENT_HEADER, headerValue(message.incidentId()));
+    mail.setHeader(DELIVERY_HEADER, headerValue(message.deliveryId()));
     mail.setHeader("Auto-Submitted", "auto-generated");
     if (message.language() != null && message.language().matches("[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")) {
       mail.setHeader("Content-Language", message.language());
