@@ -87,6 +87,7 @@ class PipelineIT {
   static final String rootSecret = SyntheticKeys.secret();
   static final Map<String, String[]> users = new HashMap<>();
   static final Set<String> secretsThatMustNotLeak = ConcurrentHashMap.newKeySet();
+  static ChannelReceivers receivers;
 
   @BeforeAll
   static void startEverything() throws Exception {
@@ -108,7 +109,9 @@ class PipelineIT {
     start(new DetectorApp(), stack.cloudArgs());
     start(new EnricherApp(), stack.cloudArgs());
     start(new RemediatorApp(), stack.cloudArgs());
-    start(new NotifierApp());
+    receivers = new ChannelReceivers();
+    secretsThatMustNotLeak.addAll(receivers.secrets());
+    start(new NotifierApp(), "--notify.routing.file=" + receivers.writeRouting(dir));
     await().atMost(Duration.ofSeconds(90))
         .until(() -> stack.allRunning());
   }
@@ -121,6 +124,9 @@ class PipelineIT {
   static void stopEverything() {
     if (stack != null) {
       stack.close();
+    }
+    if (receivers != null) {
+      receivers.close();
     }
   }
 
@@ -154,6 +160,23 @@ class PipelineIT {
         .findFirst().orElseThrow(() -> new AssertionError("no DeleteAccessKey of alice's key in the trail"));
     assertEquals("assumed-role", deletion.path("userIdentity").path("type").asText());
     assertEquals("leakguard-remediator:leakguard-remediator", deletion.path("userIdentity").path("userName").asText());
+
+    // And alice was told by e-mail, and the security team on every channel, each once
+    assertTrue(notification.getDeliveries().stream().allMatch(d -> d.getDelivered()), notification.toString());
+    assertEquals(7, notification.getDeliveries().size(), notification.getDeliveries().toString());
+    var aliceMail = java.util.Arrays.stream(receivers.mail.getReceivedMessages()).filter(m -> {
+      try {
+        return m.getAllRecipients()[0].toString().equals("alice@example.com");
+      } catch (jakarta.mail.MessagingException e) {
+        throw new IllegalStateException(e);
+      }
+    }).toList();
+    assertEquals(1, aliceMail.size());
+    assertTrue(aliceMail.get(0).getSubject().contains(outcome.getMaskedKey()), aliceMail.get(0).getSubject());
+    for (String path : List.of("/dingtalk", "/lark", "/wecom", "/slack", "/hook")) {
+      assertEquals(1, receivers.calls.getOrDefault(path, List.of()).stream()
+          .filter(body -> body.contains(outcome.getIncidentId())).count(), "calls on " + path);
+    }
 
     // And a call signed with the leaked key is refused
     AlibabaCloud attacker = AlibabaCloud.with(settings(), new StaticCredentialsProvider(
