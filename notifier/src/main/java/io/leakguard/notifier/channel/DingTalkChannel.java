@@ -1,6 +1,5 @@
 package io.leakguard.notifier.channel;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +33,7 @@ import java.util.Set;
  * {@code secretEnv}/{@code secretFile} (optional: a robot may use keywords or an IP list instead of signing),
  * {@code timeout}.
  */
-public final class DingTalkChannel implements Channel {
+public final class DingTalkChannel extends HttpChannel {
 
   static final String TYPE = "dingtalk";
 
@@ -43,38 +42,18 @@ public final class DingTalkChannel implements Channel {
   /** errcode -1: 系统繁忙 (system busy), worth another try. */
   private static final int BUSY = -1;
 
-  private final String name;
-  private final WebhookUrl url;
   private final Optional<String> secret;
-  private final HttpJson http;
   private final Clock clock;
 
   DingTalkChannel(String name, WebhookUrl url, Optional<String> secret, Duration timeout, Clock clock) {
-    this.name = name;
-    this.url = url;
+    super(name, TYPE, url, "dingtalk robot", timeout);
     this.secret = secret;
-    this.http = new HttpJson("dingtalk robot", timeout);
     this.clock = clock;
   }
 
   public static DingTalkChannel fromConfig(ChannelConfig config) {
     return new DingTalkChannel(config.name(), WebhookUrl.fromSecret(config, "url"), config.secret("secret"),
         ChannelOptions.timeout(config), Clock.systemUTC());
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public String type() {
-    return TYPE;
-  }
-
-  @Override
-  public String describe(Recipient recipient) {
-    return http.describe(url);
   }
 
   @Override
@@ -107,21 +86,8 @@ public final class DingTalkChannel implements Channel {
       target = url.withQuery("timestamp=" + timestamp + "&sign=" + URLEncoder.encode(sign, StandardCharsets.UTF_8));
     }
     HttpJson.Answer answer = http.post(url, target, HttpJson.JSON_UTF8, HttpJson.toJson(body), Map.of());
-    if (answer.status() != 200) {
-      throw http.failure(url, "HTTP " + answer.status(), HttpJson.retryableStatus(answer.status()));
-    }
-    JsonNode reply = answer.json().orElseThrow(() -> http.failure(url, "HTTP 200 without a JSON answer", false));
-    if (!reply.path("errcode").canConvertToInt()) {
-      throw http.failure(url, "HTTP 200 without an errcode", false);
-    }
-    int errcode = reply.path("errcode").asInt();
-    if (errcode == 0) {
-      return "errcode 0";
-    }
-    String errmsg = url.scrub(HttpJson.brief(reply.path("errmsg").asText(""), 200), secret.orElse(null), sign,
-        sign == null ? null : URLEncoder.encode(sign, StandardCharsets.UTF_8));
-    throw http.failure(url, "errcode " + errcode + " (" + errmsg + ")",
-        THROTTLED.contains(errcode) || errcode == BUSY);
+    return http.errcodeResult(url, answer, errcode -> THROTTLED.contains(errcode) || errcode == BUSY,
+        secret.orElse(null), sign, sign == null ? null : URLEncoder.encode(sign, StandardCharsets.UTF_8));
   }
 
   /** base64(HmacSHA256(key = secret, data = timestamp + "\n" + secret)), before URL encoding. */

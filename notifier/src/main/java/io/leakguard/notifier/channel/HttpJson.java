@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntPredicate;
 
 /**
  * The HTTP side shared by the robot and webhook channels: POSTs one JSON document within the channel's timeout and
@@ -112,6 +113,31 @@ final class HttpJson {
       Thread.currentThread().interrupt();
       throw failure(url, "interrupted", true);
     }
+  }
+
+  /**
+   * The outcome of a robot whose answer is HTTP 200 with {@code {"errcode": 0, "errmsg": "ok"}} (DingTalk, WeCom):
+   * {@code errcode 0}, or a failure naming the code and the vendor's {@code errmsg}. Another status is retryable
+   * as {@link #retryableStatus} says; HTTP 200 without JSON or without an integer {@code errcode} is not.
+   *
+   * @param retryable which non-zero codes a later try may cure (throttling, "system busy")
+   * @param secrets   what to scrub from {@code errmsg} besides the URL's own parts (a secret, a signature)
+   */
+  String errcodeResult(WebhookUrl url, Answer answer, IntPredicate retryable, String... secrets)
+      throws DeliveryException {
+    if (answer.status() != 200) {
+      throw failure(url, "HTTP " + answer.status(), retryableStatus(answer.status()));
+    }
+    JsonNode reply = answer.json().orElseThrow(() -> failure(url, "HTTP 200 without a JSON answer", false));
+    if (!reply.path("errcode").canConvertToInt()) {
+      throw failure(url, "HTTP 200 without an errcode", false);
+    }
+    int errcode = reply.path("errcode").asInt();
+    if (errcode == 0) {
+      return "errcode 0";
+    }
+    String errmsg = url.scrub(brief(reply.path("errmsg").asText(""), 200), secrets);
+    throw failure(url, "errcode " + errcode + " (" + errmsg + ")", retryable.test(errcode));
   }
 
   private static String words(Duration duration) {

@@ -28,45 +28,25 @@ import java.util.Optional;
  * <p>Routing-file fields: {@code urlEnv}/{@code urlFile} (the hook URL, whose last segment is the token),
  * {@code secretEnv}/{@code secretFile} (optional), {@code timeout}.
  */
-public final class LarkChannel implements Channel {
+public final class LarkChannel extends HttpChannel {
 
   static final String TYPE = "lark";
 
   /** code 11232: frequency limited. */
   private static final int THROTTLED = 11232;
 
-  private final String name;
-  private final WebhookUrl url;
   private final Optional<String> secret;
-  private final HttpJson http;
   private final Clock clock;
 
   LarkChannel(String name, WebhookUrl url, Optional<String> secret, Duration timeout, Clock clock) {
-    this.name = name;
-    this.url = url;
+    super(name, TYPE, url, "lark bot", timeout);
     this.secret = secret;
-    this.http = new HttpJson("lark bot", timeout);
     this.clock = clock;
   }
 
   public static LarkChannel fromConfig(ChannelConfig config) {
     return new LarkChannel(config.name(), WebhookUrl.fromSecret(config, "url"), config.secret("secret"),
         ChannelOptions.timeout(config), Clock.systemUTC());
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public String type() {
-    return TYPE;
-  }
-
-  @Override
-  public String describe(Recipient recipient) {
-    return http.describe(url);
   }
 
   @Override

@@ -32,26 +32,21 @@ import java.util.Map;
  * <p>Routing-file fields: {@code url} (inline) or {@code urlEnv}/{@code urlFile}, {@code secretEnv}/{@code secretFile}
  * (required), {@code cloudEvents} ({@code false}), {@code timeout}.
  */
-public final class SignedWebhookChannel implements Channel {
+public final class SignedWebhookChannel extends HttpChannel {
 
   static final String TYPE = "webhook";
   static final String SOURCE = "urn:leakguard:notifier";
   static final String CLOUDEVENTS_JSON = "application/cloudevents+json; charset=utf-8";
 
-  private final String name;
-  private final WebhookUrl url;
   private final String secret;
   private final boolean cloudEvents;
-  private final HttpJson http;
   private final Clock clock;
 
   SignedWebhookChannel(String name, WebhookUrl url, String secret, boolean cloudEvents, Duration timeout,
       Clock clock) {
-    this.name = name;
-    this.url = url;
+    super(name, TYPE, url, "webhook", timeout);
     this.secret = secret;
     this.cloudEvents = cloudEvents;
-    this.http = new HttpJson("webhook", timeout);
     this.clock = clock;
   }
 
@@ -70,21 +65,6 @@ public final class SignedWebhookChannel implements Channel {
     }
     return new SignedWebhookChannel(config.name(), url, config.requiredSecret("secret"),
         ChannelOptions.bool(config, "cloudEvents", false), ChannelOptions.timeout(config), Clock.systemUTC());
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public String type() {
-    return TYPE;
-  }
-
-  @Override
-  public String describe(Recipient recipient) {
-    return http.describe(url);
   }
 
   @Override

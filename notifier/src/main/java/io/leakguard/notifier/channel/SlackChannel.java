@@ -24,7 +24,7 @@ import java.util.Map;
  *
  * <p>Routing-file fields: {@code urlEnv}/{@code urlFile} (the webhook URL, whose path is the token), {@code timeout}.
  */
-public final class SlackChannel implements Channel {
+public final class SlackChannel extends HttpChannel {
 
   static final String TYPE = "slack";
 
@@ -33,33 +33,12 @@ public final class SlackChannel implements Channel {
   /** Room for the header, the context and this many sections within Slack's 50 blocks. */
   private static final int SECTIONS_MAX = 48;
 
-  private final String name;
-  private final WebhookUrl url;
-  private final HttpJson http;
-
   SlackChannel(String name, WebhookUrl url, Duration timeout) {
-    this.name = name;
-    this.url = url;
-    this.http = new HttpJson("slack webhook", timeout);
+    super(name, TYPE, url, "slack webhook", timeout);
   }
 
   public static SlackChannel fromConfig(ChannelConfig config) {
     return new SlackChannel(config.name(), WebhookUrl.fromSecret(config, "url"), ChannelOptions.timeout(config));
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public String type() {
-    return TYPE;
-  }
-
-  @Override
-  public String describe(Recipient recipient) {
-    return http.describe(url);
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.leakguard.notifier.channel;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +19,7 @@ import java.util.Map;
  *
  * <p>Routing-file fields: {@code urlEnv}/{@code urlFile} (the webhook URL with its {@code key}), {@code timeout}.
  */
-public final class WeComChannel implements Channel {
+public final class WeComChannel extends HttpChannel {
 
   static final String TYPE = "wecom";
 
@@ -29,33 +28,12 @@ public final class WeComChannel implements Channel {
   private static final int THROTTLED = 45009;
   private static final int BUSY = -1;
 
-  private final String name;
-  private final WebhookUrl url;
-  private final HttpJson http;
-
   WeComChannel(String name, WebhookUrl url, Duration timeout) {
-    this.name = name;
-    this.url = url;
-    this.http = new HttpJson("wecom robot", timeout);
+    super(name, TYPE, url, "wecom robot", timeout);
   }
 
   public static WeComChannel fromConfig(ChannelConfig config) {
     return new WeComChannel(config.name(), WebhookUrl.fromSecret(config, "url"), ChannelOptions.timeout(config));
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public String type() {
-    return TYPE;
-  }
-
-  @Override
-  public String describe(Recipient recipient) {
-    return http.describe(url);
   }
 
   @Override
@@ -72,18 +50,6 @@ public final class WeComChannel implements Channel {
       body.put("markdown", Map.of("content", ChannelOptions.truncateUtf8(message.markdown(), MARKDOWN_MAX_BYTES)));
     }
     HttpJson.Answer answer = http.post(url, url.uri(), HttpJson.JSON_UTF8, HttpJson.toJson(body), Map.of());
-    if (answer.status() != 200) {
-      throw http.failure(url, "HTTP " + answer.status(), HttpJson.retryableStatus(answer.status()));
-    }
-    JsonNode reply = answer.json().orElseThrow(() -> http.failure(url, "HTTP 200 without a JSON answer", false));
-    if (!reply.path("errcode").canConvertToInt()) {
-      throw http.failure(url, "HTTP 200 without an errcode", false);
-    }
-    int errcode = reply.path("errcode").asInt();
-    if (errcode == 0) {
-      return "errcode 0";
-    }
-    throw http.failure(url, "errcode " + errcode + " (" + url.scrub(HttpJson.brief(reply.path("errmsg").asText(""),
-        200)) + ")", errcode == THROTTLED || errcode == BUSY);
+    return http.errcodeResult(url, answer, errcode -> errcode == THROTTLED || errcode == BUSY);
   }
 }
