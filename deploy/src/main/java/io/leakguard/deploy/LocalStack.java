@@ -43,7 +43,8 @@ import java.util.stream.Stream;
 final class LocalStack implements AutoCloseable {
 
   static final String SERVICE_JVM_MEMORY = "-Xmx384m";
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+  /** Generous: a cluster stack is 15 JVMs starting at once, which on two cores takes a minute or two. */
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
   private static final List<String> SERVICES = List.of("detector", "enricher", "remediator", "notifier", "bridge");
   /**
    * The bridge's Security Center poll here: short, so a key marked exposed in the emulator is picked up within
@@ -171,7 +172,10 @@ final class LocalStack implements AutoCloseable {
     }
 
     for (String service : SERVICES) {
-      for (int i = 0; i < options.instances(); i++) {
+      // One bridge whatever --instances says: its Security Center poller writes in a transaction with a fixed ID, so
+      // a second bridge would only fence the first (and cost a JVM on a small machine).
+      int instances = service.equals("bridge") ? 1 : options.instances();
+      for (int i = 0; i < instances; i++) {
         startInstance(service);
       }
     }
