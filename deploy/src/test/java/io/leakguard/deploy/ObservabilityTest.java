@@ -242,7 +242,8 @@ class ObservabilityTest {
       Set<String> refIds = new HashSet<>();
       for (JsonNode target : targets) {
         assertTrue(refIds.add(target.path("refId").asText()), title + ": refIds must be unique");
-        assertEquals("${datasource}", target.path("datasource").path("uid").asText(), title + ": the query's datasource");
+        assertEquals("${datasource}", target.path("datasource").path("uid").asText(),
+            title + ": the query's datasource");
         assertFalse(target.path("expr").asText().isBlank(), title + ": a query without an expression");
       }
     }
@@ -257,7 +258,8 @@ class ObservabilityTest {
     assertEquals("/metrics", job.path("metrics_path").asText());
     boolean jobIsTheService = StreamSupport.stream(job.path("relabel_configs").spliterator(), false)
         .anyMatch(relabel -> relabel.path("target_label").asText().equals("job")
-            && texts(relabel.path("source_labels")).equals(List.of("__meta_kubernetes_pod_label_app_kubernetes_io_name")));
+            && texts(relabel.path("source_labels"))
+                .equals(List.of("__meta_kubernetes_pod_label_app_kubernetes_io_name")));
     assertTrue(jobIsTheService, "job must be set from the pod's app.kubernetes.io/name (the alerts match on it)");
     String serviceDown = alerts().get("LeakGuardServiceDown").path("expr").asText();
     assertTrue(serviceDown.contains(String.join("|", SERVICES)), "LeakGuardServiceDown covers every service");
@@ -297,7 +299,8 @@ class ObservabilityTest {
       assertEquals(2, parts.length, "metrics.txt: `name type` a line: " + line);
       assertTrue(parts[0].matches("leakguard_[a-z_]+"), "metrics.txt: a LeakGuard name: " + line);
       assertTrue(Set.of("counter", "gauge", "histogram").contains(parts[1]), "metrics.txt: a type: " + line);
-      assertEquals(parts[1].equals("counter"), parts[0].endsWith("_total"), "metrics.txt: counters end _total: " + line);
+      assertEquals(parts[1].equals("counter"), parts[0].endsWith("_total"),
+          "metrics.txt: counters, and only counters, end _total: " + line);
       metrics.put(parts[0], parts[1]);
     }
     return metrics;
