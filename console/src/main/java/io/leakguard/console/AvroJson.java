@@ -37,7 +37,7 @@ final class AvroJson {
     if (value instanceof Instant instant) {
       return JSON.textNode(instant.toString());
     }
-    if (value instanceof CharSequence || value instanceof Enum<?> || value instanceof GenericContainer) {
+    if (value instanceof CharSequence || value instanceof Enum<?>) {
       return JSON.textNode(value.toString());
     }
     if (value instanceof Boolean b) {
@@ -61,6 +61,9 @@ final class AvroJson {
       ObjectNode node = JSON.objectNode();
       map.forEach((k, v) -> node.set(String.valueOf(k), of(v)));
       return node;
+    }
+    if (value instanceof GenericContainer) {
+      return JSON.textNode(value.toString()); // an enum symbol or a fixed of a generic record
     }
     if (value instanceof ByteBuffer) {
       return JSON.textNode("(bytes)");
