@@ -1,6 +1,6 @@
 package io.leakguard.cli;
 
-import io.leakguard.schemas.ApprovalDecision;
+import io.leakguard.console.ApprovalDecisions;
 import io.leakguard.schemas.Decision;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -29,8 +29,8 @@ abstract class DecisionCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     KafkaTarget target = kafka.target();
-    Approvals.send(target, ApprovalDecision.newBuilder().setIncidentId(incident).setDecision(decision())
-        .setDecidedBy(by).setDecidedAt(Instant.now()).setComment(comment).build());
+    // The same record as the console's Approve and Reject buttons write.
+    Approvals.send(target, ApprovalDecisions.of(incident, decision(), by, comment, Instant.now()));
     String verb = decision() == Decision.APPROVE ? "approved" : "rejected";
     System.out.println(verb + " incident " + incident + " as " + by + "; the remediator acts on it next");
     return Exits.OK;

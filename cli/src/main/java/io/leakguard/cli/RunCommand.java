@@ -1,6 +1,7 @@
 package io.leakguard.cli;
 
 import io.leakguard.bridge.BridgeApp;
+import io.leakguard.console.ConsoleApp;
 import io.leakguard.detector.DetectorApp;
 import io.leakguard.enricher.EnricherApp;
 import io.leakguard.notifier.NotifierApp;
@@ -22,7 +23,7 @@ final class RunCommand implements Runnable {
 
   /** The services every distribution and image holds. */
   static final List<ServiceDefinition> SERVICES = List.of(new DetectorApp(), new EnricherApp(), new RemediatorApp(),
-      new NotifierApp(), new BridgeApp());
+      new NotifierApp(), new BridgeApp(), new ConsoleApp());
 
   @Spec
   CommandSpec spec;

@@ -70,11 +70,13 @@ final class Demo {
     webhook.start();
     String webhookUrl = "http://127.0.0.1:" + webhook.getAddress().getPort() + "/leakguard";
     System.out.println("Starting the local stack (Kafka broker, Alibaba Cloud emulator, mail server, detector, "
-        + "enricher, remediator, notifier, bridge)...");
+        + "enricher, remediator, notifier, bridge, console)...");
     Instant started = Instant.now();
     try (LocalStack stack = LocalStack.start(options, Map.of("LEAKGUARD_NOTIFY_WEBHOOK_URL", webhookUrl))) {
-      System.out.printf("Stack ready in %.1f s. Logs: %s%n%n", Duration.between(started, Instant.now()).toMillis() / 1000.0,
+      System.out.printf("Stack ready in %.1f s. Logs: %s%n", Duration.between(started, Instant.now()).toMillis() / 1000.0,
           stack.dir().resolve("logs"));
+      System.out.printf("Console: %s (token in %s)%n%n", stack.consoleUrl(),
+          stack.dir().resolve(LocalStack.CONSOLE_TOKEN_FILE));
       Demo demo = new Demo(stack);
       return demo.play(bodies);
     } catch (IllegalStateException e) {

@@ -45,7 +45,10 @@ final class LocalStack implements AutoCloseable {
   static final String SERVICE_JVM_MEMORY = "-Xmx384m";
   /** Generous: a cluster stack is 15 JVMs starting at once, which on two cores takes a minute or two. */
   private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
-  private static final List<String> SERVICES = List.of("detector", "enricher", "remediator", "notifier", "bridge");
+  private static final List<String> SERVICES = List.of("detector", "enricher", "remediator", "notifier", "bridge",
+      "console");
+  /** The file holding the console's generated token, owner-only: what a person pastes into the page. */
+  static final String CONSOLE_TOKEN_FILE = "console-token";
   /**
    * The bridge's Security Center poll here: short, so a key marked exposed in the emulator is picked up within
    * seconds. A local-stack tuning only; the service's own default stays 60 s.
@@ -111,6 +114,9 @@ final class LocalStack implements AutoCloseable {
   private final Options options;
   private final Map<String, Integer> lastInstance = new HashMap<>();
   private Map<String, String> notifierEnv = Map.of();
+  /** The console's bearer token, generated per run; its identity is the user running the stack. */
+  private final String consoleToken = io.leakguard.cloud.RandomCredentials.hex(24);
+  private String consoleUrl;
   /** The signing secret of the webhook given without one: generated per run, in no file. */
   private final String webhookSecret = io.leakguard.cloud.RandomCredentials.hex(32);
 
@@ -173,8 +179,9 @@ final class LocalStack implements AutoCloseable {
 
     for (String service : SERVICES) {
       // One bridge whatever --instances says: its Security Center poller writes in a transaction with a fixed ID, so
-      // a second bridge would only fence the first (and cost a JVM on a small machine).
-      int instances = service.equals("bridge") ? 1 : options.instances();
+      // a second bridge would only fence the first (and cost a JVM on a small machine). One console: it serves the
+      // stores of its own instance only.
+      int instances = service.equals("bridge") || service.equals("console") ? 1 : options.instances();
       for (int i = 0; i < instances; i++) {
         startInstance(service);
       }
@@ -253,6 +260,17 @@ final class LocalStack implements AutoCloseable {
       // A dead instance's tasks move to an instance that already holds a warm copy of their state.
       env.put("KAFKA_NUM_STANDBY_REPLICAS", "1");
     }
+    if (service.equals("console")) {
+      // The console needs no cloud: its API on a port of its own, behind the generated token, for the local user.
+      int consolePort = freePort();
+      env.put("LEAKGUARD_CONSOLE_PORT", Integer.toString(consolePort));
+      env.put("LEAKGUARD_CONSOLE_BIND", "127.0.0.1");
+      env.put(io.leakguard.console.ConsoleTokens.ENV, System.getProperty("user.name", "local") + " " + consoleToken);
+      if (consoleUrl == null) {
+        consoleUrl = "http://127.0.0.1:" + consolePort + "/";
+      }
+      return spawn(name, service, List.of("run", service), env, "http://127.0.0.1:" + port + "/health/ready");
+    }
     if (!service.equals("notifier")) {
       // The detector calls STS with each leaked pair (its liveness probe) and needs no identity of its own. One
       // endpoint for every product, Security Center (the bridge) included.
@@ -297,6 +315,12 @@ final class LocalStack implements AutoCloseable {
     // its owner may enter it.
     restrict(dir, "rwx------");
     Files.createDirectories(dir.resolve("logs"));
+    // The console's token, owner-only (0600) before it is written; local.json names the file, not the token.
+    Path token = dir.resolve(CONSOLE_TOKEN_FILE);
+    Files.deleteIfExists(token);
+    Files.createFile(token);
+    restrict(token, "rw-------");
+    Files.writeString(token, consoleToken + "\n");
   }
 
   /** Sets POSIX permissions where the file system has them (elsewhere the user's defaults stay). */
@@ -443,6 +467,9 @@ final class LocalStack implements AutoCloseable {
     details.put("emulator", Map.of("endpoint", emulatorEndpoint, "adminApi", emulatorEndpoint + "/admin/",
         "adminToken", adminToken));
     details.put("demoAccountId", fleet.accountId());
+    if (consoleUrl != null) {
+      details.put("console", Map.of("url", consoleUrl, "tokenFile", dir.resolve(CONSOLE_TOKEN_FILE).toString()));
+    }
     // The mailboxes' passwords, generated per run: one more reason the file is owner-only.
     details.put("mail", LocalMail.details(smtpPort, imapPort, mailboxes, routingFile));
     Map<String, String> topicNames = new LinkedHashMap<>();
@@ -476,6 +503,11 @@ final class LocalStack implements AutoCloseable {
 
   String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /** The console's page, e.g. {@code http://127.0.0.1:41234/}. */
+  String consoleUrl() {
+    return consoleUrl;
   }
 
   String emulatorEndpoint() {
@@ -556,6 +588,8 @@ final class LocalStack implements AutoCloseable {
         + "its Security Center every " + SAS_POLL_INTERVAL + ": POST /admin/keys/{id}/exposed leaks a key there");
     System.out.println("  Mail:      SMTP " + LocalMail.HOST + ":" + stack.smtpPort + ", IMAP " + LocalMail.HOST + ":"
         + stack.imapPort + " (mailboxes and their per-run passwords in local.json)");
+    System.out.println("  Console:   " + stack.consoleUrl() + " (token in " + stack.dir().resolve(CONSOLE_TOKEN_FILE)
+        + ")");
     System.out.println("  Logs:      " + stack.dir().resolve("logs"));
     System.out.println("Press Ctrl-C to stop.");
     // Watch the children: one dying on its own is reported, the rest keep running.

@@ -66,6 +66,9 @@ public final class StreamsService implements AutoCloseable {
       LOG.info("{} topology:\n{}", definition.name(), topology.describe());
       props.put(DeadLetters.GLOBAL_TOPICS_CONFIG, DeadLetters.globalTopicsOf(topology));
       KafkaStreams streams = new KafkaStreams(topology, props);
+      for (StreamsBound bound : resources.all(StreamsBound.class)) {
+        bound.bind(streams);
+      }
       int port = settings.get(RuntimeOptions.HEALTH_PORT);
       HealthServer health = null;
       if (port >= 0) {
