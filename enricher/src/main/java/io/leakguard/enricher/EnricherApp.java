@@ -81,7 +81,8 @@ public final class EnricherApp implements ServiceDefinition {
   @Override
   public Topology topology(Settings settings, TopicCatalog topics, Resources resources) {
     CloudFleet fleet = resources.register(
-        CloudFleet.fromDefaultChain(CloudOptions.settings(settings), CloudOptions.fleet(settings)));
+        CloudFleet.fromDefaultChain(CloudOptions.settings(settings), CloudOptions.fleet(settings),
+            resources.metrics().registry()));
     warmUp(fleet);
     OwnerDirectory directory = resources.register(new OwnerDirectory(fleet, settings.get(WALK_MIN_INTERVAL),
         Clock.systemUTC()));

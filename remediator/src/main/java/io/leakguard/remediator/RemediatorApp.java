@@ -101,7 +101,8 @@ public final class RemediatorApp implements ServiceDefinition {
   public Topology topology(Settings settings, TopicCatalog topics, Resources resources) {
     RemediationPolicy policy = policy(settings);
     CloudFleet fleet = resources.register(
-        CloudFleet.fromDefaultChain(CloudOptions.settings(settings), CloudOptions.fleet(settings)));
+        CloudFleet.fromDefaultChain(CloudOptions.settings(settings), CloudOptions.fleet(settings),
+            resources.metrics().registry()));
     warmUp(fleet);
     CloudRemediationEngine engine = resources.register(new CloudRemediationEngine(fleet,
         settings.get(SECRET_NAME_TEMPLATE), Clock.systemUTC(), settings.get(WORKERS),
