@@ -91,6 +91,6 @@ public final class EnricherApp implements ServiceDefinition {
     FleetEnrichment enrichment = resources.register(new FleetEnrichment(fleet, directory,
         settings.get(ACTIVITY_TIMEOUT), settings.get(LOOKBACK), Clock.systemUTC(), settings.get(WORKERS),
         settings.get(WORKERS_PER_ACCOUNT)));
-    return EnricherTopology.build(topics, enrichment);
+    return EnricherTopology.build(topics, enrichment, resources.metrics());
   }
 }

@@ -109,7 +109,7 @@ public final class RemediatorApp implements ServiceDefinition {
         settings.get(WORKERS_PER_ACCOUNT), settings.get(ROUNDS), settings.get(RETRY_BASE)));
     return RemediatorTopology.build(topics, engine, policy, settings.get(APPROVAL_TIMEOUT),
         settings.get(DRAIN_INTERVAL), new RetrySchedule(settings.get(RETRY_SCHEDULE),
-            settings.get(RETRY_MAX_ATTEMPTS)));
+            settings.get(RETRY_MAX_ATTEMPTS)), resources.metrics());
   }
 
   /**
