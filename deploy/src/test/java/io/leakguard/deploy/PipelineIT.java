@@ -279,6 +279,10 @@ class PipelineIT {
     for (io.leakguard.runtime.StreamsService service : stack.services()) {
       String scrape = scrape(service.healthPort());
       scrapes.put(service.name(), scrape);
+      // Kept for a reader (and the dashboard's author): what each service exposes.
+      Path kept = Path.of("target", "pipeline-metrics", service.name() + ".prom");
+      java.nio.file.Files.createDirectories(kept.getParent());
+      java.nio.file.Files.writeString(kept, scrape);
       Process check = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
       try (var in = check.getOutputStream()) {
         in.write(scrape.getBytes(StandardCharsets.UTF_8));
