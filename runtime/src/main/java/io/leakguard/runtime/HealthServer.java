@@ -34,6 +34,7 @@ final class HealthServer implements AutoCloseable {
   static final int REQUEST_TIMEOUT_MS = 2_000;
   static final int THREADS = 8;
   private static final int MAX_REQUEST_LINE = 1024;
+  private static final int MAX_DRAIN = 64 * 1024;
   /** The Prometheus text exposition format, version 0.0.4 (what Prometheus and promtool read). */
   static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -162,11 +163,20 @@ final class HealthServer implements AutoCloseable {
     out.write(head.getBytes(StandardCharsets.US_ASCII));
     out.write(bytes);
     out.flush();
+    // The request's headers were never read: closing with them unread would reset the connection and the client
+    // would lose the end of a long answer (a scrape of a few hundred KB was cut at 128 KB). Half-close, then read what
+    // the client sent until it closes (bounded by the socket's timeout and a byte budget).
+    client.shutdownOutput();
+    InputStream in = client.getInputStream();
+    byte[] sink = new byte[4096];
+    for (int total = 0, n; total < MAX_DRAIN && (n = in.read(sink)) >= 0; total += n) {
+      // discard
+    }
   }
 
   private static void answerQuietly(Socket client, int status, String body) {
     try (client) {
-      client.setSoTimeout(REQUEST_TIMEOUT_MS);
+      client.setSoTimeout(100); // on the acceptor thread: the drain after the answer must not hold it
       answer(client, status, body);
     } catch (IOException e) {
       // nothing to do

@@ -92,4 +92,15 @@ class HealthServerTest {
       assertEquals(404, get(server.port(), "/metrics").statusCode());
     }
   }
+
+  @Test
+  void shouldSendALongScrapeWhole() throws Exception {
+    // Given an exposition far larger than the socket buffers
+    String big = "x_total 1\n".repeat(50_000);
+    try (HealthServer server = new HealthServer("127.0.0.1", 0, () -> KafkaStreams.State.RUNNING, () -> true,
+        () -> java.util.Optional.of(big))) {
+      // When it is scraped, then every byte arrives
+      assertEquals(big, get(server.port(), "/metrics").body());
+    }
+  }
 }
