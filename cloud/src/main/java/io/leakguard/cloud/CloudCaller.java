@@ -11,7 +11,12 @@ import com.aliyuncs.http.HttpClientConfig;
 import com.aliyuncs.http.MethodType;
 import com.aliyuncs.http.ProtocolType;
 import com.aliyuncs.profile.DefaultProfile;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.net.URI;
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,15 +25,24 @@ import org.slf4j.LoggerFactory;
  * Sends SDK requests: points each at its product's endpoint override (scheme included, since the SDK forces HTTPS
  * for RAM, STS and KMS), and retries throttling and transient errors with exponential back-off and full jitter, a
  * bounded number of times. Every other error is classified and thrown at once.
+ *
+ * <p>Each attempt is counted in {@code leakguard_cloud_calls_total{product,action,result}}: {@code ok}, {@code throttled}
+ * or {@code retried} (a throttled or transient failure that is tried again), {@code failed} (the error the caller
+ * gets); and timed, without the rate limiter's wait, in {@code leakguard_cloud_call_seconds{product,action}}.
  */
 public final class CloudCaller implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(CloudCaller.class);
+  /** The call histogram's buckets: an API call takes tens of milliseconds to seconds. */
+  private static final Duration[] CALL_BUCKETS = {Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+      Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+      Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
 
   private final CloudSettings settings;
   private final IAcsClient client;
   private final String account;
   private final RateLimiter limiter;
+  private final MeterRegistry meters;
 
   /** A caller of its own, with its own rate limits, labelled "default" in logs and limits. */
   public CloudCaller(CloudSettings settings, AlibabaCloudCredentialsProvider credentials) {
@@ -41,6 +55,13 @@ public final class CloudCaller implements AutoCloseable {
    */
   public CloudCaller(CloudSettings settings, AlibabaCloudCredentialsProvider credentials, String account,
       RateLimiter limiter) {
+    this(settings, credentials, account, limiter, new CompositeMeterRegistry());
+  }
+
+  /** @param meters where the calls are counted and timed (a composite with no member records nothing) */
+  public CloudCaller(CloudSettings settings, AlibabaCloudCredentialsProvider credentials, String account,
+      RateLimiter limiter, MeterRegistry meters) {
+    this.meters = meters;
     this.settings = settings;
     this.account = account;
     this.limiter = limiter;
@@ -86,22 +107,39 @@ public final class CloudCaller implements AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       try {
         limiter.acquire(account, product, action);
-        return once.run();
+        long started = System.nanoTime();
+        try {
+          T answer = once.run();
+          count(product, action, "ok");
+          return answer;
+        } finally {
+          Timer.builder("leakguard.cloud.call").description("one attempt of an Alibaba Cloud API call")
+              .serviceLevelObjectives(CALL_BUCKETS).tag("product", product.code()).tag("action", action)
+              .register(meters).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
       } catch (InterruptedException e) {
+        count(product, action, "failed");
         Thread.currentThread().interrupt();
         throw new CloudException(CloudErrorClass.RETRYABLE, "LeakGuard.Interrupted",
             "interrupted while waiting to call " + action, null, e);
       } catch (ClientException e) {
         CloudException classified = CloudErrors.classify(e);
         if (!classified.errorClass().retryable() || attempt >= settings.maxAttempts()) {
+          count(product, action, "failed");
           throw classified;
         }
+        count(product, action, classified.errorClass() == CloudErrorClass.THROTTLED ? "throttled" : "retried");
         long delay = backoffMillis(attempt);
         LOG.debug("{} {} in account {}: attempt {} failed with {}; retrying in {} ms", product, action, account,
             attempt, classified.code(), delay);
         sleep(delay, classified);
       }
     }
+  }
+
+  private void count(Product product, String action, String result) {
+    Counter.builder("leakguard.cloud.calls").description("attempts of Alibaba Cloud API calls, by result")
+        .tag("product", product.code()).tag("action", action).tag("result", result).register(meters).increment();
   }
 
   private static void pointAt(AcsRequest<?> request, URI endpoint) {

@@ -41,6 +41,7 @@ public final class CloudFleet implements AutoCloseable {
   private final CloudSettings settings;
   private final FleetSettings fleet;
   private final RateLimiter limiter;
+  private final io.micrometer.core.instrument.MeterRegistry meters;
   private final AlibabaCloud home;
   private final CloudCaller homeCaller;
   private final Map<String, AlibabaCloud> members = new ConcurrentHashMap<>();
@@ -50,12 +51,13 @@ public final class CloudFleet implements AutoCloseable {
   private volatile String homeAccountId;
 
   private CloudFleet(CloudSettings settings, FleetSettings fleet, AlibabaCloudCredentialsProvider credentials,
-      Clock clock) {
+      Clock clock, io.micrometer.core.instrument.MeterRegistry meters) {
+    this.meters = meters;
     this.settings = settings;
     this.fleet = fleet;
     this.clock = clock;
-    this.limiter = RateLimiter.withDocumentedLimits(settings.ratePerSecond());
-    this.homeCaller = new CloudCaller(settings, credentials, "home", limiter);
+    this.limiter = RateLimiter.withDocumentedLimits(settings.ratePerSecond(), meters);
+    this.homeCaller = new CloudCaller(settings, credentials, "home", limiter, meters);
     this.home = AlibabaCloud.of(homeCaller);
     this.searches = Executors.newFixedThreadPool(Math.max(1, Math.min(8, fleet.members().size())), r -> {
       Thread t = new Thread(r, "leakguard-fleet-search");
@@ -66,12 +68,19 @@ public final class CloudFleet implements AutoCloseable {
 
   /** LeakGuard's own credentials from the default chain: the production path. */
   public static CloudFleet fromDefaultChain(CloudSettings settings, FleetSettings fleet) {
-    return new CloudFleet(settings, fleet, new DefaultChainCredentials(settings), Clock.systemUTC());
+    return fromDefaultChain(settings, fleet, new io.micrometer.core.instrument.composite.CompositeMeterRegistry());
+  }
+
+  /** The production path, with every call counted and timed in {@code meters} (the service's registry). */
+  public static CloudFleet fromDefaultChain(CloudSettings settings, FleetSettings fleet,
+      io.micrometer.core.instrument.MeterRegistry meters) {
+    return new CloudFleet(settings, fleet, new DefaultChainCredentials(settings), Clock.systemUTC(), meters);
   }
 
   /** Explicit home credentials: for tests and tools. */
   public static CloudFleet with(CloudSettings settings, FleetSettings fleet, AlibabaCloudCredentialsProvider home) {
-    return new CloudFleet(settings, fleet, home, Clock.systemUTC());
+    return new CloudFleet(settings, fleet, home, Clock.systemUTC(),
+        new io.micrometer.core.instrument.composite.CompositeMeterRegistry());
   }
 
   /** The account LeakGuard's own credentials belong to (asked once with GetCallerIdentity). */
@@ -107,7 +116,7 @@ public final class CloudFleet implements AutoCloseable {
       AssumedRoleCredentials credentials = new AssumedRoleCredentials(homeCaller, roleArn, fleet.sessionName(),
           fleet.sessionDuration(), REFRESH_BEFORE_EXPIRY, clock);
       memberCredentials.put(id, credentials);
-      return AlibabaCloud.of(new CloudCaller(settings, credentials, id, limiter));
+      return AlibabaCloud.of(new CloudCaller(settings, credentials, id, limiter, meters));
     });
   }
 

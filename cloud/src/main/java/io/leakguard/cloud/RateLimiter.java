@@ -1,5 +1,9 @@
 package io.leakguard.cloud;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +17,8 @@ import java.util.function.LongSupplier;
  * <p>Each pair follows the generic cell rate algorithm: calls are spaced {@code 1/rate} apart on average, and up to
  * {@code rate} calls (at least one) may go at once after a quiet spell, so the few calls of one remediation never
  * wait for each other while a sustained stream still keeps to the rate. The wait happens outside any lock.
+ *
+ * <p>Every acquisition's wait, zero included, is recorded in {@code leakguard_rate_limiter_wait_seconds{product}}.
  */
 public final class RateLimiter {
 
@@ -23,16 +29,26 @@ public final class RateLimiter {
   private final Map<String, Double> perApi;
   private final LongSupplier nanoClock;
   private final Map<String, long[]> nextSlot = new ConcurrentHashMap<>();
+  private final MeterRegistry meters;
+  private static final Duration[] WAIT_BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(10), Duration.ofMillis(100),
+      Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2),
+      Duration.ofSeconds(5), Duration.ofSeconds(10)};
 
   /**
    * @param defaultPerSecond calls per second per account and API when no specific limit is known; 0 = unlimited
    * @param perApi           limits for {@code Product:Action} keys (e.g. {@code Actiontrail:LookupEvents})
    */
   public RateLimiter(double defaultPerSecond, Map<String, Double> perApi) {
-    this(defaultPerSecond, perApi, System::nanoTime);
+    this(defaultPerSecond, perApi, System::nanoTime, new CompositeMeterRegistry());
   }
 
   RateLimiter(double defaultPerSecond, Map<String, Double> perApi, LongSupplier nanoClock) {
+    this(defaultPerSecond, perApi, nanoClock, new CompositeMeterRegistry());
+  }
+
+  private RateLimiter(double defaultPerSecond, Map<String, Double> perApi, LongSupplier nanoClock,
+      MeterRegistry meters) {
+    this.meters = meters;
     this.defaultPerSecond = defaultPerSecond;
     this.perApi = Map.copyOf(perApi);
     this.nanoClock = nanoClock;
@@ -43,9 +59,17 @@ public final class RateLimiter {
     return new RateLimiter(defaultPerSecond, DOCUMENTED_LIMITS);
   }
 
+  /** The documented limits, with the waits recorded in {@code meters}. */
+  public static RateLimiter withDocumentedLimits(double defaultPerSecond, MeterRegistry meters) {
+    return new RateLimiter(defaultPerSecond, DOCUMENTED_LIMITS, System::nanoTime, meters);
+  }
+
   /** Blocks the calling thread until the account may call the API again. */
   public void acquire(String accountId, Product product, String action) throws InterruptedException {
     long waitNanos = reserve(accountId, product, action);
+    Timer.builder("leakguard.rate.limiter.wait").description("time a call waited for its client-side rate limit")
+        .serviceLevelObjectives(WAIT_BUCKETS).tag("product", product.code()).register(meters)
+        .record(waitNanos, TimeUnit.NANOSECONDS);
     if (waitNanos > 0) {
       TimeUnit.NANOSECONDS.sleep(waitNanos);
     }

@@ -267,6 +267,146 @@ class PipelineIT {
     }
   }
 
+  @Test
+  @Order(5)
+  void shouldServeMetricsThatPromtoolAcceptsAndThatAgreeWithTheTopics() throws Exception {
+    // Given promtool, the Prometheus tool that lints an exposition the way Prometheus reads it
+    Path promtool = onPath("promtool").orElseThrow(() -> new AssertionError("promtool is not on the PATH: install "
+        + "it (Debian: apt-get install -y prometheus; .ci/run does) to check the services' /metrics"));
+
+    // When every running service's /metrics is scraped, each scrape passes promtool check metrics
+    Map<String, String> scrapes = new HashMap<>();
+    for (io.leakguard.runtime.StreamsService service : stack.services()) {
+      String scrape = scrape(service.healthPort());
+      scrapes.put(service.name(), scrape);
+      // Kept for a reader (and the dashboard's author): what each service exposes.
+      Path kept = Path.of("target", "pipeline-metrics", service.name() + ".prom");
+      java.nio.file.Files.createDirectories(kept.getParent());
+      java.nio.file.Files.writeString(kept, scrape);
+      // The whole scrape parses (exit 1 is a format error). Kafka's own metric names break promtool's naming lints
+      // (`_ns`, `_ms`, gauges ending in `_count`: exit 3); they are the binder's standard names and are kept.
+      Promtool whole = promtool(promtool, scrape);
+      assertTrue(whole.exit() == 0 || whole.exit() == 3, service.name() + ": promtool: " + whole.output());
+      assertFalse(whole.output().lines().anyMatch(l -> l.startsWith("leakguard_")), service.name()
+          + ": promtool lints a LeakGuard metric: " + whole.output());
+      // LeakGuard's own metrics pass every lint
+      String ours = scrape.lines().filter(l -> l.startsWith("leakguard_") || l.startsWith("# HELP leakguard_")
+          || l.startsWith("# TYPE leakguard_")).collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+      Promtool strict = promtool(promtool, ours);
+      assertEquals(0, strict.exit(), service.name() + ": promtool check metrics: " + strict.output());
+      assertEquals(1.0, sum(scrape, "leakguard_service_ready", Map.of()), service.name() + " reports ready");
+      assertTrue(scrape.contains("kafka_stream_"), service.name() + " has the Kafka Streams metrics");
+    }
+    assertEquals(Set.of("detector", "enricher", "remediator", "notifier"), scrapes.keySet());
+
+    // Then the counters agree with the records on the topics (waiting for the last commits to be visible)
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      Map<String, String> now = new HashMap<>();
+      for (io.leakguard.runtime.StreamsService service : stack.services()) {
+        now.put(service.name(), scrape(service.healthPort()));
+      }
+      List<RemediationOutcome> finals = readAll(TOPICS.remediationOutcomes().name(), "read_committed").stream()
+          .map(r -> decoded(TOPICS.remediationOutcomes(), r)).filter(o -> o != null && FINAL.contains(o.getStatus()))
+          .toList();
+      assertTrue(finals.size() >= 3, "alice, bob and carol were remediated");
+      String remediator = now.get("remediator");
+      assertEquals(finals.size(), (long) sum(remediator, "leakguard_incidents_total", Map.of()));
+      assertEquals(finals.stream().filter(o -> o.getStatus() == RemediationStatus.ROTATED).count(),
+          (long) sum(remediator, "leakguard_incidents_total", Map.of("status", "rotated")));
+      long neutralized = finals.stream().filter(o -> o.getTimeline().getNeutralizedAt() != null).count();
+      assertEquals(neutralized, (long) sum(remediator, "leakguard_time_to_neutralization_seconds_count", Map.of()));
+      assertEquals(neutralized, (long) sum(remediator, "leakguard_stage_latency_seconds_count",
+          Map.of("stage", "enriched_neutralized")));
+      List<NotificationOutcome> notifications = readAll(TOPICS.notificationOutcomes().name(), "read_committed")
+          .stream().map(r -> decoded(TOPICS.notificationOutcomes(), r)).filter(java.util.Objects::nonNull).toList();
+      long delivered = notifications.stream().flatMap(n -> n.getDeliveries().stream())
+          .filter(io.leakguard.schemas.Delivery::getDelivered).count();
+      long failed = notifications.stream().flatMap(n -> n.getDeliveries().stream()).filter(d -> !d.getDelivered())
+          .count();
+      assertTrue(delivered > 0);
+      String notifier = now.get("notifier");
+      assertEquals(delivered, (long) (sum(notifier, "leakguard_notifications_total", Map.of("result", "delivered"))
+          + sum(notifier, "leakguard_notifications_total", Map.of("result", "digested"))));
+      assertEquals(failed, (long) sum(notifier, "leakguard_notifications_total", Map.of("result", "failed")));
+      assertEquals(notifications.size(), (long) sum(notifier, "leakguard_stage_latency_seconds_count",
+          Map.of("stage", "neutralized_notified")) + notifications.stream()
+          .filter(n -> n.getTimeline().getNeutralizedAt() == null).count());
+      for (String service : List.of("detector", "enricher", "remediator", "notifier")) {
+        int letters = readAll(TOPICS.deadLetters(service).name(), "read_committed").size();
+        assertTrue(service.equals("detector") || letters > 0, service + " dead-lettered the garbage of test 2");
+        assertEquals(letters, (long) sum(now.get(service), "leakguard_dead_letters_total",
+            Map.of("service", service)), service + " dead letters");
+      }
+      long leaks = readAll(TOPICS.leaksDetected().name(), "read_committed").stream()
+          .filter(r -> decoded(TOPICS.leaksDetected(), r) != null).count();
+      assertEquals(leaks, (long) sum(now.get("detector"), "leakguard_stage_latency_seconds_count",
+          Map.of("stage", "sighted_detected")), "leaks detected");
+      assertTrue(sum(now.get("remediator"), "leakguard_cloud_calls_total", Map.of("result", "ok")) > 0);
+      assertTrue(sum(now.get("enricher"), "leakguard_cloud_calls_total", Map.of("result", "ok")) > 0);
+    });
+  }
+
+  /** Every status but the ones an incident passes through on its way to the end. */
+  private static final Set<RemediationStatus> FINAL = Set.of(RemediationStatus.ROTATED,
+      RemediationStatus.NEUTRALIZED, RemediationStatus.ESCALATED, RemediationStatus.REJECTED,
+      RemediationStatus.FAILED, RemediationStatus.SKIPPED);
+
+  /** A record's value, or null for the garbage test 2 wrote (which the services dead-lettered). */
+  private static <V> V decoded(Topic<String, V> topic, ConsumerRecord<byte[], byte[]> record) {
+    try {
+      return topic.valueSerde().deserializer().deserialize(record.topic(), record.value());
+    } catch (org.apache.kafka.common.errors.SerializationException e) {
+      return null;
+    }
+  }
+
+  private record Promtool(int exit, String output) {}
+
+  /** {@code promtool check metrics} on an exposition: its exit code and what it printed. */
+  private static Promtool promtool(Path promtool, String exposition) throws Exception {
+    Process check = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
+    try (var in = check.getOutputStream()) {
+      in.write(exposition.getBytes(StandardCharsets.UTF_8));
+    }
+    String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    return new Promtool(check.waitFor(), output);
+  }
+
+  private static java.util.Optional<Path> onPath(String command) {
+    for (String dirName : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      Path candidate = Path.of(dirName, command);
+      if (java.nio.file.Files.isExecutable(candidate)) {
+        return java.util.Optional.of(candidate);
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  private static String scrape(int port) throws Exception {
+    var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + port + "/metrics")).GET().build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode(), response.body());
+    assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
+    return response.body();
+  }
+
+  /** The sum of a sample's values over the series whose labels include {@code labels}. */
+  private static double sum(String scrape, String name, Map<String, String> labels) {
+    double total = 0;
+    for (String line : scrape.split("\n")) {
+      if (line.startsWith("#") || !(line.startsWith(name + "{") || line.startsWith(name + " "))) {
+        continue;
+      }
+      int space = line.lastIndexOf(' ');
+      String series = line.substring(0, space);
+      if (labels.entrySet().stream().allMatch(l -> series.contains(l.getKey() + "=\"" + l.getValue() + "\""))) {
+        total += Double.parseDouble(line.substring(space + 1));
+      }
+    }
+    return total;
+  }
+
   private static void leak(String location, String content) throws Exception {
     Topic<String, RawContent> raw = TOPICS.rawContent();
     try (KafkaProducer<String, RawContent> producer = new KafkaProducer<>(producerProps(), raw.keySerde().serializer(),
@@ -294,10 +434,14 @@ class PipelineIT {
   }
 
   private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
+    // Aborted transactions too: a secret in an aborted write would still sit on the broker's disk.
+    return readAll(topic, "read_uncommitted");
+  }
+
+  private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, String isolation) {
     List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
     Properties props = consumerProps();
-    // Aborted transactions too: a secret in an aborted write would still sit on the broker's disk.
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
         new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()

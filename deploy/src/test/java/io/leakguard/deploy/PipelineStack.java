@@ -137,6 +137,11 @@ final class PipelineStack implements AutoCloseable {
     await().atMost(atMost).until(this::allRunning);
   }
 
+  /** The services started so far (each with its own health port and meter registry). */
+  List<StreamsService> services() {
+    return List.copyOf(services);
+  }
+
   boolean allRunning() {
     return services.stream().allMatch(s -> s.state() == KafkaStreams.State.RUNNING);
   }

@@ -66,6 +66,7 @@ public final class DetectorApp implements ServiceDefinition {
     AsyncProber prober = resources.register(new AsyncProber(probe, settings.get(PROBE_THREADS),
         settings.get(PROBE_PER_RECORD), settings.get(PROBE_FLOOD_LIMIT), settings.get(PROBE_CACHE_TTL),
         Clock.systemUTC()));
-    return DetectorTopology.build(topics, new Scanner(), prober, settings.get(RuntimeOptions.TOPICS_PARTITIONS));
+    return DetectorTopology.build(topics, new Scanner(), prober, settings.get(RuntimeOptions.TOPICS_PARTITIONS),
+        resources.metrics());
   }
 }

@@ -50,6 +50,12 @@ public final class DetectorTopology {
   private DetectorTopology() {}
 
   public static Topology build(TopicCatalog topics, Scanner scanner, AsyncProber prober, int partitions) {
+    return build(topics, scanner, prober, partitions, io.leakguard.runtime.Metrics.none());
+  }
+
+  /** @param metrics the service's meters: sighted-to-detected latency, sightings folded */
+  public static Topology build(TopicCatalog topics, Scanner scanner, AsyncProber prober, int partitions,
+      io.leakguard.runtime.Metrics metrics) {
     StreamsBuilder builder = new StreamsBuilder();
     Topic<String, LeakDetected> detected = topics.leaksDetected();
     Topic<String, Incident> incidents = topics.incidents();
@@ -85,7 +91,7 @@ public final class DetectorTopology {
         .merge(fromReports, Named.as("merge-manual"))
         .repartition(Repartitioned.with(detected.keySerde(), detected.valueSerde()).withName("sightings")
             .withNumberOfPartitions(partitions))
-        .process(() -> new IncidentFolding.FoldSightings(MAX_SIGHTINGS), Named.as("fold-sightings"),
+        .process(() -> new IncidentFolding.FoldSightings(MAX_SIGHTINGS, metrics), Named.as("fold-sightings"),
             IncidentFolding.STORE);
     KStream<String, SpecificRecord> statuses = builder.stream(outcomes.name(),
             Consumed.with(outcomes.keySerde(), outcomes.valueSerde()).withName("remediation-outcomes-source"))

@@ -47,6 +47,7 @@ final class EnrichProcessor implements Processor<String, LeakDetected, String, L
 
   private final Enrichment enrichment;
   private final String inventoryStore;
+  private final io.micrometer.core.instrument.Timer latency;
   private final ConcurrentLinkedQueue<Done> done = new ConcurrentLinkedQueue<>();
   private final Set<String> inFlight = new HashSet<>();
   private ProcessorContext<String, LeakEnriched> context;
@@ -55,7 +56,8 @@ final class EnrichProcessor implements Processor<String, LeakDetected, String, L
   private boolean resumed;
   private OnDemandPunctuation punctuation;
 
-  EnrichProcessor(Enrichment enrichment, String inventoryStore) {
+  EnrichProcessor(Enrichment enrichment, String inventoryStore, io.micrometer.core.instrument.Timer latency) {
+    this.latency = latency;
     this.enrichment = enrichment;
     this.inventoryStore = inventoryStore;
   }
@@ -133,6 +135,8 @@ final class EnrichProcessor implements Processor<String, LeakDetected, String, L
       }
       pending.delete(next.key());
       context.forward(new Record<>(next.key(), enriched, leak.getTimeline().getSightedAt().toEpochMilli()));
+      io.leakguard.runtime.Metrics.observe(latency, enriched.getTimeline().getDetectedAt(),
+          enriched.getTimeline().getEnrichedAt());
     }
     if (inFlight.isEmpty()) {
       punctuation.sleep();

@@ -81,7 +81,8 @@ public final class EnricherApp implements ServiceDefinition {
   @Override
   public Topology topology(Settings settings, TopicCatalog topics, Resources resources) {
     CloudFleet fleet = resources.register(
-        CloudFleet.fromDefaultChain(CloudOptions.settings(settings), CloudOptions.fleet(settings)));
+        CloudFleet.fromDefaultChain(CloudOptions.settings(settings), CloudOptions.fleet(settings),
+            resources.metrics().registry()));
     warmUp(fleet);
     OwnerDirectory directory = resources.register(new OwnerDirectory(fleet, settings.get(WALK_MIN_INTERVAL),
         Clock.systemUTC()));
@@ -90,6 +91,6 @@ public final class EnricherApp implements ServiceDefinition {
     FleetEnrichment enrichment = resources.register(new FleetEnrichment(fleet, directory,
         settings.get(ACTIVITY_TIMEOUT), settings.get(LOOKBACK), Clock.systemUTC(), settings.get(WORKERS),
         settings.get(WORKERS_PER_ACCOUNT)));
-    return EnricherTopology.build(topics, enrichment);
+    return EnricherTopology.build(topics, enrichment, resources.metrics());
   }
 }

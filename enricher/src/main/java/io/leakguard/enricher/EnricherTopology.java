@@ -39,6 +39,13 @@ public final class EnricherTopology {
   private EnricherTopology() {}
 
   public static Topology build(TopicCatalog topics, Enrichment enrichment) {
+    return build(topics, enrichment, io.leakguard.runtime.Metrics.none());
+  }
+
+  /** @param metrics the service's meters: the detected-to-enriched latency */
+  public static Topology build(TopicCatalog topics, Enrichment enrichment, io.leakguard.runtime.Metrics metrics) {
+    io.micrometer.core.instrument.Timer latency =
+        metrics.stageLatency(io.leakguard.runtime.Metrics.Stage.DETECTED_ENRICHED);
     StreamsBuilder builder = new StreamsBuilder();
     Topic<String, LeakDetected> detected = topics.leaksDetected();
     Topic<String, InventoryEntry> inventory = topics.inventory();
@@ -51,7 +58,7 @@ public final class EnricherTopology {
         detected.keySerde(), io.leakguard.runtime.StoreSerdes.tolerant(detected.valueSerde(), EnrichProcessor.STORE)));
     builder.stream(detected.name(), Consumed.with(detected.keySerde(), detected.valueSerde())
             .withName("leaks-detected-source"))
-        .process(() -> new EnrichProcessor(enrichment, INVENTORY_STORE), Named.as("enrich"), EnrichProcessor.STORE)
+        .process(() -> new EnrichProcessor(enrichment, INVENTORY_STORE, latency), Named.as("enrich"), EnrichProcessor.STORE)
         .to(enriched.name(), Produced.with(enriched.keySerde(), enriched.valueSerde()).withName("leaks-enriched-sink"));
     return builder.build();
   }

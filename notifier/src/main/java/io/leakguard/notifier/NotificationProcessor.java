@@ -60,10 +60,22 @@ final class NotificationProcessor implements Processor<String, RemediationOutcom
   /** Delivery IDs handed to the workers and not reported yet. */
   private final Set<String> inFlight = new HashSet<>();
   private ProcessorContext<String, NotificationOutcome> context;
+  private final io.micrometer.core.instrument.MeterRegistry meters;
+  /** neutralized-to-notified; null: not observed. */
+  private final io.micrometer.core.instrument.Timer latency;
   private KeyValueStore<String, NotificationJournal> journal;
 
   NotificationProcessor(String storeName, Routing routing, Deliverer deliverer, StormMeter storm,
       Duration digestInterval, Duration drainInterval, Duration retention) {
+    this(storeName, routing, deliverer, storm, digestInterval, drainInterval, retention,
+        new io.micrometer.core.instrument.composite.CompositeMeterRegistry(), null);
+  }
+
+  NotificationProcessor(String storeName, Routing routing, Deliverer deliverer, StormMeter storm,
+      Duration digestInterval, Duration drainInterval, Duration retention,
+      io.micrometer.core.instrument.MeterRegistry meters, io.micrometer.core.instrument.Timer latency) {
+    this.meters = meters;
+    this.latency = latency;
     this.storeName = storeName;
     this.routing = routing;
     this.deliverer = deliverer;
@@ -292,6 +304,21 @@ final class NotificationProcessor implements Processor<String, RemediationOutcom
         .setTimeline(Timeline.newBuilder(outcome.getTimeline()).setNotifiedAt(now).build())
         .build();
     context.forward(new Record<>(outcome.getAccessKeyId(), notification, now.toEpochMilli()));
+    // Counted here, with the outcome that reports them, so the counter agrees with notification.outcomes; a storm
+    // digest's own message is not counted (each incident it covers counts one "digested" delivery).
+    for (JournalDelivery d : entry.getDeliveries()) {
+      String result = switch (d.getState()) {
+        case SENT -> "delivered";
+        case DIGESTED -> "digested";
+        default -> "failed";
+      };
+      io.micrometer.core.instrument.Counter.builder("leakguard.notifications")
+          .description("final deliveries of notifications, by channel and result")
+          .tag("channel", d.getChannel()).tag("result", result).register(meters).increment();
+    }
+    if (latency != null) {
+      io.leakguard.runtime.Metrics.observe(latency, outcome.getTimeline().getNeutralizedAt(), now);
+    }
   }
 
   /** Drops finished entries older than the retention: by then no redelivered outcome can still arrive. */

@@ -89,7 +89,7 @@ public final class NotifierApp implements ServiceDefinition {
         settings.get(BACKOFF), settings.get(WORKERS)));
     return NotifierTopology.build(topics, routing, deliverer, new StormMeter(settings.get(DIGEST_THRESHOLD)),
         new NotifierTopology.Pacing(settings.get(DIGEST_INTERVAL), NotifierTopology.Pacing.DEFAULTS.drainInterval(),
-            NotifierTopology.Pacing.DEFAULTS.retention()));
+            NotifierTopology.Pacing.DEFAULTS.retention()), resources.metrics());
   }
 
   static Routing routing(Settings settings, Map<String, String> env) {

@@ -42,6 +42,14 @@ public final class NotifierTopology {
 
   static Topology build(TopicCatalog topics, Routing routing, Deliverer deliverer, StormMeter storm,
       Pacing pacing) {
+    return build(topics, routing, deliverer, storm, pacing, io.leakguard.runtime.Metrics.none());
+  }
+
+  /** @param metrics the service's meters: final deliveries and the neutralized-to-notified latency */
+  static Topology build(TopicCatalog topics, Routing routing, Deliverer deliverer, StormMeter storm,
+      Pacing pacing, io.leakguard.runtime.Metrics metrics) {
+    io.micrometer.core.instrument.Timer latency =
+        metrics.stageLatency(io.leakguard.runtime.Metrics.Stage.NEUTRALIZED_NOTIFIED);
     StreamsBuilder builder = new StreamsBuilder();
     Topic<String, RemediationOutcome> outcomes = topics.remediationOutcomes();
     Topic<String, NotificationOutcome> notifications = topics.notificationOutcomes();
@@ -50,7 +58,8 @@ public final class NotifierTopology {
     builder.stream(outcomes.name(), Consumed.with(outcomes.keySerde(), outcomes.valueSerde())
             .withName("remediation-outcomes-source"))
         .process(() -> new NotificationProcessor(JOURNAL_STORE, routing, deliverer, storm,
-            pacing.digestInterval(), pacing.drainInterval(), pacing.retention()), Named.as("notify"),
+            pacing.digestInterval(), pacing.drainInterval(), pacing.retention(), metrics.registry(), latency),
+            Named.as("notify"),
             JOURNAL_STORE)
         .to(notifications.name(), Produced.with(notifications.keySerde(), notifications.valueSerde())
             .withName("notification-outcomes-sink"));

@@ -55,6 +55,8 @@ final class RemediationProcessor implements Processor<String, LeakEnriched, Stri
   private final Duration approvalTimeout;
   private final Duration drainInterval;
   private final RetrySchedule retries;
+  private final RemediatorMeters meters;
+  private long lastGauges = Long.MIN_VALUE;
 
   private final ConcurrentLinkedQueue<RemediationJournal> reports = new ConcurrentLinkedQueue<>();
   private final Map<String, RemediationEngine.Handle> active = new HashMap<>();
@@ -67,7 +69,9 @@ final class RemediationProcessor implements Processor<String, LeakEnriched, Stri
   private long lastApprovalCheck;
 
   RemediationProcessor(String journalStoreName, String approvalsStoreName, RemediationEngine engine,
-      RemediationPolicy policy, Duration approvalTimeout, Duration drainInterval, RetrySchedule retries) {
+      RemediationPolicy policy, Duration approvalTimeout, Duration drainInterval, RetrySchedule retries,
+      RemediatorMeters meters) {
+    this.meters = meters;
     this.journalStoreName = journalStoreName;
     this.approvalsStoreName = approvalsStoreName;
     this.engine = engine;
@@ -226,6 +230,32 @@ final class RemediationProcessor implements Processor<String, LeakEnriched, Stri
       checkApprovals(now);
       checkRetries(now);
     }
+    if (now - lastGauges >= GAUGE_INTERVAL_MS) {
+      lastGauges = now;
+      reportGauges(now);
+    }
+  }
+
+  /** How often the gauges are refreshed: a scrape every 15 s or so needs no fresher figures. */
+  private static final long GAUGE_INTERVAL_MS = 1_000;
+
+  private void reportGauges(long now) {
+    int contained = 0;
+    long oldestSince = now;
+    for (String key : waiting) {
+      RemediationJournal entry = journal.get(key);
+      if (entry == null || entry.getPhase() != JournalPhase.AWAITING_APPROVAL) {
+        continue;
+      }
+      if (entry.getContained()) {
+        contained++;
+      }
+      if (entry.getApprovalDeadline() != null) {
+        oldestSince = Math.min(oldestSince, entry.getApprovalDeadline().toEpochMilli() - approvalTimeout.toMillis());
+      }
+    }
+    meters.report(this, new RemediatorMeters.Snapshot(active.size(), waiting.size(), contained,
+        (now - oldestSince) / 1000.0));
   }
 
   /** Starts the attempts that are due. */
@@ -310,6 +340,9 @@ final class RemediationProcessor implements Processor<String, LeakEnriched, Stri
     LOG.info("incident {}: {} {} ({} steps){}", outcome.getIncidentId(), outcome.getMaskedKey(), outcome.getStatus(),
         outcome.getSteps().size(), outcome.getReason() == null ? "" : ": " + outcome.getReason());
     context.forward(new Record<>(entry.getAccessKeyId(), outcome, now.toEpochMilli()));
+    if (entry.getPhase() == JournalPhase.DONE) {
+      meters.finalOutcome(outcome);
+    }
   }
 
   @Override
@@ -318,5 +351,6 @@ final class RemediationProcessor implements Processor<String, LeakEnriched, Stri
     // resumes them from the journal.
     active.values().forEach(RemediationEngine.Handle::cancel);
     active.clear();
+    meters.forget(this);
   }
 }

@@ -101,14 +101,15 @@ public final class RemediatorApp implements ServiceDefinition {
   public Topology topology(Settings settings, TopicCatalog topics, Resources resources) {
     RemediationPolicy policy = policy(settings);
     CloudFleet fleet = resources.register(
-        CloudFleet.fromDefaultChain(CloudOptions.settings(settings), CloudOptions.fleet(settings)));
+        CloudFleet.fromDefaultChain(CloudOptions.settings(settings), CloudOptions.fleet(settings),
+            resources.metrics().registry()));
     warmUp(fleet);
     CloudRemediationEngine engine = resources.register(new CloudRemediationEngine(fleet,
         settings.get(SECRET_NAME_TEMPLATE), Clock.systemUTC(), settings.get(WORKERS),
         settings.get(WORKERS_PER_ACCOUNT), settings.get(ROUNDS), settings.get(RETRY_BASE)));
     return RemediatorTopology.build(topics, engine, policy, settings.get(APPROVAL_TIMEOUT),
         settings.get(DRAIN_INTERVAL), new RetrySchedule(settings.get(RETRY_SCHEDULE),
-            settings.get(RETRY_MAX_ATTEMPTS)));
+            settings.get(RETRY_MAX_ATTEMPTS)), resources.metrics());
   }
 
   /**

@@ -54,6 +54,13 @@ public final class RemediatorTopology {
   /** @param retries when FAILED incidents whose key may still be live are tried again */
   public static Topology build(TopicCatalog topics, RemediationEngine engine, RemediationPolicy policy,
       Duration approvalTimeout, Duration drainInterval, RetrySchedule retries) {
+    return build(topics, engine, policy, approvalTimeout, drainInterval, retries, io.leakguard.runtime.Metrics.none());
+  }
+
+  /** @param metrics the service's meters (outcomes, latencies, what is in flight) */
+  public static Topology build(TopicCatalog topics, RemediationEngine engine, RemediationPolicy policy,
+      Duration approvalTimeout, Duration drainInterval, RetrySchedule retries, io.leakguard.runtime.Metrics metrics) {
+    RemediatorMeters meters = new RemediatorMeters(metrics);
     StreamsBuilder builder = new StreamsBuilder();
     Topic<String, LeakEnriched> enriched = topics.leaksEnriched();
     Topic<String, RemediationOutcome> outcomes = topics.remediationOutcomes();
@@ -68,7 +75,7 @@ public final class RemediatorTopology {
     builder.stream(enriched.name(), Consumed.with(enriched.keySerde(), enriched.valueSerde())
             .withName("leaks-enriched-source"))
         .process(() -> new RemediationProcessor(JOURNAL_STORE, APPROVALS_STORE, engine, policy, approvalTimeout,
-            drainInterval, retries), Named.as("remediate"), JOURNAL_STORE)
+            drainInterval, retries, meters), Named.as("remediate"), JOURNAL_STORE)
         .to(outcomes.name(), Produced.with(outcomes.keySerde(), outcomes.valueSerde())
             .withName("remediation-outcomes-sink"));
     return builder.build();

@@ -46,6 +46,8 @@ public final class DeadLetters {
    * returns for a global-table record (its global thread has no record collector: it fails with a
    * {@code ClassCastException} and stops the service), so the handlers write those dead letters themselves.
    */
+  /** The service's {@link Metrics} (an object in the Streams properties); absent: no-op meters. */
+  public static final String METRICS_CONFIG = "leakguard.metrics";
   public static final String GLOBAL_TOPICS_CONFIG = "leakguard.dead.letter.global.topics";
 
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
@@ -57,14 +59,16 @@ public final class DeadLetters {
   private final Topic<String, DeadLetter> topic;
   private final Set<String> globalTopics;
   private final Map<String, ?> configs;
+  private final Metrics metrics;
   private Producer<byte[], byte[]> globalProducer;
 
   DeadLetters(String service, Topic<String, DeadLetter> topic) {
-    this(service, topic, Set.of(), Map.of());
+    this(service, topic, Set.of(), Map.of(), Metrics.none());
   }
 
   private DeadLetters(String service, Topic<String, DeadLetter> topic, Set<String> globalTopics,
-      Map<String, ?> configs) {
+      Map<String, ?> configs, Metrics metrics) {
+    this.metrics = metrics;
     this.service = service;
     this.topic = topic;
     this.globalTopics = globalTopics;
@@ -83,7 +87,10 @@ public final class DeadLetters {
     Object globals = configs.get(GLOBAL_TOPICS_CONFIG);
     Set<String> globalTopics = globals == null || globals.toString().isBlank() ? Set.of()
         : Set.of(globals.toString().split(","));
-    return new DeadLetters(service.toString(), topic, globalTopics, Map.copyOf(configs));
+    Metrics metrics = configs.get(METRICS_CONFIG) instanceof Metrics m ? m : Metrics.none();
+    Map<String, Object> kept = new HashMap<>(configs);
+    kept.remove(METRICS_CONFIG);
+    return new DeadLetters(service.toString(), topic, globalTopics, Map.copyOf(kept), metrics);
   }
 
   /** The value of {@link #GLOBAL_TOPICS_CONFIG} for a topology: the source topics of its global stores. */
@@ -151,6 +158,10 @@ public final class DeadLetters {
         .setPayloadSha256(value == null ? null : sha256(value))
         .setExcerpt(value == null ? null : excerpt(value))
         .build();
+    io.micrometer.core.instrument.Counter.builder("leakguard.dead.letters")
+        .description("records sent to the service's dead-letter topic")
+        .tag("service", service).tag("reason", stage.name().toLowerCase(java.util.Locale.ROOT))
+        .register(metrics.registry()).increment();
     LOG.warn("{}: {} failure on {}-{}@{} sent to {}: {}", service, stage,
         letter.getSourceTopic(), letter.getSourcePartition(), letter.getSourceOffset(), topic.name(), reason);
     // The dead letter's key is a fingerprint of the original key: keys of edge topics are chosen by outsiders.

@@ -11,6 +11,21 @@ public final class Resources implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Resources.class);
   private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+  private final Metrics metrics;
+
+  /** Resources with no-op meters: tests and tools. */
+  public Resources() {
+    this(Metrics.none());
+  }
+
+  public Resources(Metrics metrics) {
+    this.metrics = metrics;
+  }
+
+  /** The service's meters, registered in its own registry (served on {@code /metrics}). */
+  public Metrics metrics() {
+    return metrics;
+  }
 
   public synchronized <T extends AutoCloseable> T register(T resource) {
     opened.push(resource);

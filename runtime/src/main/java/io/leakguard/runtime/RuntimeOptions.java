@@ -25,12 +25,16 @@ public final class RuntimeOptions {
   public static final Option<String> HEALTH_BIND = Option.string("health.bind", "0.0.0.0",
       "address the health endpoint listens on");
 
+  public static final Option<Boolean> METRICS_ENABLED = Option.bool("metrics.enabled", true,
+      "collect metrics and serve them in the Prometheus text format on the health port's /metrics");
+
   public static final Option<String> INSTANCE_ID = Option.string("instance.id", "",
       "this instance's stable name in its consumer group (static membership: a restarted instance takes its tasks "
           + "back at once); empty: the host name and the state directory");
 
   public static final List<Option<?>> ALL = List.of(BOOTSTRAP_SERVERS, TOPIC_PREFIX, TOPICS_CREATE, TOPICS_PARTITIONS,
-      TOPICS_REPLICATION, STATE_DIR, HEALTH_PORT, HEALTH_BIND, INSTANCE_ID);
+      TOPICS_REPLICATION, STATE_DIR, HEALTH_PORT, HEALTH_BIND, INSTANCE_ID,
+      METRICS_ENABLED);
 
   private RuntimeOptions() {}
 

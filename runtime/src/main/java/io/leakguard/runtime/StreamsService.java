@@ -56,7 +56,8 @@ public final class StreamsService implements AutoCloseable {
       TopicProvisioner.ensure(admin, topics.all(List.of(definition.name())),
           settings.get(RuntimeOptions.TOPICS_PARTITIONS), settings.get(RuntimeOptions.TOPICS_REPLICATION));
     }
-    Resources resources = new Resources();
+    Metrics metrics = settings.get(RuntimeOptions.METRICS_ENABLED) ? Metrics.prometheus() : Metrics.none();
+    Resources resources = new Resources(metrics);
     try {
       // The writer schemas: ours go out before the first record does; unknown ones (a newer producer's) come in.
       SchemaTopic writers = resources.register(new SchemaTopic(topics.schemas(), settings.kafka()));
@@ -65,17 +66,32 @@ public final class StreamsService implements AutoCloseable {
       Topology topology = definition.topology(settings, topics, resources);
       LOG.info("{} topology:\n{}", definition.name(), topology.describe());
       props.put(DeadLetters.GLOBAL_TOPICS_CONFIG, DeadLetters.globalTopicsOf(topology));
+      // An object, not a string: Streams hands its configuration's originals to the handlers' configure().
+      props.put(DeadLetters.METRICS_CONFIG, metrics);
       KafkaStreams streams = new KafkaStreams(topology, props);
       for (StreamsBound bound : resources.all(StreamsBound.class)) {
         bound.bind(streams);
       }
+      if (settings.get(RuntimeOptions.METRICS_ENABLED)) {
+        // Lag, commit latency, rebalances, thread states and the clients' metrics, as kafka_* meters.
+        resources.register(new io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics(streams))
+            .bindTo(metrics.registry());
+      }
       int port = settings.get(RuntimeOptions.HEALTH_PORT);
       HealthServer health = null;
+      java.util.function.BooleanSupplier brokerReachable = () -> true;
       if (port >= 0) {
         BrokerWatch broker = resources.register(new BrokerWatch(settings.kafka(), definition.applicationId()
             + "-health"));
-        health = new HealthServer(settings.get(RuntimeOptions.HEALTH_BIND), port, streams::state, broker::reachable);
+        brokerReachable = broker::reachable;
+        health = new HealthServer(settings.get(RuntimeOptions.HEALTH_BIND), port, streams::state, broker::reachable,
+            metrics::scrape);
       }
+      java.util.function.BooleanSupplier reachable = brokerReachable;
+      io.micrometer.core.instrument.Gauge.builder("leakguard.service.ready",
+              () -> HealthServer.ready(streams.state(), reachable.getAsBoolean()) ? 1 : 0)
+          .description("1 while the service is ready (what /health/ready reports), else 0")
+          .register(metrics.registry());
       StreamsService service = new StreamsService(definition, streams, resources, health);
       service.wire();
       streams.start();

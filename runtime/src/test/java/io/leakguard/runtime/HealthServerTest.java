@@ -66,4 +66,41 @@ class HealthServerTest {
       assertEquals(404, get(server.port(), "/nope").statusCode());
     }
   }
+
+  @Test
+  void shouldServeTheServiceMetricsInThePrometheusTextFormat() throws Exception {
+    // Given a service's registry with a dead letter counted
+    Metrics metrics = Metrics.prometheus();
+    metrics.registry().counter("leakguard.dead.letters", "service", "detector", "reason", "processing").increment();
+    try (HealthServer server = new HealthServer("127.0.0.1", 0, () -> KafkaStreams.State.RUNNING, () -> true,
+        metrics::scrape)) {
+      // When /metrics is asked for
+      HttpResponse<String> answer = get(server.port(), "/metrics");
+
+      // Then it is the text exposition
+      assertEquals(200, answer.statusCode());
+      assertTrue(answer.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
+      assertTrue(answer.body().contains(
+          "leakguard_dead_letters_total{reason=\"processing\",service=\"detector\"} 1.0"), answer.body());
+    }
+  }
+
+  @Test
+  void shouldAnswerNotFoundOnMetricsWhenTheyAreDisabled() throws Exception {
+    try (HealthServer server = new HealthServer("127.0.0.1", 0, () -> KafkaStreams.State.RUNNING, () -> true,
+        Metrics.none()::scrape)) {
+      assertEquals(404, get(server.port(), "/metrics").statusCode());
+    }
+  }
+
+  @Test
+  void shouldSendALongScrapeWhole() throws Exception {
+    // Given an exposition far larger than the socket buffers
+    String big = "x_total 1\n".repeat(50_000);
+    try (HealthServer server = new HealthServer("127.0.0.1", 0, () -> KafkaStreams.State.RUNNING, () -> true,
+        () -> java.util.Optional.of(big))) {
+      // When it is scraped, then every byte arrives
+      assertEquals(big, get(server.port(), "/metrics").body());
+    }
+  }
 }

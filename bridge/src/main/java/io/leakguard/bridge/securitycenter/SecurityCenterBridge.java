@@ -45,7 +45,8 @@ public final class SecurityCenterBridge {
       return new SecurityCenterBridge(List.of(), List.of());
     }
     CloudFleet fleet = resources.register(
-        CloudFleet.fromDefaultChain(CloudOptions.settings(settings), CloudOptions.fleet(settings)));
+        CloudFleet.fromDefaultChain(CloudOptions.settings(settings), CloudOptions.fleet(settings),
+            resources.metrics().registry()));
     SasAccounts accounts = SasAccounts.of(fleet);
     return new SecurityCenterBridge(
         List.of(new SecurityCenterPoller(accounts, topics, settings.kafka(), settings.get(POLL_INTERVAL),

@@ -29,11 +29,25 @@ public final class IncidentFolding {
   /** Folds sightings; forwards the first sighting ({@link LeakDetected}) and every incident update ({@link Incident}). */
   public static final class FoldSightings implements Processor<String, LeakDetected, String, SpecificRecord> {
     private final int maxSightings;
+    private final io.leakguard.runtime.Metrics metrics;
+    private final io.micrometer.core.instrument.Timer latency;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, Incident> incidents;
 
     public FoldSightings(int maxSightings) {
+      this(maxSightings, io.leakguard.runtime.Metrics.none());
+    }
+
+    /** @param metrics the sighted-to-detected latency of each leak emitted, and the sightings folded */
+    public FoldSightings(int maxSightings, io.leakguard.runtime.Metrics metrics) {
       this.maxSightings = maxSightings;
+      this.metrics = metrics;
+      this.latency = metrics.stageLatency(io.leakguard.runtime.Metrics.Stage.SIGHTED_DETECTED);
+    }
+
+    private void emitted(LeakDetected leak) {
+      io.leakguard.runtime.Metrics.observe(latency, leak.getTimeline().getSightedAt(),
+          leak.getTimeline().getDetectedAt());
     }
 
     @Override
@@ -64,6 +78,7 @@ public final class IncidentFolding {
         context.forward(record.withValue(opened));
         sighting.setSightingCount(1);
         context.forward(record.withValue(sighting));
+        emitted(sighting);
         return;
       }
       List<Sighting> recent = new ArrayList<>(known.getSightings());
@@ -84,11 +99,17 @@ public final class IncidentFolding {
           .build();
       incidents.put(record.key(), updated);
       context.forward(record.withValue(updated));
+      io.micrometer.core.instrument.Counter.builder("leakguard.sightings.folded")
+          .description("sightings folded into an incident already open")
+          .tag("source", sighting.getSource() == null || sighting.getSource().getType() == null ? "unknown"
+              : sighting.getSource().getType().name().toLowerCase(java.util.Locale.ROOT))
+          .register(metrics.registry()).increment();
       if (known.getStatus() == IncidentStatus.FAILED) {
         // Its remediation failed, so the key may still work: the new sighting goes on and the remediator tries again.
         sighting.setIncidentId(known.getIncidentId());
         sighting.setSightingCount(updated.getSightingCount());
         context.forward(record.withValue(sighting));
+        emitted(sighting);
       }
     }
 
