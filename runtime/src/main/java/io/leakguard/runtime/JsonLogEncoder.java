@@ -26,6 +26,7 @@ public class JsonLogEncoder extends JsonEncoder {
     setWithNanoseconds(false);
     setWithContext(false);
     setWithMessage(false);
+    setWithFormattedMessage(true);
     setWithArguments(false);
     setWithThrowable(false);
   }
