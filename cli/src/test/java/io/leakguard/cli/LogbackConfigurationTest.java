@@ -3,10 +3,10 @@ package io.leakguard.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
@@ -15,10 +15,12 @@ import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.joran.spi.JoranException;
+import ch.qos.logback.core.status.Status;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leakguard.runtime.IncidentMdc;
 import io.leakguard.runtime.JsonLogEncoder;
+import io.leakguard.runtime.LogFormatEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -40,11 +42,7 @@ class LogbackConfigurationTest {
   void shouldRenderAnEventAsOneJsonLineWithTheIncidentMdcWhenTheFormatIsJson() throws Exception {
     // Given the shipped configuration with the json format
     LoggerContext context = configured("json");
-    Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-    assertNull(root.getAppender("text"), "only the json appender is attached");
-    OutputStreamAppender<ILoggingEvent> appender = (OutputStreamAppender<ILoggingEvent>) root.getAppender("json");
-    assertNotNull(appender);
-    Encoder<ILoggingEvent> encoder = appender.getEncoder();
+    Encoder<ILoggingEvent> encoder = encoder(context);
     assertTrue(encoder instanceof JsonLogEncoder, encoder.getClass().getName());
 
     // When an event about an incident, with an exception, is encoded
@@ -77,9 +75,17 @@ class LogbackConfigurationTest {
   @Test
   void shouldLogTextWhenTheFormatIsText() throws Exception {
     LoggerContext context = configured("text");
-    Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-    assertNotNull(root.getAppender("text"));
-    assertNull(root.getAppender("json"));
+    Encoder<ILoggingEvent> encoder = encoder(context);
+    assertTrue(encoder instanceof PatternLayoutEncoder, encoder.getClass().getName());
+    assertTrue(context.getStatusManager().getCopyOfStatusList().stream().allMatch(s -> s.getLevel() == Status.INFO),
+        "no warning, so logback prints no status log at start");
     context.stop();
+  }
+
+  private static Encoder<ILoggingEvent> encoder(LoggerContext context) {
+    Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+    OutputStreamAppender<ILoggingEvent> appender = (OutputStreamAppender<ILoggingEvent>) root.getAppender("STDOUT");
+    assertNotNull(appender);
+    return ((LogFormatEncoder) appender.getEncoder()).delegate();
   }
 }

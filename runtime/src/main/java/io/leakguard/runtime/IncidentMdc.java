@@ -33,6 +33,20 @@ public final class IncidentMdc implements AutoCloseable {
     return scope;
   }
 
+  /**
+   * {@code task}, to run on another thread under the incident and key this thread has now (none if it has none):
+   * for work handed to a pool or scheduled for later.
+   */
+  public static Runnable carry(Runnable task) {
+    String incident = MDC.get(INCIDENT);
+    String key = MDC.get(KEY);
+    return () -> {
+      try (IncidentMdc mdc = open(incident, key)) {
+        task.run();
+      }
+    };
+  }
+
   @Override
   public void close() {
     set(INCIDENT, previousIncident);

@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * The log format, chosen at start by {@code LEAKGUARD_LOG_FORMAT}; {@code cli/src/main/resources/logback.xml} routes
- * the root logger to the appender of that name. Read here only to reject a bad value before logging starts (logback
- * would otherwise log nothing for an unknown appender name).
+ * The log format, chosen at start by {@code LEAKGUARD_LOG_FORMAT}; {@code cli/src/main/resources/logback.xml} passes
+ * it to {@link LogFormatEncoder}. The CLI also reads it before logging starts, to refuse a bad value with a message
+ * naming the variable (the encoder alone could only fall back to text).
  */
 public enum LogFormat {
   /** One line of text per event (the default). */
@@ -19,7 +19,11 @@ public enum LogFormat {
 
   /** The format named by the system property or, failing that, the environment variable, as logback looks it up. */
   public static LogFormat of(Properties system, Map<String, String> environment) {
-    String value = system.getProperty(VARIABLE, environment.get(VARIABLE));
+    return of(system.getProperty(VARIABLE, environment.get(VARIABLE)));
+  }
+
+  /** The format of that name; text when null or blank. */
+  public static LogFormat of(String value) {
     if (value == null || value.isBlank()) {
       return TEXT;
     }
@@ -31,7 +35,7 @@ public enum LogFormat {
     throw new IllegalArgumentException(VARIABLE + ": expected text or json, got '" + value + "'");
   }
 
-  /** The name used in the variable and as the appender name in logback.xml. */
+  /** The name used in the variable. */
   public String configName() {
     return name().toLowerCase(Locale.ROOT);
   }
