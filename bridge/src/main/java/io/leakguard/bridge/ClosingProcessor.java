@@ -1,5 +1,6 @@
 package io.leakguard.bridge;
 
+import io.leakguard.runtime.IncidentMdc;
 import io.leakguard.runtime.Redactor;
 import io.leakguard.schemas.RemediationOutcome;
 import java.time.Duration;
@@ -89,7 +90,8 @@ final class ClosingProcessor implements Processor<String, RemediationOutcome, Vo
   }
 
   private void attempt(SourceCloser closer, String key, RemediationOutcome outcome, int attempt) {
-    try {
+    // On a worker thread: the incident's MDC is set for this attempt only.
+    try (IncidentMdc mdc = IncidentMdc.open(outcome.getIncidentId(), outcome.getMaskedKey())) {
       results.add(new Result(key, closer.close(outcome), true));
     } catch (Exception e) {
       String why = Redactor.describe(e);
@@ -109,12 +111,14 @@ final class ClosingProcessor implements Processor<String, RemediationOutcome, Vo
     Result result;
     while ((result = results.poll()) != null) {
       inFlight.remove(result.key());
-      pending.delete(result.key());
+      RemediationOutcome closed = pending.delete(result.key());
       String[] parts = result.key().split("\\|", 3);
-      if (result.ok()) {
-        LOG.info("incident {}: {} alert closed: {}", parts[1], parts[0], result.message());
-      } else {
-        LOG.error("incident {}: could not close the {} alert: {}", parts[1], parts[0], result.message());
+      try (IncidentMdc mdc = IncidentMdc.open(parts[1], closed == null ? null : closed.getMaskedKey())) {
+        if (result.ok()) {
+          LOG.info("incident {}: {} alert closed: {}", parts[1], parts[0], result.message());
+        } else {
+          LOG.error("incident {}: could not close the {} alert: {}", parts[1], parts[0], result.message());
+        }
       }
     }
   }

@@ -2,6 +2,7 @@ package io.leakguard.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import io.leakguard.runtime.LogFormat;
 import java.util.Set;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +15,13 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // Checked before the first logger call, which reads the same variable in logback.xml.
+    try {
+      LogFormat.of(System.getProperties(), System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println("leakguard: " + e.getMessage());
+      System.exit(Exits.USAGE);
+    }
     if (args.length == 0 || !LONG_RUNNING.contains(args[0])) {
       ((Logger) LoggerFactory.getLogger("org.apache.kafka")).setLevel(Level.ERROR);
     }

@@ -256,6 +256,8 @@ final class LocalStack implements AutoCloseable {
     env.put("LEAKGUARD_HEALTH_BIND", "127.0.0.1");
     env.put("LEAKGUARD_STATE_DIR", dir.resolve("state").resolve(name).toString());
     env.put("LEAKGUARD_TOPICS_PARTITIONS", "3");
+    // Text logs for people (and for the tests that read them), whatever the caller's shell has, unless asked.
+    env.putIfAbsent("LEAKGUARD_LOG_FORMAT", "text");
     if (options.instances() > 1) {
       // A dead instance's tasks move to an instance that already holds a warm copy of their state.
       env.put("KAFKA_NUM_STANDBY_REPLICAS", "1");

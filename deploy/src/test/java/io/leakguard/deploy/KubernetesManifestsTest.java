@@ -254,6 +254,12 @@ class KubernetesManifestsTest {
   }
 
   @Test
+  void shouldLogJsonInProductionAndTextElsewhere() {
+    assertEquals("json", configMap(render("prod").objects(), "leakguard-config").path("LEAKGUARD_LOG_FORMAT").asText());
+    assertEquals("text", configMap(render("dev").objects(), "leakguard-config").path("LEAKGUARD_LOG_FORMAT").asText());
+  }
+
+  @Test
   void shouldExposeTheWebhookReceiverOnlyWithTheComponentAndOnlyToTheIngress() {
     // Given the prod overlay without and with the github-webhook component
     List<JsonNode> plain = render("prod").objects();

@@ -25,6 +25,8 @@ import io.leakguard.emulator.Emulator;
 import io.leakguard.emulator.KeyView;
 import io.leakguard.notifier.NotifierApp;
 import io.leakguard.remediator.RemediatorApp;
+import io.leakguard.runtime.IncidentMdc;
+import io.leakguard.runtime.JsonLogEncoder;
 import io.leakguard.runtime.ServiceDefinition;
 import io.leakguard.testkit.SyntheticKeys;
 import io.leakguard.testkit.TestFleet;
@@ -256,7 +258,31 @@ class PipelineIT {
 
     List<ILoggingEvent> events = new ArrayList<>(stack.logLines());
     assertTrue(events.size() > 10);
+    // Each event also as the JSON log format writes it (LEAKGUARD_LOG_FORMAT=json): MDC fields and the exception
+    // string are in it too.
+    JsonLogEncoder json = new JsonLogEncoder();
+    json.setContext((ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory());
+    json.start();
+    ObjectMapper mapper = new ObjectMapper();
+    java.util.regex.Pattern maskedKey = java.util.regex.Pattern.compile("(LTAI|STS\\.)?\\*{4,}[A-Za-z0-9]{0,4}");
+    int remediatorLinesAboutIncidents = 0;
     for (ILoggingEvent event : events) {
+      String jsonLine = new String(json.encode(event), StandardCharsets.UTF_8);
+      JsonNode parsed = mapper.readTree(jsonLine);
+      for (String secret : secretsThatMustNotLeak) {
+        assertFalse(jsonLine.contains(secret), "a secret is in a JSON log line of " + event.getLoggerName());
+      }
+      String message = event.getFormattedMessage();
+      if (event.getLoggerName().startsWith("io.leakguard.remediator.") && message.startsWith("incident ")) {
+        remediatorLinesAboutIncidents++;
+        JsonNode mdc = parsed.path("mdc");
+        String incident = mdc.path(IncidentMdc.INCIDENT).asText();
+        assertFalse(incident.isEmpty(), "no incident in the MDC of: " + jsonLine);
+        assertTrue(message.startsWith("incident " + incident), "the MDC names another incident: " + jsonLine);
+        assertTrue(maskedKey.matcher(mdc.path(IncidentMdc.KEY).asText()).matches(),
+            "no masked key in the MDC of: " + jsonLine);
+      }
+
       StringBuilder line = new StringBuilder(event.getFormattedMessage());
       for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
         line.append(' ').append(t.getMessage());
@@ -265,6 +291,7 @@ class PipelineIT {
         assertFalse(line.toString().contains(secret), "a secret is in a log line of " + event.getLoggerName());
       }
     }
+    assertTrue(remediatorLinesAboutIncidents > 0, "the remediator logged no line about an incident");
   }
 
   @Test

@@ -45,7 +45,14 @@ final class PipelineStack implements AutoCloseable {
   /** RRSA roles by service name; empty on the AccessKey path. */
   private final Map<String, String> roles = new java.util.HashMap<>();
   private TestRrsa rrsa;
-  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+  private final ListAppender<ILoggingEvent> logs = new ListAppender<>() {
+    @Override
+    protected void append(ILoggingEvent event) {
+      // The MDC (and the thread name) are read lazily, on the reading thread: take them now, on the logging one.
+      event.prepareForDeferredProcessing();
+      super.append(event);
+    }
+  };
 
   private PipelineStack(Path dir, String prefix, KafkaFixture broker, Emulator emulator) {
     this.dir = dir;

@@ -1,5 +1,6 @@
 package io.leakguard.enricher;
 
+import io.leakguard.runtime.IncidentMdc;
 import io.leakguard.runtime.OnDemandPunctuation;
 import io.leakguard.runtime.Redactor;
 import io.leakguard.schemas.InventoryEntry;
@@ -91,7 +92,7 @@ final class EnrichProcessor implements Processor<String, LeakDetected, String, L
     inFlight.add(key);
     punctuation.awake();
     ValueAndTimestamp<InventoryEntry> known = inventory.get(key);
-    try {
+    try (IncidentMdc mdc = IncidentMdc.open(leak.getIncidentId(), leak.getMaskedKey())) {
       enrichment.enrich(leak, known == null ? null : known.value()).whenComplete((enriched, error) ->
           done.add(new Done(key, leak.getIncidentId(), enriched, error)));
     } catch (RuntimeException e) {
@@ -130,7 +131,9 @@ final class EnrichProcessor implements Processor<String, LeakDetected, String, L
       LeakEnriched enriched = next.enriched();
       if (enriched == null) {
         // A bug must not hold a leak back: it goes on with what the detector knew, marked partial.
-        LOG.error("incident {}: enrichment failed: {}", leak.getIncidentId(), Redactor.describe(next.error()));
+        try (IncidentMdc mdc = IncidentMdc.open(leak.getIncidentId(), leak.getMaskedKey())) {
+          LOG.error("incident {}: enrichment failed: {}", leak.getIncidentId(), Redactor.describe(next.error()));
+        }
         enriched = unenriched(leak, Instant.ofEpochMilli(context.currentSystemTimeMs()));
       }
       pending.delete(next.key());

@@ -4,6 +4,7 @@ import io.leakguard.cloud.CloudException;
 import io.leakguard.cloud.CloudFleet;
 import io.leakguard.cloud.RamGateway;
 import io.leakguard.runtime.FairScheduler;
+import io.leakguard.runtime.IncidentMdc;
 import io.leakguard.schemas.CallerIdentity;
 import io.leakguard.schemas.CredentialKind;
 import io.leakguard.schemas.InventoryEntry;
@@ -139,7 +140,7 @@ public final class FleetEnrichment implements Enrichment, AutoCloseable {
       java.util.function.Supplier<Ownership> ownership) {
     CompletableFuture<LeakEnriched> result = new CompletableFuture<>();
     workers.submit(accountId == null ? "?" : accountId, leak.getAccessKeyId(), () -> {
-      try {
+      try (IncidentMdc mdc = IncidentMdc.open(leak.getIncidentId(), leak.getMaskedKey())) {
         Ownership owned = ownership.get();
         ActivityResult activity = owned.owner().getAccountId() != null && owned.kind() != OwnerKind.OUTSIDE_FLEET
             ? activity(leak, owned.owner().getAccountId()) : new ActivityResult(Activity.none(), false);
@@ -183,8 +184,12 @@ public final class FleetEnrichment implements Enrichment, AutoCloseable {
   private ActivityResult activity(LeakDetected leak, String accountId) {
     Instant leakedAt = leak.getTimeline().getSightedAt();
     Instant from = leakedAt.minus(lookback);
-    Future<Activity> lookup = lookups.submit(() -> Activity.of(fleet.account(accountId).actionTrail()
-        .eventsOfAccessKey(leak.getAccessKeyId(), from, clock.instant(), MAX_EVENTS), leakedAt));
+    Future<Activity> lookup = lookups.submit(() -> {
+      try (IncidentMdc mdc = IncidentMdc.open(leak.getIncidentId(), leak.getMaskedKey())) {
+        return Activity.of(fleet.account(accountId).actionTrail()
+            .eventsOfAccessKey(leak.getAccessKeyId(), from, clock.instant(), MAX_EVENTS), leakedAt);
+      }
+    });
     try {
       return new ActivityResult(lookup.get(activityTimeout.toMillis(), TimeUnit.MILLISECONDS), false);
     } catch (TimeoutException e) {

@@ -4,6 +4,7 @@ import io.leakguard.notifier.channel.Channel;
 import io.leakguard.notifier.channel.DeliveryException;
 import io.leakguard.notifier.channel.Message;
 import io.leakguard.notifier.channel.Recipient;
+import io.leakguard.runtime.IncidentMdc;
 import io.leakguard.runtime.Redactor;
 import io.leakguard.schemas.DeliveryState;
 import java.time.Duration;
@@ -112,7 +113,8 @@ final class Deliverer implements AutoCloseable {
 
   private void schedule(Runnable task, long delayMillis) {
     try {
-      workers.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+      // The worker logs under the incident of whoever scheduled it: the stream thread, or the previous attempt.
+      workers.schedule(IncidentMdc.carry(task), delayMillis, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
       // shutting down: the journal still has the delivery as PENDING, and the next start sends it
     }

@@ -3,6 +3,7 @@ package io.leakguard.notifier;
 import io.leakguard.notifier.channel.Channel;
 import io.leakguard.notifier.channel.Message;
 import io.leakguard.notifier.channel.Recipient;
+import io.leakguard.runtime.IncidentMdc;
 import io.leakguard.schemas.Delivery;
 import io.leakguard.schemas.DeliveryState;
 import io.leakguard.schemas.JournalDelivery;
@@ -112,6 +113,12 @@ final class NotificationProcessor implements Processor<String, RemediationOutcom
   @Override
   public void process(Record<String, RemediationOutcome> record) {
     RemediationOutcome outcome = io.leakguard.runtime.Inputs.required(record.value(), "remediation.outcomes");
+    try (IncidentMdc mdc = IncidentMdc.open(outcome.getIncidentId(), outcome.getMaskedKey())) {
+      process(outcome);
+    }
+  }
+
+  private void process(RemediationOutcome outcome) {
     String key = outcome.getIncidentId() + "|" + outcome.getStatus();
     if (journal.get(key) != null) {
       LOG.debug("incident {}: {} already announced (duplicate or redelivered outcome)", outcome.getIncidentId(),
@@ -157,6 +164,19 @@ final class NotificationProcessor implements Processor<String, RemediationOutcom
 
   /** Hands every PENDING delivery of {@code entry} not in flight to the workers; returns how many. */
   private int submitPending(NotificationJournal entry) {
+    try (IncidentMdc mdc = mdc(entry)) { // Deliverer carries it to its workers
+      return submitEach(entry);
+    }
+  }
+
+  /** The incident of an entry in the MDC; none for a storm digest. */
+  private static IncidentMdc mdc(NotificationJournal entry) {
+    RemediationOutcome outcome = entry.getOutcome();
+    return outcome == null ? IncidentMdc.open(null, null)
+        : IncidentMdc.open(outcome.getIncidentId(), outcome.getMaskedKey());
+  }
+
+  private int submitEach(NotificationJournal entry) {
     int submitted = 0;
     for (JournalDelivery delivery : entry.getDeliveries()) {
       if (delivery.getState() == DeliveryState.PENDING && inFlight.add(delivery.getDeliveryId())) {
@@ -223,7 +243,9 @@ final class NotificationProcessor implements Processor<String, RemediationOutcom
               .setAttempts(d.getAttempts() + report.attempts()).setDetail(report.detail()).build());
           failedForGood = report.state() == DeliveryState.FAILED && !"fallback".equals(d.getRole());
           if (report.state() == DeliveryState.FAILED) {
-            LOG.warn("incident {}: delivery to {} failed: {}", entry.getKey(), d.getRecipient(), report.detail());
+            try (IncidentMdc mdc = mdc(entry)) {
+              LOG.warn("incident {}: delivery to {} failed: {}", entry.getKey(), d.getRecipient(), report.detail());
+            }
           }
         }
       }

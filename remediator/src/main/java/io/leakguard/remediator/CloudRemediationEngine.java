@@ -3,6 +3,7 @@ package io.leakguard.remediator;
 import io.leakguard.cloud.CloudException;
 import io.leakguard.cloud.CloudFleet;
 import io.leakguard.runtime.FairScheduler;
+import io.leakguard.runtime.IncidentMdc;
 import io.leakguard.schemas.RemediationJournal;
 import io.leakguard.schemas.RemediationStatus;
 import java.time.Clock;
@@ -94,8 +95,11 @@ public final class CloudRemediationEngine implements RemediationEngine {
   }
 
   private void runTask(Task task) {
-    if (task.cancelled || !runOnce(task) || task.cancelled) {
-      return;
+    // On a worker thread: the incident's MDC is set here, around the whole round, and cleared after it.
+    try (IncidentMdc mdc = IncidentMdc.open(task.journal.getIncidentId(), task.journal.getMaskedKey())) {
+      if (task.cancelled || !runOnce(task) || task.cancelled) {
+        return;
+      }
     }
     long ceiling = Math.min(retryBase.toMillis() << Math.min(task.journal.getRounds(), 10), 30_000);
     retries.schedule(() -> enqueue(task), ThreadLocalRandom.current().nextLong(ceiling + 1), TimeUnit.MILLISECONDS);

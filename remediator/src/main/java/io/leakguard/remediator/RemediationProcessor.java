@@ -1,5 +1,6 @@
 package io.leakguard.remediator;
 
+import io.leakguard.runtime.IncidentMdc;
 import io.leakguard.schemas.ApprovalDecision;
 import io.leakguard.schemas.Decision;
 import io.leakguard.schemas.JournalPhase;
@@ -115,6 +116,12 @@ final class RemediationProcessor implements Processor<String, LeakEnriched, Stri
   @Override
   public void process(Record<String, LeakEnriched> record) {
     LeakEnriched leak = io.leakguard.runtime.Inputs.required(record.value(), "leaks.enriched");
+    try (IncidentMdc mdc = IncidentMdc.open(leak.getIncidentId(), leak.getMaskedKey())) {
+      process(leak);
+    }
+  }
+
+  private void process(LeakEnriched leak) {
     String key = leak.getAccessKeyId();
     RemediationJournal known = journal.get(key);
     if (known != null && known.getPhase() == JournalPhase.DONE && known.getStatus() == RemediationStatus.FAILED
@@ -290,7 +297,9 @@ final class RemediationProcessor implements Processor<String, LeakEnriched, Stri
       next.setOwner(newer.getOwner()).setOwnerKind(newer.getOwnerKind());
     }
     RemediationJournal reopened = next.build();
-    LOG.info("incident {}: attempt {} after {}", failed.getIncidentId(), attempt, why);
+    try (IncidentMdc mdc = IncidentMdc.open(failed.getIncidentId(), failed.getMaskedKey())) {
+      LOG.info("incident {}: attempt {} after {}", failed.getIncidentId(), attempt, why);
+    }
     journal.put(key, reopened);
     submit(key, reopened);
   }
@@ -337,8 +346,10 @@ final class RemediationProcessor implements Processor<String, LeakEnriched, Stri
 
   private void emit(RemediationJournal entry, Instant now) {
     RemediationOutcome outcome = Journals.outcome(entry, now);
-    LOG.info("incident {}: {} {} ({} steps){}", outcome.getIncidentId(), outcome.getMaskedKey(), outcome.getStatus(),
-        outcome.getSteps().size(), outcome.getReason() == null ? "" : ": " + outcome.getReason());
+    try (IncidentMdc mdc = IncidentMdc.open(outcome.getIncidentId(), outcome.getMaskedKey())) {
+      LOG.info("incident {}: {} {} ({} steps){}", outcome.getIncidentId(), outcome.getMaskedKey(),
+          outcome.getStatus(), outcome.getSteps().size(), outcome.getReason() == null ? "" : ": " + outcome.getReason());
+    }
     context.forward(new Record<>(entry.getAccessKeyId(), outcome, now.toEpochMilli()));
     if (entry.getPhase() == JournalPhase.DONE) {
       meters.finalOutcome(outcome);

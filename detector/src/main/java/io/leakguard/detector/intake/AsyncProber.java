@@ -2,6 +2,7 @@ package io.leakguard.detector.intake;
 
 import io.leakguard.cloud.Secret;
 import io.leakguard.runtime.FairScheduler;
+import io.leakguard.runtime.IncidentMdc;
 import io.leakguard.schemas.KeyForms;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.slf4j.MDC;
 
 /**
  * Runs liveness probes off the stream thread, so no record, however many pairs it holds, holds up the others:
@@ -102,9 +104,12 @@ public final class AsyncProber implements AutoCloseable {
       done.accept(known);
       return;
     }
+    // The probe runs on a pool thread: it logs under the caller's incident (IntakeProcessors sets it) and the key,
+    // masked by IncidentMdc.
+    String incident = MDC.get(IncidentMdc.INCIDENT);
     Runnable job = () -> {
       LivenessProbe.Liveness answer;
-      try {
+      try (IncidentMdc mdc = IncidentMdc.open(incident, accessKeyId)) {
         answer = probe.probe(accessKeyId, secret, token);
       } catch (RuntimeException e) {
         answer = LivenessProbe.Liveness.UNREACHABLE;

@@ -1,5 +1,6 @@
 package io.leakguard.detector.intake;
 
+import io.leakguard.runtime.IncidentMdc;
 import io.leakguard.schemas.Incident;
 import io.leakguard.schemas.IncidentStatus;
 import io.leakguard.schemas.LeakDetected;
@@ -60,6 +61,13 @@ public final class IncidentFolding {
     public void process(Record<String, LeakDetected> record) {
       LeakDetected sighting = io.leakguard.runtime.Inputs.required(record.value(), "sightings");
       Incident known = incidents.get(record.key());
+      try (IncidentMdc mdc = IncidentMdc.open(known == null ? sighting.getIncidentId() : known.getIncidentId(),
+          sighting.getMaskedKey())) {
+        fold(record, sighting, known);
+      }
+    }
+
+    private void fold(Record<String, LeakDetected> record, LeakDetected sighting, Incident known) {
       if (known == null) {
         Incident opened = Incident.newBuilder()
             .setIncidentId(sighting.getIncidentId())
@@ -141,6 +149,12 @@ public final class IncidentFolding {
       if (known == null) {
         return;
       }
+      try (IncidentMdc mdc = IncidentMdc.open(known.getIncidentId(), known.getMaskedKey())) {
+        record(record, known);
+      }
+    }
+
+    private void record(Record<String, RemediationOutcome> record, Incident known) {
       IncidentStatus status = switch (record.value().getStatus()) {
         case ROTATED, NEUTRALIZED -> IncidentStatus.REMEDIATED;
         case ESCALATED, REJECTED -> IncidentStatus.ESCALATED;

@@ -2,6 +2,7 @@ package io.leakguard.detector.intake;
 
 import io.leakguard.detector.Finding;
 import io.leakguard.detector.Scanner;
+import io.leakguard.runtime.IncidentMdc;
 import io.leakguard.runtime.OnDemandPunctuation;
 import io.leakguard.schemas.LeakDetected;
 import io.leakguard.schemas.LeakSourceType;
@@ -114,8 +115,11 @@ public final class IntakeProcessors {
       }
       pending.put(key, sighting);
       punctuation.awake();
-      prober.probe(source, coordinates, finding.accessKeyId(), finding.secret(), finding.securityToken(),
-          live -> answers.add(new Answer(key, live)));
+      // The prober's worker takes the incident from this thread's MDC.
+      try (IncidentMdc mdc = IncidentMdc.open(sighting.getIncidentId(), sighting.getMaskedKey())) {
+        prober.probe(source, coordinates, finding.accessKeyId(), finding.secret(), finding.securityToken(),
+            live -> answers.add(new Answer(key, live)));
+      }
     }
 
     /** Forwards every sighting whose probe answered; after a restart, the sightings left waiting. */
@@ -135,8 +139,10 @@ public final class IntakeProcessors {
           if (sighting == null) {
             continue; // a changelog entry nobody can read (StoreSerdes): dropped, never fatal
           }
-          LOG.info("a sighting of {} was waiting for its probe when the detector stopped: forwarded as unreachable",
-              sighting.getMaskedKey());
+          try (IncidentMdc mdc = IncidentMdc.open(sighting.getIncidentId(), sighting.getMaskedKey())) {
+            LOG.info("a sighting of {} was waiting for its probe when the detector stopped: forwarded as unreachable",
+                sighting.getMaskedKey());
+          }
           emit(Sightings.probed(sighting, LivenessProbe.Liveness.UNREACHABLE),
               sighting.getTimeline().getSightedAt().toEpochMilli());
         }
