@@ -236,24 +236,7 @@ class PipelineIT {
   void shouldNeverWriteASecretToAnyTopicOrLog() throws Exception {
     assertTrue(secretsThatMustNotLeak.size() >= 4, "the new secrets were collected");
     // Every topic LeakGuard writes (the raw-content input carries the leak by definition and is not ours).
-    Set<String> topics;
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-      topics = admin.listTopics().names().get();
-    }
-    int records = 0;
-    for (String topic : topics) {
-      if (topic.equals(TOPICS.rawContent().name())) {
-        continue;
-      }
-      for (ConsumerRecord<byte[], byte[]> record : readAll(topic)) {
-        records++;
-        String text = (record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8))
-            + new String(record.value() == null ? new byte[0] : record.value(), StandardCharsets.UTF_8);
-        for (String secret : secretsThatMustNotLeak) {
-          assertFalse(text.contains(secret), "a secret is in topic " + topic + " at offset " + record.offset());
-        }
-      }
-    }
+    int records = stack.assertNoSecretInTopics(secretsThatMustNotLeak, Set.of(TOPICS.rawContent().name()));
     assertTrue(records > 10, "only " + records + " records were read");
 
     List<ILoggingEvent> events = new ArrayList<>(stack.logLines());
@@ -283,12 +266,9 @@ class PipelineIT {
             "no masked key in the MDC of: " + jsonLine);
       }
 
-      StringBuilder line = new StringBuilder(event.getFormattedMessage());
-      for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
-        line.append(' ').append(t.getMessage());
-      }
+      String line = PipelineStack.logLine(event);
       for (String secret : secretsThatMustNotLeak) {
-        assertFalse(line.toString().contains(secret), "a secret is in a log line of " + event.getLoggerName());
+        assertFalse(line.contains(secret), "a secret is in a log line of " + event.getLoggerName());
       }
     }
     assertTrue(remediatorLinesAboutIncidents > 0, "the remediator logged no line about an incident");
@@ -460,28 +440,8 @@ class PipelineIT {
     return found.get(0);
   }
 
-  private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
-    // Aborted transactions too: a secret in an aborted write would still sit on the broker's disk.
-    return readAll(topic, "read_uncommitted");
-  }
-
   private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, String isolation) {
-    List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
-    Properties props = consumerProps();
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-        new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
-        consumer.poll(Duration.ofMillis(100)).forEach(all::add);
-        return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
-      });
-    }
-    return all;
+    return stack.readAll(topic, isolation);
   }
 
   private static String currentSecretValue(String secretName) throws CloudException {

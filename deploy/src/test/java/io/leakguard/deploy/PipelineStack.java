@@ -180,6 +180,77 @@ final class PipelineStack implements AutoCloseable {
     return events;
   }
 
+  /**
+   * Every record of a topic from the start, read with the given isolation ({@code read_uncommitted} for the no-secret
+   * checks: a secret in an aborted write would still sit on the broker's disk).
+   */
+  List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> readAll(String topic, String isolation) {
+    java.util.Properties props = new java.util.Properties();
+    props.put("bootstrap.servers", broker.bootstrapServers());
+    props.put("group.id", "read-all-" + System.nanoTime());
+    props.put("isolation.level", isolation);
+    try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer =
+        new org.apache.kafka.clients.consumer.KafkaConsumer<>(props,
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+      return drain(consumer, topic);
+    }
+  }
+
+  /** Every record of {@code topic} from the start, through an assigned consumer, up to the end offsets of now. */
+  static List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> drain(
+      org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer, String topic) {
+    List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
+    List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+        .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      consumer.poll(Duration.ofMillis(100)).forEach(all::add);
+      return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
+    });
+    return all;
+  }
+
+  /**
+   * Fails when any of {@code secrets} is in a key or value of any topic of the broker but {@code skipped} (aborted
+   * writes included); returns how many records were read.
+   */
+  int assertNoSecretInTopics(java.util.Collection<String> secrets, java.util.Set<String> skipped) throws Exception {
+    java.util.Set<String> topics;
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+        Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+      topics = admin.listTopics().names().get();
+    }
+    int records = 0;
+    for (String topic : topics) {
+      if (skipped.contains(topic)) {
+        continue;
+      }
+      for (var record : readAll(topic, "read_uncommitted")) {
+        records++;
+        String text = (record.key() == null ? "" : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8))
+            + new String(record.value() == null ? new byte[0] : record.value(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        for (String secret : secrets) {
+          org.junit.jupiter.api.Assertions.assertFalse(text.contains(secret),
+              "a secret is in topic " + topic + " at offset " + record.offset());
+        }
+      }
+    }
+    return records;
+  }
+
+  /** A captured event's message with the messages of its exception chain: what a log line shows. */
+  static String logLine(ILoggingEvent event) {
+    StringBuilder line = new StringBuilder(event.getFormattedMessage());
+    for (ch.qos.logback.classic.spi.IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
+      line.append(' ').append(t.getMessage());
+    }
+    return line.toString();
+  }
+
   /** Every log line so far. */
   List<ILoggingEvent> logLines() {
     return List.copyOf(logs.list);

@@ -567,17 +567,7 @@ class RobustnessIT {
   }
 
   private static List<ConsumerRecord<byte[], byte[]>> drain(KafkaConsumer<byte[], byte[]> consumer, String topic) {
-    List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
-    List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-        .map(p -> new TopicPartition(topic, p.partition())).toList();
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
-    Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
-      consumer.poll(Duration.ofMillis(100)).forEach(all::add);
-      return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
-    });
-    return all;
+    return PipelineStack.drain(consumer, topic);
   }
 
   private static Properties producerProps() {
