@@ -140,7 +140,8 @@ final class IncidentsCommand {
       }
       out.println("Incident " + text(d, "incidentId") + " (" + text(d, "maskedKey") + ", " + text(d, "kind") + ")");
       for (String[] f : new String[][] {{"Status", "status"}, {"Remediation", "remediationStatus"},
-          {"Mode", "mode"}, {"Severity", "severity"}, {"Owner kind", "ownerKind"}, {"Account", "account"},
+          {"Mode", "mode"}, {"Decided by", "decidedBy"}, {"Severity", "severity"}, {"Owner kind", "ownerKind"},
+          {"Account", "account"},
           {"First sighted", "firstSightedAt"}, {"Last sighted", "lastSightedAt"}, {"Sightings", "sightingCount"}}) {
         out.printf("  %-14s %s%n", f[0] + ":", text(d, f[1]));
       }

@@ -125,7 +125,9 @@ public final class CloudCaller implements AutoCloseable {
       } catch (ClientException e) {
         CloudException classified = CloudErrors.classify(e);
         if (!classified.errorClass().retryable() || attempt >= settings.maxAttempts()) {
-          count(product, action, "failed");
+          // Not found is often the expected answer (a KMS secret not created yet, a key already deleted by a
+          // resumed run): counted apart, so that "failed" means an error someone should look at.
+          count(product, action, classified.errorClass() == CloudErrorClass.NOT_FOUND ? "not_found" : "failed");
           throw classified;
         }
         count(product, action, classified.errorClass() == CloudErrorClass.THROTTLED ? "throttled" : "retried");

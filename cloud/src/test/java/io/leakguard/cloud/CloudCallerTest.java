@@ -92,4 +92,32 @@ class CloudCallerTest {
     assertEquals(CloudErrorClass.DENIED, e.errorClass());
     assertEquals(4, remaining(), "exactly one attempt");
   }
+
+  @Test
+  void shouldCountEachAttemptByItsResultWithNotFoundApartFromFailed() throws Exception {
+    // Given a caller that counts into a registry of its own
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    CloudSettings settings = new CloudSettings("cn-hangzhou", Map.of(), Duration.ofSeconds(2), Duration.ofSeconds(5),
+        4, Duration.ofMillis(1), Duration.ofMillis(20), 0).withEndpointForAll(URI.create(emulator.endpoint()));
+    AlibabaCloud counted = AlibabaCloud.of(new CloudCaller(settings, new StaticCredentialsProvider(
+        new BasicCredentials(keyId, secret)), account, RateLimiter.withDocumentedLimits(0), meters));
+
+    // When one call is throttled once then succeeds, one asks for a user that does not exist, one is denied
+    failNext("Ram:ListUsers", 1, "Throttling.User");
+    counted.ram().listUsers();
+    assertThrows(CloudException.class, () -> counted.ram().getUser("nobody"));
+    failNext("Ram:ListUsers", 1, "NoPermission");
+    assertThrows(CloudException.class, () -> counted.ram().listUsers());
+
+    // Then each attempt is counted under its result
+    java.util.function.BiFunction<String, String, Double> calls = (action, result) -> meters.find(
+        "leakguard.cloud.calls").tags("product", "Ram", "action", action, "result", result).counters().stream()
+        .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+    assertEquals(1.0, calls.apply("ListUsers", "throttled"));
+    assertEquals(1.0, calls.apply("ListUsers", "ok"));
+    assertEquals(1.0, calls.apply("ListUsers", "failed"));
+    assertEquals(1.0, calls.apply("GetUser", "not_found"));
+    assertEquals(0.0, calls.apply("GetUser", "failed"));
+  }
 }

@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * without a CORS preflight, which is refused), its {@code Origin}, when sent, must be the console's own, and its
  * {@code Sec-Fetch-Site}, when sent, must be {@code same-origin} or {@code none}.
  */
-final class ConsoleServer implements AutoCloseable {
+public final class ConsoleServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConsoleServer.class);
   static final int MAX_BODY = 4096;
@@ -103,7 +103,7 @@ final class ConsoleServer implements AutoCloseable {
     LOG.info("console listening on http://{}:{}/", bind, port());
   }
 
-  int port() {
+  public int port() {
     return server.getAddress().getPort();
   }
 

@@ -168,6 +168,7 @@ public final class IncidentViews {
         node.put("ownerKind", latest.getOwnerKind().name());
         node.put("mode", latest.getRemediationMode() == null ? latest.getMode() : latest.getRemediationMode()
             .name());
+        node.put("decidedBy", latest.getDecidedBy());
       }
       ArrayNode sources = node.putArray("sources");
       sources().forEach(sources::add);

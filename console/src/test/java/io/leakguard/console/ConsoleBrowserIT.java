@@ -14,6 +14,8 @@ import io.leakguard.testkit.SyntheticKeys;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import io.leakguard.testkit.Chromium;
+import io.leakguard.testkit.ConsolePage;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -35,48 +37,32 @@ class ConsoleBrowserIT {
     Assumptions.assumeTrue(executable != null, "no chromium on the PATH (apt-get install chromium)");
     try (ConsoleStack stack = new ConsoleStack(dir); Chromium browser = new Chromium(executable,
         dir.resolve("profile"))) {
-      browser.call("Page.enable", Map.of());
-      browser.call("Network.enable", Map.of());
-
       // Given the page, signed in with the token typed into its form
-      browser.call("Page.navigate", Map.of("url", stack.url("/")));
-      await().atMost(Chromium.patience()).until(() -> browser.eval(
-          "document.readyState === 'complete' && !document.getElementById('login').hidden").asBoolean());
-      browser.eval("document.getElementById('token').focus()");
-      browser.call("Input.insertText", Map.of("text", stack.token));
-      browser.eval("document.getElementById('login-button').click()");
-      await().atMost(Chromium.patience()).until(() -> browser.eval(
-          "document.getElementById('live').textContent").asText().equals("live"));
+      ConsolePage page = new ConsolePage(browser);
+      page.signIn(stack.url("/"), stack.token);
       assertTrue(browser.eval("document.getElementById('login').hidden").asBoolean());
 
       // When an incident waiting for approval is written after the page opened
       String account = SyntheticKeys.accountId();
       Incident incident = stack.incident(SyntheticKeys.accessKeyId(), LeakSourceType.GITHUB, Instant.now());
       stack.outcome(incident, account, RemediationStatus.AWAITING_APPROVAL);
-      String row = "document.querySelector('#incidents tbody tr[data-id=\"" + incident.getIncidentId() + "\"]')";
 
       // Then it appears in the list without a reload, waiting for a decision
-      await().atMost(Chromium.patience()).until(() -> browser.eval(row + " !== null && " + row
-          + ".classList.contains('awaiting')").asBoolean());
-      assertTrue(browser.eval(row + ".textContent").asText().contains(incident.getMaskedKey()));
+      await().atMost(Chromium.patience()).until(() -> page.listed(incident.getIncidentId(), true));
+      assertTrue(page.rowText(incident.getIncidentId()).contains(incident.getMaskedKey()));
 
       // When it is opened and approved
-      browser.eval(row + ".click()");
-      await().atMost(Chromium.patience()).until(() -> browser.eval(
-          "!document.getElementById('detail').hidden && !document.getElementById('decide').hidden").asBoolean());
-      assertTrue(browser.eval("document.getElementById('d-title').textContent").asText()
-          .contains(incident.getIncidentId()));
-      assertTrue(browser.eval("document.getElementById('d-steps').textContent").asText().contains("FindOwner"));
-      browser.eval("document.getElementById('comment').value = 'approved in the browser test'");
-      browser.eval("document.getElementById('approve').click()");
+      page.open(incident.getIncidentId());
+      assertTrue(page.decisionOffered());
+      assertTrue(page.text("d-steps").contains("FindOwner"));
+      page.decide("approve", "approved in the browser test");
 
       // Then the decision is on the approvals topic, by the token's identity, and the page says so
       ApprovalDecision decision = stack.decisionsOn(incident.getIncidentId()).get(0);
       assertEquals(Decision.APPROVE, decision.getDecision());
       assertEquals("alice", decision.getDecidedBy());
       assertEquals("approved in the browser test", decision.getComment());
-      await().atMost(Chromium.patience()).until(() -> browser.eval(
-          "document.getElementById('d-title').textContent").asText().contains("APPROVE sent as alice"));
+      await().atMost(Chromium.patience()).until(() -> page.text("d-title").contains("APPROVE sent as alice"));
 
       // And the page fetched nothing but the console's own origin
       List<String> urls = browser.events.stream()

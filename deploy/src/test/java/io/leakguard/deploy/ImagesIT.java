@@ -48,7 +48,7 @@ class ImagesIT {
   Path work;
 
   @ParameterizedTest
-  @ValueSource(strings = {"detector", "enricher", "remediator", "notifier", "bridge"})
+  @ValueSource(strings = {"detector", "enricher", "remediator", "notifier", "bridge", "console"})
   void shouldBeARunnableNonRootImageWithoutDevelopmentWeight(String service) throws Exception {
     // Given the service's image tarball
     Path tarball = IMAGES.resolve(service + ".tar");
@@ -63,6 +63,8 @@ class ImagesIT {
     assertTrue(config.path("ExposedPorts").has("8080/tcp"), config.toString());
     // The bridge's GitHub webhook receiver, when it is on
     assertEquals(service.equals("bridge"), config.path("ExposedPorts").has("8443/tcp"), config.toString());
+    // The console's page and API
+    assertEquals(service.equals("console"), config.path("ExposedPorts").has("8088/tcp"), config.toString());
     List<String> env = new ArrayList<>();
     config.path("Env").forEach(e -> env.add(e.asText()));
     assertTrue(env.stream().anyMatch(e -> e.startsWith("LEAKGUARD_JAVA_OPTS=") && e.contains("-XX:MaxRAMPercentage=")),

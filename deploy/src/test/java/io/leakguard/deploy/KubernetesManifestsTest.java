@@ -42,7 +42,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 class KubernetesManifestsTest {
 
   private static final Path KUBERNETES = Path.of("kubernetes");
-  private static final List<String> SERVICES = List.of("detector", "enricher", "remediator", "notifier", "bridge");
+  private static final List<String> SERVICES = List.of("detector", "enricher", "remediator", "notifier", "bridge",
+      "console");
+  /** The console's page and API: a Service of its own and one ingress rule. */
+  private static final int CONSOLE_PORT = 8088;
   private static final List<String> WITH_CLOUD_IDENTITY = List.of("enricher", "remediator", "bridge");
   /** The prod overlay with the component that turns the bridge's GitHub webhook receiver on. */
   private static final String PROD_WITH_WEBHOOK = "prod+github-webhook";
@@ -52,9 +55,7 @@ class KubernetesManifestsTest {
   private static final String RRSA_TOKEN_FILE = "/var/run/secrets/ack.alibabacloud.com/rrsa-tokens/token";
   /** The kinds the manifests may use: one schema each. A Secret, or any other kind, has none and fails. */
   private static final List<String> KINDS = List.of("Namespace", "ServiceAccount", "ConfigMap", "StatefulSet",
-      "PodDisruptionBudget", "NetworkPolicy");
-  /** The kinds the github-webhook component adds. */
-  private static final List<String> WEBHOOK_KINDS = List.of("Service");
+      "PodDisruptionBudget", "NetworkPolicy", "Service");
   private static final Pattern ACCESS_KEY_ID = Pattern.compile("LTAI[0-9A-Za-z]{12,}");
 
   private static final YAMLMapper YAML = new YAMLMapper();
@@ -81,7 +82,7 @@ class KubernetesManifestsTest {
 
     // Then
     assertTrue(problems.isEmpty(), overlay + ": objects not valid against their schema:\n" + String.join("\n", problems));
-    assertEquals(KINDS.size() + (overlay.equals(PROD_WITH_WEBHOOK) ? WEBHOOK_KINDS.size() : 0), byKind.size(),
+    assertEquals(KINDS.size(), byKind.size(),
         overlay + ": every kind used, and only those: " + byKind);
     System.out.printf("KubernetesManifestsTest: %s: %d objects valid %s; kubectl kustomize %d ms, validation %d ms%n",
         overlay, objects.size(), byKind, render(overlay).millis(), validatedMillis);
@@ -104,7 +105,7 @@ class KubernetesManifestsTest {
     ((ObjectNode) noImageName.at("/spec/template/spec/containers/0")).remove("name");
 
     // And the webhook's Service with a misspelt selector
-    ObjectNode badService = ofKind(render(PROD_WITH_WEBHOOK).objects(), "Service").get(0).deepCopy();
+    ObjectNode badService = service(render(PROD_WITH_WEBHOOK).objects(), "leakguard-bridge-webhook").deepCopy();
     assertTrue(validate(badService).isEmpty());
     ((ObjectNode) badService.path("spec")).set("selektor", badService.at("/spec/selector"));
 
@@ -186,6 +187,12 @@ class KubernetesManifestsTest {
       assertEquals("[\"Ingress\",\"Egress\"]", policy.at("/spec/policyTypes").toString(), service + ": policy types");
       for (JsonNode rule : policy.at("/spec/ingress")) {
         for (JsonNode port : rule.path("ports")) {
+          if (service.equals("console") && port.path("port").asInt() == CONSOLE_PORT) {
+            // The page's port: from a namespace (the ingress controller's), in a rule of its own
+            assertEquals(1, rule.path("ports").size(), "the console's rule opens its port only");
+            assertFalse(rule.at("/from/0/namespaceSelector/matchLabels").isEmpty(), "the console from anywhere");
+            continue;
+          }
           assertEquals(8080, port.path("port").asInt(), service + ": ingress to the health port only");
         }
         assertFalse(rule.path("ports").isEmpty(), service + ": every ingress rule names its port");
@@ -193,7 +200,9 @@ class KubernetesManifestsTest {
       List<Integer> egressPorts = StreamSupport.stream(policy.at("/spec/egress").spliterator(), false)
           .flatMap(rule -> StreamSupport.stream(rule.path("ports").spliterator(), false))
           .map(port -> port.path("port").asInt()).sorted().distinct().toList();
-      assertEquals(List.of(53, 443, 9092, 9093), egressPorts, service + ": egress to DNS, HTTPS and Kafka only");
+      // The console calls no cloud API and no web hook: no HTTPS out
+      assertEquals(service.equals("console") ? List.of(53, 9092, 9093) : List.of(53, 443, 9092, 9093), egressPorts,
+          service + ": egress to DNS, HTTPS (not the console) and Kafka only");
     }
   }
 
@@ -247,6 +256,11 @@ class KubernetesManifestsTest {
   void shouldRunTwoInstancesOfEveryServiceInProduction() {
     for (String service : SERVICES) {
       int replicas = workload(render("prod").objects(), service).at("/spec/replicas").asInt();
+      if (service.equals("console")) {
+        // It answers from its own stores: a second instance would see only its own partitions
+        assertEquals(1, replicas, "console: one instance");
+        continue;
+      }
       assertTrue(replicas >= 2, service + ": " + replicas + " replicas in prod");
     }
     assertEquals("1", configMap(render("prod").objects(), "leakguard-config").path("KAFKA_NUM_STANDBY_REPLICAS")
@@ -265,8 +279,9 @@ class KubernetesManifestsTest {
     List<JsonNode> plain = render("prod").objects();
     List<JsonNode> objects = render(PROD_WITH_WEBHOOK).objects();
 
-    // Then without it: no Service, the receiver off (bridge.github.webhook.port's default, -1)
-    assertTrue(ofKind(plain, "Service").isEmpty(), "no Service without the component");
+    // Then without it: no Service of the bridge, the receiver off (bridge.github.webhook.port's default, -1)
+    assertTrue(ofKind(plain, "Service").stream().noneMatch(s -> s.at("/spec/selector").toString().contains("bridge")),
+        "no Service of the bridge without the component");
     assertTrue(env(container(workload(plain, "bridge")), "LEAKGUARD_BRIDGE_GITHUB_WEBHOOK_PORT").isMissingNode());
 
     // And with it: the receiver on its port, its secret from the Secret leakguard-github by reference only
@@ -287,10 +302,9 @@ class KubernetesManifestsTest {
       }
     }
 
-    // And one Service, in the namespace, selecting the bridge's pods and targeting the receiver's port
-    List<JsonNode> services = ofKind(objects, "Service");
-    assertEquals(1, services.size(), "one Service");
-    JsonNode service = services.get(0);
+    // And one Service more, in the namespace, selecting the bridge's pods and targeting the receiver's port
+    assertEquals(ofKind(plain, "Service").size() + 1, ofKind(objects, "Service").size(), "one Service more");
+    JsonNode service = service(objects, "leakguard-bridge-webhook");
     assertEquals("leakguard", service.at("/metadata/namespace").asText(), "the Service's namespace");
     assertTrue(selects(service.at("/spec/selector"), workload(objects, "bridge").at("/spec/template/metadata/labels")),
         "the Service selects the bridge");
@@ -316,7 +330,41 @@ class KubernetesManifestsTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "prod", PROD_WITH_WEBHOOK})
+  void shouldServeTheConsoleWithItsTokensFromASecretByReference(String overlay) {
+    List<JsonNode> objects = render(overlay).objects();
+    JsonNode console = container(workload(objects, "console"));
+
+    // Then its page's port, and a Service in the namespace selecting it and targeting that port
+    assertTrue(StreamSupport.stream(console.path("ports").spliterator(), false).anyMatch(p ->
+        p.path("containerPort").asInt() == CONSOLE_PORT), "the console's port");
+    assertEquals(String.valueOf(CONSOLE_PORT), env(console, "LEAKGUARD_CONSOLE_PORT").path("value").asText());
+    JsonNode service = service(objects, "leakguard-console");
+    assertEquals("leakguard", service.at("/metadata/namespace").asText());
+    assertTrue(selects(service.at("/spec/selector"), workload(objects, "console").at("/spec/template/metadata/labels")),
+        "the Service selects the console");
+    assertEquals(CONSOLE_PORT, service.at("/spec/ports/0/targetPort").asInt());
+
+    // And the tokens: a file from the Secret leakguard-console-tokens, mounted read-only, never a literal
+    assertTrue(env(console, "LEAKGUARD_CONSOLE_TOKEN").isMissingNode(), "no token in the environment");
+    String file = env(console, "LEAKGUARD_CONSOLE_TOKEN_FILE").path("value").asText();
+    JsonNode volume = StreamSupport.stream(workload(objects, "console").at("/spec/template/spec/volumes")
+        .spliterator(), false).filter(v -> v.has("secret")).findFirst().orElseThrow();
+    assertEquals("leakguard-console-tokens", volume.at("/secret/secretName").asText());
+    JsonNode mount = StreamSupport.stream(console.path("volumeMounts").spliterator(), false)
+        .filter(m -> m.path("name").asText().equals(volume.path("name").asText())).findFirst().orElseThrow();
+    assertTrue(mount.path("readOnly").asBoolean(), "tokens mounted read-only");
+    assertEquals(file, mount.path("mountPath").asText() + "/" + volume.at("/secret/items/0/path").asText());
+    assertEquals(0, volume.at("/secret/defaultMode").asInt() & 07, "tokens unreadable by others");
+  }
+
   // ---------------------------------------------------------------------------------------------------------------
+
+  private static JsonNode service(List<JsonNode> objects, String name) {
+    return ofKind(objects, "Service").stream().filter(s -> s.at("/metadata/name").asText().equals(name)).findFirst()
+        .orElseThrow(() -> new AssertionError("no Service " + name));
+  }
 
   private static Rendered render(String overlay) {
     return RENDERED.computeIfAbsent(overlay, KubernetesManifestsTest::kustomize);
@@ -379,7 +427,7 @@ class KubernetesManifestsTest {
   private static Map<String, Schema> loadSchemas() {
     SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7);
     Map<String, Schema> schemas = new HashMap<>();
-    for (String kind : java.util.stream.Stream.concat(KINDS.stream(), WEBHOOK_KINDS.stream()).toList()) {
+    for (String kind : KINDS) {
       String resource = "/kubernetes-schemas/" + kind.toLowerCase(Locale.ROOT) + ".json";
       try (InputStream in = KubernetesManifestsTest.class.getResourceAsStream(resource)) {
         if (in == null) {
@@ -397,7 +445,7 @@ class KubernetesManifestsTest {
     String kind = object.path("kind").asText();
     Schema schema = SCHEMAS.get(kind);
     if (schema == null) {
-      return List.of("kind '" + kind + "' is not one the manifests may use " + KINDS + " " + WEBHOOK_KINDS);
+      return List.of("kind '" + kind + "' is not one the manifests may use " + KINDS);
     }
     return schema.validate(object).stream().map(Error::toString).toList();
   }

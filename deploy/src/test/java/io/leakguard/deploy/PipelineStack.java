@@ -242,6 +242,44 @@ final class PipelineStack implements AutoCloseable {
     return records;
   }
 
+  /** Writes {@code content} to the raw-content topic, as a scanner would, under {@code location}. */
+  void leak(String location, String content) throws Exception {
+    var raw = new io.leakguard.schemas.TopicCatalog(prefix).rawContent();
+    try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(Map.<String, Object>of(
+        "bootstrap.servers", broker.bootstrapServers(), "acks", "all"), raw.keySerde().serializer(),
+        raw.valueSerde().serializer())) {
+      producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(raw.name(), location,
+          new io.leakguard.schemas.edge.RawContent("it", location, content, null))).get();
+    }
+  }
+
+  /**
+   * Waits for the first committed value on {@code topic} with key {@code key} that {@code wanted} accepts, reading
+   * from the start, and returns it.
+   */
+  <V> V awaitValue(io.leakguard.schemas.Topic<String, V> topic, String key, java.util.function.Predicate<V> wanted,
+      Duration atMost) {
+    List<V> found = new ArrayList<>();
+    java.util.Properties props = new java.util.Properties();
+    props.put("bootstrap.servers", broker.bootstrapServers());
+    props.put("group.id", "await-" + System.nanoTime());
+    props.put("auto.offset.reset", "earliest");
+    props.put("isolation.level", "read_committed");
+    try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(props, topic.keySerde().deserializer(),
+        topic.valueSerde().deserializer())) {
+      consumer.subscribe(List.of(topic.name()));
+      await().atMost(atMost).until(() -> {
+        for (var record : consumer.poll(Duration.ofMillis(100))) {
+          if (key.equals(record.key()) && record.value() != null && wanted.test(record.value())) {
+            found.add(record.value());
+          }
+        }
+        return !found.isEmpty();
+      });
+    }
+    return found.get(0);
+  }
+
   /** A captured event's message with the messages of its exception chain: what a log line shows. */
   static String logLine(ILoggingEvent event) {
     StringBuilder line = new StringBuilder(event.getFormattedMessage());

@@ -97,6 +97,7 @@ final class Journals {
         .setCredentialMayBeLive(mayBeLive(journal))
         .setOwnerKind(journal.getOwnerKind())
         .setSeverity(journal.getSeverity())
+        .setDecidedBy(journal.getDecidedBy())
         .setTimeline(timeline.build())
         .build();
   }

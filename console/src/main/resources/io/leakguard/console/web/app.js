@@ -94,7 +94,8 @@ async function openIncident(id) {
   const summary = $('d-summary');
   summary.replaceChildren();
   for (const [k, v] of [['Status', d.status], ['Remediation', d.remediationStatus], ['Mode', d.mode],
-    ['Severity', d.severity], ['Owner kind', d.ownerKind], ['Account', d.account], ['Kind', d.kind],
+    ['Decided by', d.decidedBy], ['Severity', d.severity], ['Owner kind', d.ownerKind], ['Account', d.account],
+    ['Kind', d.kind],
     ['First sighted', d.firstSightedAt], ['Last sighted', d.lastSightedAt], ['Sightings', d.sightingCount]]) {
     const dt = document.createElement('dt'); dt.textContent = k;
     const dd = document.createElement('dd'); dd.textContent = v == null ? '-' : String(v);

@@ -1,4 +1,4 @@
-package io.leakguard.console;
+package io.leakguard.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * DevTools Protocol with the JDK's WebSocket client: one page, its commands answered by id, its events kept.
  * Playwright is not used: its Java driver downloads its own browsers from outside the package registries.
  */
-final class Chromium implements AutoCloseable {
+public final class Chromium implements AutoCloseable {
 
   private static final Pattern LISTENING = Pattern.compile("DevTools listening on (ws://\\S+)");
 
@@ -40,10 +40,10 @@ final class Chromium implements AutoCloseable {
   private final WebSocket socket;
   private final AtomicInteger ids = new AtomicInteger();
   private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
-  final List<JsonNode> events = new CopyOnWriteArrayList<>();
+  public final List<JsonNode> events = new CopyOnWriteArrayList<>();
 
   /** The browser's executable, when one is installed. */
-  static Optional<Path> executable() {
+  public static Optional<Path> executable() {
     String configured = System.getenv("LEAKGUARD_CHROMIUM");
     if (configured != null && !configured.isBlank()) {
       return Optional.of(Path.of(configured));
@@ -59,7 +59,7 @@ final class Chromium implements AutoCloseable {
     return Optional.empty();
   }
 
-  Chromium(Path executable, Path profile) throws Exception {
+  public Chromium(Path executable, Path profile) throws Exception {
     process = new ProcessBuilder(executable.toString(), "--headless=new", "--no-sandbox", "--disable-gpu",
         "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check", "--disable-extensions",
         "--disable-background-networking", "--disable-sync", "--disable-component-update",
@@ -143,7 +143,7 @@ final class Chromium implements AutoCloseable {
   }
 
   /** Sends a command and waits for its result; an error answer is an exception. */
-  JsonNode call(String method, Map<String, Object> params) throws Exception {
+  public JsonNode call(String method, Map<String, Object> params) throws Exception {
     int id = ids.incrementAndGet();
     ObjectNode command = json.createObjectNode();
     command.put("id", id);
@@ -160,7 +160,7 @@ final class Chromium implements AutoCloseable {
   }
 
   /** Evaluates script in the page (promises awaited) and returns its value. */
-  JsonNode eval(String expression) throws Exception {
+  public JsonNode eval(String expression) throws Exception {
     JsonNode result = call("Runtime.evaluate", Map.of("expression", expression, "awaitPromise", true,
         "returnByValue", true));
     if (result.has("exceptionDetails")) {
@@ -185,7 +185,16 @@ final class Chromium implements AutoCloseable {
     }
   }
 
-  static Duration patience() {
+  /** {@code value} as a script string literal (a JSON string is one). */
+  public static String quote(String value) {
+    try {
+      return new ObjectMapper().writeValueAsString(value);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  public static Duration patience() {
     return Duration.ofSeconds(60);
   }
 }
