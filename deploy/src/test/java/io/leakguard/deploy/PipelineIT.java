@@ -37,7 +37,6 @@ import io.leakguard.schemas.RemediationOutcome;
 import io.leakguard.schemas.RemediationStatus;
 import io.leakguard.schemas.Topic;
 import io.leakguard.schemas.TopicCatalog;
-import io.leakguard.schemas.edge.RawContent;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -415,11 +414,7 @@ class PipelineIT {
   }
 
   private static void leak(String location, String content) throws Exception {
-    Topic<String, RawContent> raw = TOPICS.rawContent();
-    try (KafkaProducer<String, RawContent> producer = new KafkaProducer<>(producerProps(), raw.keySerde().serializer(),
-        raw.valueSerde().serializer())) {
-      producer.send(new ProducerRecord<>(raw.name(), location, new RawContent("it", location, content, null))).get();
-    }
+    stack.leak(location, content);
   }
 
   /** Waits for the first value on a topic with the given key (any key when null). */
