@@ -9,7 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code leakguard scan [--publish] PATH...}: the detector's scanner on files, directories or standard input. */
+/** {@code leakguard scan [-j N] [--publish] PATH...}: the detector's scanner on files, directories or standard input. */
 @Command(name = "scan", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Scan files, directories (recursively; .git skipped) or - (standard input) for leaked Alibaba "
         + "Cloud credentials.", "Prints one JSON object per finding, one per line: path, line, column, kind "
@@ -28,16 +28,24 @@ final class ScanCommandLine implements Callable<Integer> {
       + "the pipeline to remediate")
   boolean publish;
 
+  @Option(names = {"-j", "--threads"}, paramLabel = "N", description = "files scanned at once (default: the number "
+      + "of cores, ${DEFAULT-VALUE} here); output stays in path order")
+  int threads = Runtime.getRuntime().availableProcessors();
+
   @Mixin
   KafkaOptions kafka;
 
   @Override
   public Integer call() {
     // Paths are resolved against the caller's working directory (the launcher never changes it) and printed as given.
+    if (threads < 1) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "-j must be 1 or more, not " + threads);
+    }
     if (!publish) {
-      return ScanCommand.run(new ScanCommand.Request(paths, null, TopicCatalog.DEFAULT_PREFIX));
+      return ScanCommand.run(new ScanCommand.Request(paths, null, TopicCatalog.DEFAULT_PREFIX, threads));
     }
     KafkaTarget target = kafka.target();
-    return ScanCommand.run(new ScanCommand.Request(paths, target.bootstrapServers(), target.topicPrefix()));
+    return ScanCommand.run(new ScanCommand.Request(paths, target.bootstrapServers(), target.topicPrefix(), threads));
   }
 }

@@ -22,7 +22,18 @@ public final class Scanner {
 
   /** Every credential in {@code content}, one finding per AccessKey ID (a paired sighting preferred), in order. */
   public List<Finding> scan(String content) {
-    List<Sighting> sightings = engine.scan(content);
+    return findings(engine.scan(content));
+  }
+
+  /**
+   * Every occurrence of a credential in {@code content}, in order: an ID mentioned in several places is reported at
+   * each, every one with the secret found for it anywhere in the content. What {@code leakguard scan} reports.
+   */
+  public List<Finding> scanEveryOccurrence(String content) {
+    return findings(engine.scanEveryOccurrence(content));
+  }
+
+  private static List<Finding> findings(List<Sighting> sightings) {
     List<Finding> findings = new ArrayList<>(sightings.size());
     for (Sighting s : sightings) {
       findings.add(new Finding(s.accessKeyId(), s.kind(), s.line(), s.column(),

@@ -20,6 +20,19 @@ public final class KeyPlausibility {
 
   private static final int MAX_EQUAL_RUN = 6;
   private static final int MAX_SEQUENCE = 6;
+  private static final int MAX_PERIOD = 4;
+  /** Steps of two interleaved sequences: 6 is {@code a1b2c3d4}, eight characters. */
+  private static final int MAX_INTERLEAVED = 6;
+  /** Keyboard rows, read either way, of which six keys in a row are a person's typing ({@code qwerty}, {@code asdfgh}). */
+  private static final String[] KEYBOARD_ROWS = {"qwertyuiop", "asdfghjkl", "zxcvbnm", "1qaz2wsx3edc4rfv"};
+  private static final int KEYBOARD_WALK = 6;
+  /** Shortest word of a word sequence, and how many words make one (fewer with a closing acronym). */
+  private static final int MIN_WORDS = 3;
+  /** Acronyms that Alibaba Cloud's API and SDK names use inside a name ({@code AssumeRoleWithOIDCRequest}). */
+  private static final Set<String> KNOWN_ACRONYMS = Set.of("OIDC", "SAML", "RAM", "STS", "KMS", "ECS", "OSS", "API",
+      "URL", "HTTP", "HTTPS", "JSON", "XML", "SDK", "ARN", "MFA", "VPC", "SLB", "RDS", "DNS", "IP", "ID", "AK");
+  /** Shorter bodies (the 12 characters after {@code LTAI} of a 16-character ID) are too often word-like by chance. */
+  private static final int MIN_WORD_SEQUENCE = 16;
   /** Matched as written, capitalized or upper case: ignoring case entirely would reject too many random values. */
   private static final String[] PLACEHOLDER_WORDS = {"example", "sample", "dummy"};
   /** Short words are only telling at the start ({@code yourAccessKeyId}); anywhere, random values hold them too. */
@@ -43,10 +56,11 @@ public final class KeyPlausibility {
     boolean lower = false;
     boolean digit = false;
     int[] counts = new int[128];
-    int equalRun = 1;
+    int[] periodicRuns = new int[MAX_PERIOD + 1];
     int ascendingRun = 1;
     int descendingRun = 1;
-    char previous = 0;
+    int interleavedUp = 0;
+    int interleavedDown = 0;
     for (int i = from; i < to; i++) {
       char c = text.charAt(i);
       if (c >= 128) {
@@ -56,21 +70,39 @@ public final class KeyPlausibility {
       upper |= c >= 'A' && c <= 'Z';
       lower |= c >= 'a' && c <= 'z';
       digit |= c >= '0' && c <= '9';
-      if (i > from) {
-        int step = c - previous;
-        equalRun = step == 0 ? equalRun + 1 : 1;
-        ascendingRun = step == 1 ? ascendingRun + 1 : 1;
-        descendingRun = step == -1 ? descendingRun + 1 : 1;
-        if (equalRun >= MAX_EQUAL_RUN || ascendingRun >= MAX_SEQUENCE || descendingRun >= MAX_SEQUENCE) {
+      int folded = fold(c);
+      // A value repeating itself every 1 to 4 characters, case aside: xxxxxx, aAaAaA, abababab, a1b2a1b2a1b2.
+      for (int period = 1; period <= MAX_PERIOD; period++) {
+        periodicRuns[period] = i - period >= from && fold(text.charAt(i - period)) == folded
+            ? periodicRuns[period] + 1 : 0;
+        if (periodicRuns[period] >= MAX_EQUAL_RUN - 1 + (period > 1 ? 1 : 0)) {
           return false;
         }
       }
-      previous = c;
+      if (i > from) {
+        // Sequences, case aside: abcdef, AbCdEf, 654321.
+        int step = folded - fold(text.charAt(i - 1));
+        ascendingRun = step == 1 ? ascendingRun + 1 : 1;
+        descendingRun = step == -1 ? descendingRun + 1 : 1;
+        if (ascendingRun >= MAX_SEQUENCE || descendingRun >= MAX_SEQUENCE) {
+          return false;
+        }
+      }
+      if (i - 2 >= from) {
+        // Two sequences interleaved: a1b2c3d4, A0B1C2D3.
+        int step = folded - fold(text.charAt(i - 2));
+        interleavedUp = step == 1 ? interleavedUp + 1 : 0;
+        interleavedDown = step == -1 ? interleavedDown + 1 : 0;
+        if (interleavedUp >= MAX_INTERLEAVED || interleavedDown >= MAX_INTERLEAVED) {
+          return false;
+        }
+      }
     }
     if ((upper ? 1 : 0) + (lower ? 1 : 0) + (digit ? 1 : 0) < 2) {
       return false;
     }
-    if (containsPlaceholderWord(text, from, to)) {
+    if (containsPlaceholderWord(text, from, to) || containsKeyboardWalk(text, from, to)
+        || (length >= MIN_WORD_SEQUENCE && isWordSequence(text, from, to))) {
       return false;
     }
     return entropy(counts, length) >= Math.min(3.0, 0.6 * log2(length));
@@ -79,6 +111,102 @@ public final class KeyPlausibility {
   /** Whether a complete secret is a known documentation example. */
   public static boolean isDocumentationExample(String value) {
     return DOCUMENTATION_EXAMPLES.contains(KeyForms.fingerprint(value));
+  }
+
+  /**
+   * Whether {@code text[from, to)} is a sequence of words rather than random characters: capitalized words
+   * ({@code GetCallerIdentity}), at least {@value #MIN_WORDS} of them, with acronyms of 2 to 5 capitals allowed
+   * between or after them ({@code AssumeRoleWithOIDC}, {@code AssumeRoleWithSAMLRequest}). This is what an API name, a class name or a typed placeholder
+   * ({@code YourAccessKeyIdHere}) looks like; {@code STS.GetCallerIdentity} is an STS action, not an STS AccessKey ID.
+   * Each word must hold a vowel, so that random capital-lowercase alternations ({@code QwXzPk…}) are not words.
+   *
+   * <p>Random alphanumerics rarely look like this: measured on 500,000 random values of each length, 16 of
+   * 16 characters, 2 of 20, 1 of 24, none of 30 (see {@code KeyPlausibilityTest}). Bodies under 16 characters are not
+   * held to it.
+   */
+  public static boolean isWordSequence(CharSequence text, int from, int to) {
+    int words = 0;
+    int shortWords = 0;
+    int acronyms = 0;
+    int i = from;
+    while (i < to) {
+      char c = text.charAt(i);
+      if (c < 'A' || c > 'Z') {
+        return false;
+      }
+      int end = i + 1;
+      while (end < to && text.charAt(end) >= 'a' && text.charAt(end) <= 'z') {
+        end++;
+      }
+      if (end - i >= 2) {
+        if (!isPronounceable(text, i, end) || (end - i == 2 && ++shortWords > 1)) {
+          return false; // random capitals and lower case make many two-letter "words"; names have one at most (Id)
+        }
+        words++;
+        i = end;
+        continue;
+      }
+      // Capitals in a row: an acronym, closing the name (WithOIDC) or followed by a word (OIDCRequest), whose
+      // capital is then the last of the run.
+      int capitals = i;
+      while (capitals < to && text.charAt(capitals) >= 'A' && text.charAt(capitals) <= 'Z') {
+        capitals++;
+      }
+      int acronymEnd = capitals < to ? capitals - 1 : capitals;
+      if (capitals < to && (text.charAt(capitals) < 'a' || text.charAt(capitals) > 'z')) {
+        return false;
+      }
+      int acronym = acronymEnd - i;
+      boolean closing = acronymEnd == to;
+      if (acronym < 2 || acronym > 5 || ++acronyms > 2
+          || (!closing && !KNOWN_ACRONYMS.contains(text.subSequence(i, acronymEnd).toString()))) {
+        return false; // inside a name only the acronyms APIs use: random capitals in a row are too common
+      }
+      i = acronymEnd;
+    }
+    return words >= MIN_WORDS;
+  }
+
+  /**
+   * Whether a capitalized word reads like one: at least a quarter of its letters vowels ({@code y} counts), no more
+   * than three consonants or three vowels in a row ({@code Federation}, {@code Identity}, but not {@code Pposrpu}).
+   */
+  private static boolean isPronounceable(CharSequence text, int from, int to) {
+    int vowels = 0;
+    int consonantRun = 0;
+    int vowelRun = 0;
+    for (int i = from; i < to; i++) {
+      boolean vowel = "aeiouyAEIOUY".indexOf(text.charAt(i)) >= 0;
+      vowels += vowel ? 1 : 0;
+      consonantRun = vowel ? 0 : consonantRun + 1;
+      vowelRun = vowel ? vowelRun + 1 : 0;
+      if (consonantRun > 3 || vowelRun > 3) {
+        return false;
+      }
+    }
+    return vowels * 4 >= to - from;
+  }
+
+  private static boolean containsKeyboardWalk(CharSequence text, int from, int to) {
+    if (to - from < KEYBOARD_WALK) {
+      return false;
+    }
+    String value = text.subSequence(from, to).toString().toLowerCase(Locale.ROOT);
+    for (String row : KEYBOARD_ROWS) {
+      String reversed = new StringBuilder(row).reverse().toString();
+      for (int k = 0; k + KEYBOARD_WALK <= row.length(); k++) {
+        if (value.contains(row.substring(k, k + KEYBOARD_WALK))
+            || value.contains(reversed.substring(k, k + KEYBOARD_WALK))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** A character with its case folded, so that sequences and repeats are seen whatever the capitalization. */
+  private static int fold(char c) {
+    return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
   }
 
   private static boolean containsPlaceholderWord(CharSequence text, int from, int to) {

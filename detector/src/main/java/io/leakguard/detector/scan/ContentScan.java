@@ -24,12 +24,26 @@ import java.util.function.IntUnaryOperator;
 public final class ContentScan {
 
   public static final int PAIRING_LINES = 3;
+  /** How far a value named as a secret ({@code AccessKeySecret}, a {@code <name>} element saying so) may be. */
+  public static final int STRUCTURE_LINES = 12;
   public static final int WINDOW_CHARS = 4096;
   public static final int MAX_DEPTH = 4;
-  private static final int KEYWORD_LOOKBACK = 48;
 
   /** Every credential in {@code text}, one per AccessKey ID (a paired sighting preferred), in text order. */
   public List<Sighting> scan(String text) {
+    return scan(text, false);
+  }
+
+  /**
+   * Every occurrence of a credential in {@code text}, in text order: an ID mentioned again far from its secret (an
+   * incident note, a HAR file's second copy of a request) is reported at each place, each carrying the secret found
+   * for that ID anywhere in the text. What {@code leakguard scan} prints; the pipeline wants one per key.
+   */
+  public List<Sighting> scanEveryOccurrence(String text) {
+    return scan(text, true);
+  }
+
+  private List<Sighting> scan(String text, boolean everyOccurrence) {
     List<Found> found = new ArrayList<>();
     LineIndex lines = new LineIndex(text);
     scanLevel(text, lines, 0, IntUnaryOperator.identity(), found);
@@ -41,7 +55,19 @@ public final class ContentScan {
       best.merge(candidate.accessKeyId, candidate, (old, neu) -> neu.rank() > old.rank()
           || (neu.rank() == old.rank() && neu.offset < old.offset) ? neu : old);
     }
-    List<Found> chosen = new ArrayList<>(best.values());
+    List<Found> chosen;
+    if (everyOccurrence) {
+      // One per place: the same ID found at one offset by several levels (plain and decoded) counts once.
+      Map<String, Found> byPlace = new LinkedHashMap<>();
+      for (Found candidate : found) {
+        Found pair = best.get(candidate.accessKeyId);
+        byPlace.putIfAbsent(candidate.accessKeyId + "@" + candidate.offset,
+            new Found(candidate.accessKeyId, candidate.kind, candidate.offset, pair.secret, pair.token));
+      }
+      chosen = new ArrayList<>(byPlace.values());
+    } else {
+      chosen = new ArrayList<>(best.values());
+    }
     chosen.sort(Comparator.comparingInt(f -> f.offset));
     List<Sighting> sightings = new ArrayList<>(chosen.size());
     for (Found f : chosen) {
@@ -70,13 +96,15 @@ public final class ContentScan {
       return;
     }
     IntList triggers = hits.triggers();
-    if (!hits.accessKeyIds().isEmpty() || !hits.stsIds().isEmpty()) {
-      Pairing pairing = new Pairing(text, lines);
-      IntList ids = merge(hits.accessKeyIds(), hits.stsIds());
+    if (!hits.accessKeyIds().isEmpty() || !hits.stsIds().isEmpty() || !hits.legacyIds().isEmpty()) {
+      IntList ids = merge(merge(hits.accessKeyIds(), hits.stsIds()), hits.legacyIds());
+      Pairing pairing = new Pairing(text, lines, ids);
       for (int k = 0; k < ids.size(); k++) {
         int start = ids.get(k);
         boolean sts = text.startsWith(KeyShapes.STS, start);
-        int end = sts ? KeyShapes.stsIdEnd(text, start) : KeyShapes.accessKeyIdEnd(text, start);
+        // A legacy ID (no prefix) was checked whole by the prefilter, with its key name.
+        int end = sts ? KeyShapes.stsIdEnd(text, start) : text.startsWith(KeyShapes.LTAI, start)
+            ? KeyShapes.accessKeyIdEnd(text, start) : start + Prefilter.LEGACY_ID_LENGTH;
         if (end < 0) {
           continue;
         }
@@ -89,7 +117,22 @@ public final class ContentScan {
         }
       }
     }
-    if (depth >= MAX_DEPTH || triggers.isEmpty()) {
+    if (depth >= MAX_DEPTH) {
+      return;
+    }
+    IntList fragments = hits.fragments();
+    if (!fragments.isEmpty()) {
+      // Literals joined in code: scan the window with each join reassembled, its secret still next to it.
+      for (int[] region : Regions.around(text, lines, fragments)) {
+        Decoder.Decoded joined = Concatenations.rewrite(text, region[0], region[1]);
+        if (joined != null) {
+          IntUnaryOperator toSource = joined.toSource();
+          scanLevel(joined.text(), new LineIndex(joined.text()), depth + 1,
+              position -> toTop.applyAsInt(toSource.applyAsInt(position)), found);
+        }
+      }
+    }
+    if (triggers.isEmpty()) {
       return;
     }
     triggers.sort();
@@ -130,12 +173,14 @@ public final class ContentScan {
 
     private final String text;
     private final LineIndex lines;
+    private final IntList ids;
     private final SecretRuns secrets;
     private final SecurityTokens tokens;
 
-    Pairing(String text, LineIndex lines) {
+    Pairing(String text, LineIndex lines, IntList ids) {
       this.text = text;
       this.lines = lines;
+      this.ids = ids;
       this.secrets = new SecretRuns(text);
       this.tokens = new SecurityTokens(text);
     }
@@ -145,15 +190,27 @@ public final class ContentScan {
       int from = Math.max(lines.lineStart(line - PAIRING_LINES), idStart - WINDOW_CHARS);
       int to = Math.min(lines.lineEnd(line + PAIRING_LINES), idEnd + WINDOW_CHARS);
       String token = sts ? tokens.nearest(from, to, idStart) : null;
+      // Candidates come from the wide window; beyond the near lines only a value named as a secret counts, and only
+      // when no other ID stands between (it belongs to that ID's group then).
+      int wideFrom = Math.max(lines.lineStart(line - STRUCTURE_LINES), idStart - WINDOW_CHARS);
+      int wideTo = Math.min(lines.lineEnd(line + STRUCTURE_LINES), idEnd + WINDOW_CHARS);
       String secret = null;
       long bestScore = Long.MIN_VALUE;
-      for (int k = secrets.first(from); secrets.hasRun(k, to); k++) {
+      for (int k = secrets.first(wideFrom); secrets.hasRun(k, wideTo); k++) {
         int start = secrets.start(k);
         int length = secrets.end(k) - start;
         if (sts ? length < KeyShapes.SECRET_LENGTH : length != KeyShapes.SECRET_LENGTH) {
           continue;
         }
-        long score = score(start, idStart, line);
+        KeyNames.Kind named = KeyNames.of(text, start);
+        if (named == KeyNames.Kind.OTHER) {
+          continue; // a password, a token, a signature: named as something else, so not this key's secret
+        }
+        boolean near = start >= from && start < to;
+        if (!near && (named != KeyNames.Kind.SECRET || idBetween(idStart, start))) {
+          continue;
+        }
+        long score = score(start, idStart, line, named == KeyNames.Kind.SECRET, near);
         if (score > bestScore) {
           bestScore = score;
           secret = secrets.value(k);
@@ -162,31 +219,35 @@ public final class ContentScan {
       return new Pair(secret, token);
     }
 
-    /**
-     * Higher is better: a key name saying "secret" before the value first, then the nearest line, then after the ID
-     * rather than before it (configuration writes the ID first), then the nearest column.
-     */
-    private long score(int start, int idStart, int idLine) {
-      long keyword = hasSecretKeyword(start) ? 1 : 0;
-      long lineDistance = Math.abs(lines.lineOf(start) - idLine);
-      long after = start > idStart ? 1 : 0;
-      long distance = Math.min(Math.abs(start - idStart), 1 << 20);
-      return keyword << 40 | (PAIRING_LINES - lineDistance) << 30 | after << 25 | ((1 << 20) - distance);
-    }
-
-    /** Whether "secret" (any case) appears shortly before the value on its line: {@code AccessKeySecret: …}. */
-    private boolean hasSecretKeyword(int valueStart) {
-      int from = Math.max(0, valueStart - KEYWORD_LOOKBACK);
-      for (int i = valueStart - 6; i >= from; i--) {
-        char c = text.charAt(i + 5);
-        if (c == '\n') {
-          return false;
-        }
-        if ((c == 't' || c == 'T') && text.regionMatches(true, i, "secret", 0, 6)) {
-          return true;
+    /** Whether another ID of this text starts between {@code a} and {@code b}. */
+    private boolean idBetween(int a, int b) {
+      int low = Math.min(a, b);
+      int high = Math.max(a, b);
+      // ids is ascending: find the first one after low.
+      int lo = 0;
+      int hi = ids.size();
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (ids.get(mid) <= low) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
         }
       }
-      return false;
+      return lo < ids.size() && ids.get(lo) < high;
+    }
+
+    /**
+     * Higher is better: a key name saying "secret" first, then the near lines before the far ones, then the nearest
+     * line, then after the ID rather than before it (configuration writes the ID first), then the nearest column.
+     */
+    private long score(int start, int idStart, int idLine, boolean named, boolean near) {
+      long keyword = named ? 1 : 0;
+      long lineDistance = Math.min(Math.abs(lines.lineOf(start) - idLine), STRUCTURE_LINES);
+      long after = start > idStart ? 1 : 0;
+      long distance = Math.min(Math.abs(start - idStart), 1 << 20);
+      return keyword << 45 | (near ? 1L : 0L) << 44 | (STRUCTURE_LINES - lineDistance) << 30 | after << 25
+          | ((1 << 20) - distance);
     }
   }
 }

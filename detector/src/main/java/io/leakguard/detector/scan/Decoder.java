@@ -11,6 +11,8 @@ import java.util.function.IntUnaryOperator;
 final class Decoder {
 
   static final int MIN_BASE64 = 16;
+  /** The shortest line of wrapped base64 that the next line may continue (PEM wraps at 64, MIME at 76). */
+  static final int MIN_WRAPPED_LINE = 40;
   private static final String JSON_ESCAPES = "\\/\"nrtbf";
   private static final String JSON_VALUES = "\\/\"\n\r\t\b\f";
 
@@ -101,6 +103,36 @@ final class Decoder {
     return out.toString();
   }
 
+  /**
+   * Where base64 continues after a line break at {@code at}: the next line, indentation aside, when it holds nothing
+   * but base64 (and padding); -1 otherwise. A line of other text after a base64 value is not part of it.
+   */
+  static int continuationLine(CharSequence text, int at) {
+    int n = text.length();
+    int i = at;
+    if (i < n && text.charAt(i) == '\r') {
+      i++;
+    }
+    if (i >= n || text.charAt(i) != '\n') {
+      return -1;
+    }
+    i++;
+    while (i < n && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) {
+      i++;
+    }
+    int start = i;
+    while (i < n && Chars.isBase64(text.charAt(i))) {
+      i++;
+    }
+    while (i < n && text.charAt(i) == '=') {
+      i++;
+    }
+    if (i == start || (i < n && text.charAt(i) != '\n' && text.charAt(i) != '\r')) {
+      return -1;
+    }
+    return start;
+  }
+
   /** {@code text} with its printable base64 values decoded (positions mapped in {@code map}), or null if none. */
   private static String decodeBase64(String text, OffsetMap map) {
     StringBuilder out = null;
@@ -117,10 +149,31 @@ final class Decoder {
         i++;
       }
       int runEnd = i;
+      // Base64 wrapped at a fixed width (76 columns for MIME, 64 for PEM): the following full lines continue it.
+      StringBuilder wrapped = null;
+      int lineStart = runStart;
+      int next;
+      while (runEnd - lineStart >= MIN_WRAPPED_LINE && (runEnd - lineStart) % 4 == 0
+          && (next = continuationLine(text, runEnd)) >= 0) {
+        if (wrapped == null) {
+          wrapped = new StringBuilder(text.substring(runStart, runEnd));
+        }
+        lineStart = next;
+        i = next;
+        while (i < n && Chars.isBase64(text.charAt(i))) {
+          i++;
+        }
+        wrapped.append(text, next, i);
+        runEnd = i;
+      }
       while (i < n && i - runEnd < 2 && text.charAt(i) == '=') {
         i++;
       }
-      String decoded = runEnd - runStart >= MIN_BASE64 ? Base64Text.decodePrintable(text, runStart, runEnd) : null;
+      CharSequence run = wrapped != null ? wrapped : text;
+      int decodeFrom = wrapped != null ? 0 : runStart;
+      int decodeTo = wrapped != null ? wrapped.length() : runEnd;
+      String decoded = decodeTo - decodeFrom >= MIN_BASE64
+          ? Base64Text.decodePrintable(run, decodeFrom, decodeTo) : null;
       if (decoded == null) {
         continue;
       }

@@ -24,9 +24,10 @@ package io.leakguard.detector.scan;
 final class Prefilter {
 
   /** Positions found in one text, each list ascending except {@code triggers} (sort before use). */
-  record Hits(IntList accessKeyIds, IntList stsIds, IntList triggers) {
+  record Hits(IntList accessKeyIds, IntList stsIds, IntList legacyIds, IntList triggers, IntList fragments) {
     boolean isEmpty() {
-      return accessKeyIds.isEmpty() && stsIds.isEmpty() && triggers.isEmpty();
+      return accessKeyIds.isEmpty() && stsIds.isEmpty() && legacyIds.isEmpty() && triggers.isEmpty()
+          && fragments.isEmpty();
     }
   }
 
@@ -35,8 +36,9 @@ final class Prefilter {
   private Prefilter() {}
 
   static Hits find(String text) {
-    Hits hits = new Hits(new IntList(), new IntList(), new IntList());
+    Hits hits = new Hits(new IntList(), new IntList(), new IntList(), new IntList(), new IntList());
     anchorT(text, hits);
+    legacyIds(text, hits.legacyIds());
     anchorU(text, hits.triggers());
     anchorV(text, hits.triggers());
     percentEscapes(text, hits.triggers());
@@ -49,6 +51,11 @@ final class Prefilter {
     int last = text.length() - 3;
     for (int i = text.indexOf('T'); i >= 0 && i <= last; i = text.indexOf('T', i + 1)) {
       // The character after the anchor tells the candidate literals apart; a digit (ISO timestamps) ends it at once.
+      if (i >= 2 && (text.charAt(i - 1) == 'L' || text.charAt(i - 1) == 'S') && isFragmentStart(text, i - 2)) {
+        // A string literal opening with "LT" or "ST", or a short value assigned (A=LTAI5tAb): maybe the first
+        // fragment of an ID built by concatenation.
+        hits.fragments().add(i - 2);
+      }
       switch (text.charAt(i + 1)) {
         case 'A' -> {
           if (i > 0 && text.charAt(i - 1) == 'L' && text.charAt(i + 2) == 'I') {
@@ -78,6 +85,82 @@ final class Prefilter {
         default -> { }
       }
     }
+  }
+
+  private static boolean isFragmentStart(String text, int at) {
+    char c = text.charAt(at);
+    if (isQuote(c)) {
+      return true;
+    }
+    if (c != '=') {
+      return false;
+    }
+    // An assignment: only a value too short to be an ID by itself (its run of alphanumerics under 16).
+    int end = at + 1;
+    while (end < text.length() && end - at <= 16 && Chars.isAlnum(text.charAt(end))) {
+      end++;
+    }
+    return end - at - 1 < 16;
+  }
+
+  static boolean isQuote(char c) {
+    return c == '"' || c == '\'' || c == '`';
+  }
+
+  /**
+   * The values of {@code AccessKeyId} keys (any case and separator: {@code accessKeyId}, {@code access_key_id},
+   * {@code ACCESS-KEY-ID}, {@code AccessKey ID}) that are 16 alphanumerics without a prefix: AccessKey IDs created
+   * before the {@code LTAI} prefix, which RAM's own documentation still shows ({@code alibaba-cloud-api.md}, "very
+   * old keys may lack the prefix and be 16 chars"). Without the key name such a value is any 16-character token, so
+   * the name is required. Positions are those of the values, ascending.
+   */
+  private static void legacyIds(String text, IntList found) {
+    for (String stem : LEGACY_STEMS) {
+      for (int i = text.indexOf(stem); i >= 0; i = text.indexOf(stem, i + stem.length())) {
+        if (i == 0 || (text.charAt(i - 1) | 0x20) != 'a') {
+          continue;
+        }
+        int value = legacyValue(text, i + stem.length());
+        if (value >= 0) {
+          found.add(value);
+        }
+      }
+    }
+    found.sort();
+  }
+
+  private static final String[] LEGACY_STEMS = {"ccess", "CCESS"};
+  static final int LEGACY_ID_LENGTH = 16;
+  private static final int LEGACY_GAP = 8;
+
+  /** Where a legacy ID value starts after "ccess" at {@code at} ({@code Key}, {@code Id}, a separator), or -1. */
+  private static int legacyValue(String text, int at) {
+    int i = skipSeparator(text, at);
+    if (!text.regionMatches(true, i, "key", 0, 3)) {
+      return -1;
+    }
+    i = skipSeparator(text, i + 3);
+    if (!text.regionMatches(true, i, "id", 0, 2)) {
+      return -1;
+    }
+    i += 2;
+    int gapStart = i;
+    int gapEnd = Math.min(text.length(), i + LEGACY_GAP);
+    while (i < gapEnd && " \t\"':=>\\".indexOf(text.charAt(i)) >= 0) {
+      i++;
+    }
+    int end = i;
+    while (end < text.length() && end - i <= LEGACY_ID_LENGTH && Chars.isAlnum(text.charAt(end))) {
+      end++;
+    }
+    if (i == gapStart || end - i != LEGACY_ID_LENGTH || text.startsWith(KeyShapes.LTAI, i) || text.startsWith(KeyShapes.STS, i)) {
+      return -1;
+    }
+    return io.leakguard.schemas.KeyPlausibility.isRandomLooking(text, i, end) ? i : -1;
+  }
+
+  private static int skipSeparator(String text, int at) {
+    return at < text.length() && "_-. ".indexOf(text.charAt(at)) >= 0 ? at + 1 : at;
   }
 
   private static void anchorU(String text, IntList triggers) {

@@ -35,13 +35,49 @@ final class Regions {
       if (start >= 0) {
         regions.add(new int[] {start, end});
       }
-      start = tokenStart(text, windowStart, Math.max(end, 0));
+      start = wrappedStart(text, tokenStart(text, windowStart, Math.max(end, 0)), Math.max(end, 0));
       end = tokenEnd(text, windowEnd);
     }
     if (start >= 0) {
       regions.add(new int[] {start, end});
     }
     return regions;
+  }
+
+  /**
+   * The start of a block of wrapped base64 that {@code at} falls inside, so that it is decoded from its first line
+   * (decoding from the middle would shift the bits); {@code at} itself otherwise. Never before {@code floor}.
+   */
+  private static int wrappedStart(String text, int at, int floor) {
+    int lineStart = at;
+    while (lineStart > floor && text.charAt(lineStart - 1) != '\n') {
+      lineStart--;
+    }
+    int start = at;
+    while (lineStart > floor) {
+      int previousEnd = lineStart - 1; // the '\n' ending the previous line
+      int contentEnd = previousEnd > 0 && text.charAt(previousEnd - 1) == '\r' ? previousEnd - 1 : previousEnd;
+      int previousStart = previousEnd;
+      while (previousStart > floor && text.charAt(previousStart - 1) != '\n') {
+        previousStart--;
+      }
+      int content = previousStart;
+      while (content < contentEnd && (text.charAt(content) == ' ' || text.charAt(content) == '\t')) {
+        content++;
+      }
+      int length = contentEnd - content;
+      if (length < Decoder.MIN_WRAPPED_LINE || length % 4 != 0 || Decoder.continuationLine(text, contentEnd) < 0) {
+        break;
+      }
+      for (int i = content; i < contentEnd; i++) {
+        if (!Chars.isBase64(text.charAt(i))) {
+          return start;
+        }
+      }
+      start = content;
+      lineStart = previousStart;
+    }
+    return start;
   }
 
   private static int tokenStart(String text, int at, int floor) {

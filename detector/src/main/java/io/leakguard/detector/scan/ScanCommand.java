@@ -20,7 +20,8 @@ import java.util.List;
 
 /**
  * {@code leakguard scan}: scans files, directories (recursively) and standard input for leaked Alibaba Cloud
- * credentials and prints one JSON object per finding, one per line, in path then line order:
+ * credentials and prints one JSON object per finding (every occurrence of a key, each with the secret found for it
+ * in the file), one per line, in path then line order:
  *
  * <pre>
  * {"path":"app/.env","line":3,"column":19,"kind":"access_key","accessKeyId":"LTAI…","secretFound":true,
@@ -51,10 +52,13 @@ public final class ScanCommand {
   private boolean failed;
   private int findings;
 
-  private ScanCommand(PrintStream out, PrintStream err, InputStream stdin) {
+  private final int threads;
+
+  private ScanCommand(PrintStream out, PrintStream err, InputStream stdin, int threads) {
     this.out = out;
     this.err = err;
     this.stdin = stdin;
+    this.threads = threads;
   }
 
   /**
@@ -64,10 +68,18 @@ public final class ScanCommand {
    * @param publishTo   Kafka bootstrap servers to produce files with findings to, or null to only report
    * @param topicPrefix the topic name prefix
    */
-  public record Request(List<String> paths, String publishTo, String topicPrefix) {
+  public record Request(List<String> paths, String publishTo, String topicPrefix, int threads) {
     public Request {
       paths = List.copyOf(paths);
       new TopicCatalog(topicPrefix); // validates the prefix
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads must be 1 or more, not " + threads);
+      }
+    }
+
+    /** Scans with one thread per core. */
+    public Request(List<String> paths, String publishTo, String topicPrefix) {
+      this(paths, publishTo, topicPrefix, Runtime.getRuntime().availableProcessors());
     }
   }
 
@@ -84,7 +96,7 @@ public final class ScanCommand {
   }
 
   static int run(Request request, InputStream stdin, PrintStream out, PrintStream err, RawContentSink.Factory sinks) {
-    ScanCommand command = new ScanCommand(out, err, stdin);
+    ScanCommand command = new ScanCommand(out, err, stdin, request.threads());
     RawContentSink sink = null;
     if (request.publishTo() != null) {
       try {
@@ -114,11 +126,9 @@ public final class ScanCommand {
     }
     Path file = Path.of(path);
     if (Files.isDirectory(file)) {
-      for (Path each : filesUnder(file)) {
-        scanFile(each, false, sink);
-      }
+      scanFiles(filesUnder(file), sink);
     } else if (Files.isRegularFile(file)) {
-      scanFile(file, true, sink);
+      apply(scanFile(file, true), sink);
     } else {
       error(path, Files.exists(file) ? "not a regular file" : "no such file or directory");
     }
@@ -155,21 +165,60 @@ public final class ScanCommand {
     return files;
   }
 
-  private void scanFile(Path file, boolean named, RawContentSink sink) {
+  /**
+   * Scans files on {@link #threads} threads and reports them in the order given, as one thread would: each file is
+   * read and scanned by a worker, its findings printed (and published) by this thread once every file before it is.
+   * At most twice as many files as threads are in flight, so memory stays bounded by the largest files.
+   */
+  private void scanFiles(List<Path> files, RawContentSink sink) {
+    if (threads == 1 || files.size() < 2) {
+      for (Path each : files) {
+        apply(scanFile(each, false), sink);
+      }
+      return;
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+      Thread thread = new Thread(r, "leakguard-scan");
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      java.util.ArrayDeque<java.util.concurrent.Future<FileResult>> inFlight = new java.util.ArrayDeque<>();
+      int next = 0;
+      while (next < files.size() || !inFlight.isEmpty()) {
+        while (next < files.size() && inFlight.size() < 2 * threads) {
+          Path each = files.get(next++);
+          inFlight.add(pool.submit(() -> scanFile(each, false)));
+        }
+        apply(inFlight.poll().get(), sink);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      error("-", "interrupted");
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("scanning failed", e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** What scanning one file gave: its findings, or the error or note to print instead, and its content to publish. */
+  private record FileResult(String path, List<Finding> findings, String content, String error, String note) {}
+
+  private FileResult scanFile(Path file, boolean named) {
     String path = file.toString();
     byte[] bytes;
     try {
       long size = Files.size(file);
       if (size > MAX_FILE_BYTES) {
-        error(path, (size >> 20) + " MB is over the " + MAX_FILE_MB + " MB limit of one file; not scanned");
-        return;
+        return new FileResult(path, List.of(), null,
+            (size >> 20) + " MB is over the " + MAX_FILE_MB + " MB limit of one file; not scanned", null);
       }
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
-      error(path, describe(e));
-      return;
+      return new FileResult(path, List.of(), null, describe(e), null);
     }
-    scanBytes(path, bytes, named, sink);
+    return scanBytes(path, bytes, named);
   }
 
   private void scanStdin(RawContentSink sink) {
@@ -184,28 +233,37 @@ public final class ScanCommand {
       error("-", "standard input is over the " + MAX_FILE_MB + " MB limit; not scanned");
       return;
     }
-    scanBytes("-", bytes, true, sink);
+    apply(scanBytes("-", bytes, true), sink);
   }
 
-  private void scanBytes(String path, byte[] bytes, boolean named, RawContentSink sink) {
+  /** Scans one file's bytes; no output, so that any thread may call it. */
+  private FileResult scanBytes(String path, byte[] bytes, boolean named) {
     if (isBinary(bytes)) {
-      if (named) {
-        err.println("leakguard scan: " + path + ": binary, skipped");
-      }
-      return;
+      return new FileResult(path, List.of(), null, null, named ? "binary, skipped" : null);
     }
     String content = new String(bytes, StandardCharsets.UTF_8);
-    List<Finding> found = scanner.scan(content);
-    for (Finding finding : found) {
-      out.println(json(path, finding));
+    return new FileResult(path, scanner.scanEveryOccurrence(content), content, null, null);
+  }
+
+  /** Prints one file's findings, error or note, and publishes the file if it has findings. */
+  private void apply(FileResult result, RawContentSink sink) {
+    if (result.error() != null) {
+      error(result.path(), result.error());
+      return;
     }
-    findings += found.size();
-    if (sink != null && !found.isEmpty()) {
+    if (result.note() != null) {
+      err.println("leakguard scan: " + result.path() + ": " + result.note());
+    }
+    for (Finding finding : result.findings()) {
+      out.println(json(result.path(), finding));
+    }
+    findings += result.findings().size();
+    if (sink != null && !result.findings().isEmpty()) {
       try {
-        sink.send(path, new RawContent(SOURCE, path, content, null));
+        sink.send(result.path(), new RawContent(SOURCE, result.path(), result.content(), null));
       } catch (Exception e) {
         Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
-        error(path, "cannot publish: " + cause.getMessage());
+        error(result.path(), "cannot publish: " + cause.getMessage());
       }
     }
   }

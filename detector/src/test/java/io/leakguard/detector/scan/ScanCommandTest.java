@@ -39,6 +39,10 @@ class ScanCommandTest {
 
   /** Scans {@code paths}; {@code publishTo} is the Kafka to publish to, or null. */
   private int scan(InputStream stdin, String publishTo, String prefix, String... paths) {
+    return scan(stdin, publishTo, prefix, 1, paths);
+  }
+
+  private int scan(InputStream stdin, String publishTo, String prefix, int threads, String... paths) {
     RawContentSink.Factory sinks = (bootstrap, topicPrefix) -> {
       openedWith = bootstrap + " " + topicPrefix;
       return new RawContentSink() {
@@ -52,7 +56,7 @@ class ScanCommandTest {
         public void close() { }
       };
     };
-    return ScanCommand.run(new ScanCommand.Request(List.of(paths), publishTo, prefix), stdin,
+    return ScanCommand.run(new ScanCommand.Request(List.of(paths), publishTo, prefix, threads), stdin,
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), sinks);
   }
 
@@ -98,6 +102,29 @@ class ScanCommandTest {
     assertEquals(KeyForms.mask(id), finding.get("masked").asText());
     assertEquals(8, finding.size(), "exactly the documented fields");
     assertFalse(output().contains(secret), "the secret is never printed");
+  }
+
+  @Test
+  void shouldReportTheSameFindingsInTheSameOrderOnManyThreads() throws Exception {
+    // Given 200 files in seven directories, a third of them with a key
+    for (int i = 0; i < 200; i++) {
+      Path file = dir.resolve("d" + (i % 7)).resolve(String.format("f%03d.env", i));
+      Files.createDirectories(file.getParent());
+      String key = i % 3 == 0 ? SyntheticKeys.accessKeyId() : null;
+      Files.writeString(file, "line\n".repeat(i % 11) + (key == null ? "nothing here\n" : "AK=" + key + "\n"));
+    }
+
+    // When scanned on one thread and on four
+    int one = scan(InputStream.nullInputStream(), null, "leakguard.", 1, dir.toString());
+    String single = out.toString(StandardCharsets.UTF_8);
+    out.reset();
+    int four = scan(InputStream.nullInputStream(), null, "leakguard.", 4, dir.toString());
+
+    // Then the same 67 lines, byte for byte
+    assertEquals(1, one);
+    assertEquals(1, four);
+    assertEquals(67, single.split("\n").length);
+    assertEquals(single, out.toString(StandardCharsets.UTF_8));
   }
 
   @Test

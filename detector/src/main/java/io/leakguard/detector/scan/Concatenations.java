@@ -1,0 +1,298 @@
+package io.leakguard.detector.scan;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reassembles values that code builds out of string literals, so that an AccessKey ID split to dodge scanners is
+ * scanned whole: the region is copied with each join of literals replaced by the one literal it builds, positions
+ * mapped back to the first fragment (which is where the finding is reported).
+ *
+ * <p>The joins, as the languages write them (literals in double, single or back quotes, on one line or continued on
+ * the next two):
+ * <ul>
+ *   <li>{@code "a" + "b"}: Java, C#, JavaScript, TypeScript, Go, Python, Kotlin, Scala, Swift;</li>
+ *   <li>{@code "a" "b"}: Python, C and C++ implicit adjacency, and shell's {@code "a""b"};</li>
+ *   <li>{@code "a" . "b"}: PHP and Perl; {@code "a" .. "b"}: Lua; {@code "a" & "b"}: Visual Basic;
+ *       {@code "a" || "b"}: SQL;</li>
+ *   <li>{@code "".join(["a", "b"])}, {@code String.join("", "a", "b")}, {@code string.Concat("a", "b")},
+ *       {@code implode("", ["a", "b"])}, {@code ["a", "b"].join("")}: a comma joins only where a join call says so;</li>
+ *   <li>{@code new StringBuilder("a").append("b")}, {@code "a".concat("b")};</li>
+ *   <li>shell: {@code A="a"; B="b"; KEY="${A}${B}"} (or {@code $A$B}), with the variables assigned in the region.</li>
+ * </ul>
+ *
+ * <p>Bounded work: a literal is read up to the end of its line and at most {@value #MAX_LITERAL} characters, a join
+ * takes at most {@value #MAX_FRAGMENTS} fragments, and the region itself is the small window around a trigger.
+ */
+final class Concatenations {
+
+  static final int MAX_FRAGMENTS = 16;
+  static final int MAX_LITERAL = 256;
+  private static final int MAX_BREAKS = 2;
+  private static final int JOIN_LOOKBACK = 48;
+  private static final String[] JOIN_CALLS = {"join(", "concat(", "implode(", "join ("};
+
+  private final String text;
+  private final int from;
+  private final int to;
+  private final StringBuilder out = new StringBuilder();
+  private final OffsetMap map = new OffsetMap();
+  /** A shell variable's value and where it is written: a value joined from variables is reported at the first. */
+  private record Assigned(String value, int at) {}
+
+  private final Map<String, Assigned> shellVariables;
+  private int copyFrom;
+  private boolean changed;
+
+  private Concatenations(String text, int from, int to) {
+    this.text = text;
+    this.from = from;
+    this.to = to;
+    this.copyFrom = from;
+    this.shellVariables = shellAssignments(text, from, to);
+  }
+
+  /** {@code text[from, to)} with its joins of literals reassembled, or null when it holds none. */
+  static Decoder.Decoded rewrite(String text, int from, int to) {
+    return new Concatenations(text, from, to).run();
+  }
+
+  private Decoder.Decoded run() {
+    int i = from;
+    while (i < to) {
+      char c = text.charAt(i);
+      if (Prefilter.isQuote(c)) {
+        i = literalJoin(i);
+      } else if (c == '$') {
+        i = shellJoin(i);
+      } else {
+        i++;
+      }
+    }
+    if (!changed) {
+      return null;
+    }
+    copyTo(to);
+    String result = out.toString();
+    return new Decoder.Decoded(result, map::toSource);
+  }
+
+  /** At an opening quote: rewrites the join it starts, if any. Returns where to go on. */
+  private int literalJoin(int open) {
+    int close = closingQuote(open);
+    if (close < 0) {
+      return open + 1;
+    }
+    boolean commas = inJoinCall(open);
+    StringBuilder joined = new StringBuilder(text.substring(open + 1, close));
+    int fragments = 1;
+    int end = close + 1;
+    while (fragments < MAX_FRAGMENTS) {
+      int next = nextFragment(end, commas);
+      int nextClose = next < 0 ? -1 : closingQuote(next);
+      if (nextClose < 0) {
+        break;
+      }
+      joined.append(text, next + 1, nextClose);
+      fragments++;
+      end = nextClose + 1;
+    }
+    if (fragments < 2) {
+      // One literal: its inside may still hold shell references ("${A}${B}").
+      int i = open + 1;
+      while (i < close) {
+        i = text.charAt(i) == '$' ? shellJoin(i) : i + 1;
+      }
+      return close + 1;
+    }
+    // The joined value keeps the first quote; its characters map to the first fragment's, where it is reported.
+    replace(open + 1, end, open + 1, joined.toString() + text.charAt(open));
+    return end;
+  }
+
+  /** The closing quote of the literal opened at {@code open}, on its line, or -1. */
+  private int closingQuote(int open) {
+    char quote = text.charAt(open);
+    int limit = Math.min(to, open + 1 + MAX_LITERAL);
+    for (int i = open + 1; i < limit; i++) {
+      char c = text.charAt(i);
+      if (c == '\\') {
+        i++;
+      } else if (c == quote) {
+        return i;
+      } else if (c == '\n') {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  /** The opening quote of the literal joined to one ending before {@code at}, or -1 when none is. */
+  private int nextFragment(int at, boolean commas) {
+    int i = skipSpace(at);
+    if (i >= to) {
+      return -1;
+    }
+    int operatorEnd = operator(i, commas);
+    if (operatorEnd > i) {
+      i = skipSpace(operatorEnd);
+    }
+    return i < to && Prefilter.isQuote(text.charAt(i)) ? i : -1;
+  }
+
+  /** The end of a join operator at {@code at}, or {@code at} when there is none (adjacent literals). */
+  private int operator(int at, boolean commas) {
+    for (String call : new String[] {").append(", ".append(", ").concat(", ".concat("}) {
+      if (text.startsWith(call, at)) {
+        return at + call.length();
+      }
+    }
+    if (text.startsWith("||", at) || text.startsWith("..", at)) {
+      return at + 2;
+    }
+    char c = text.charAt(at);
+    if (c == '+' || c == '.' || c == '&' || (c == ',' && commas)) {
+      return at + 1;
+    }
+    return at;
+  }
+
+  /** Skips blanks, at most {@value #MAX_BREAKS} line breaks and shell or Python line continuations. */
+  private int skipSpace(int at) {
+    int breaks = 0;
+    int i = at;
+    while (i < to) {
+      char c = text.charAt(i);
+      if (c == '\n') {
+        if (++breaks > MAX_BREAKS) {
+          return to;
+        }
+      } else if (c != ' ' && c != '\t' && c != '\r' && !(c == '\\' && i + 1 < to && text.charAt(i + 1) == '\n')) {
+        return i;
+      }
+      i++;
+    }
+    return i;
+  }
+
+  /** Whether a join call ({@code join(}, {@code concat(}, {@code implode(}) opens shortly before, or follows. */
+  private boolean inJoinCall(int open) {
+    int start = Math.max(from, open - JOIN_LOOKBACK);
+    String before = text.substring(start, open).toLowerCase(Locale.ROOT);
+    for (String call : JOIN_CALLS) {
+      if (before.contains(call)) {
+        return true;
+      }
+    }
+    // ["a", "b"].join(""): the call comes after the list.
+    int list = text.lastIndexOf('[', open);
+    if (list >= start) {
+      int closeList = text.indexOf(']', open);
+      return closeList > 0 && closeList < to && text.startsWith(".join(", closeList + 1);
+    }
+    return false;
+  }
+
+  /** At a {@code $}: rewrites {@code ${A}${B}} or {@code $A$B} to the assigned values joined, if all are known. */
+  private int shellJoin(int dollar) {
+    StringBuilder joined = new StringBuilder();
+    int references = 0;
+    int firstAt = dollar;
+    int i = dollar;
+    while (i < to && text.charAt(i) == '$') {
+      int nameStart = i + 1;
+      boolean braced = nameStart < to && text.charAt(nameStart) == '{';
+      if (braced) {
+        nameStart++;
+      }
+      int nameEnd = nameStart;
+      while (nameEnd < to && isNameChar(text.charAt(nameEnd))) {
+        nameEnd++;
+      }
+      if (nameEnd == nameStart || (braced && (nameEnd >= to || text.charAt(nameEnd) != '}'))) {
+        break;
+      }
+      Assigned assigned = shellVariables.get(text.substring(nameStart, nameEnd));
+      if (assigned == null) {
+        return nameEnd;
+      }
+      firstAt = references == 0 ? assigned.at() : firstAt;
+      joined.append(assigned.value());
+      references++;
+      i = braced ? nameEnd + 1 : nameEnd;
+    }
+    if (references < 2) {
+      return Math.max(i, dollar + 1);
+    }
+    replace(dollar, i, firstAt, joined.toString());
+    return i;
+  }
+
+  private static boolean isNameChar(char c) {
+    return Chars.isAlnum(c) || c == '_';
+  }
+
+  /** {@code NAME="value"}, {@code NAME='value'}, {@code NAME=value}, {@code export NAME=…}: line by line. */
+  private static Map<String, Assigned> shellAssignments(String text, int from, int to) {
+    Map<String, Assigned> variables = new HashMap<>();
+    int line = from;
+    while (line < to) {
+      int lineEnd = text.indexOf('\n', line);
+      if (lineEnd < 0 || lineEnd > to) {
+        lineEnd = to;
+      }
+      int i = line;
+      while (i < lineEnd && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) {
+        i++;
+      }
+      for (String keyword : new String[] {"export ", "local ", "readonly ", "declare "}) {
+        if (text.startsWith(keyword, i)) {
+          i += keyword.length();
+        }
+      }
+      int nameEnd = i;
+      while (nameEnd < lineEnd && isNameChar(text.charAt(nameEnd))) {
+        nameEnd++;
+      }
+      if (nameEnd > i && nameEnd < lineEnd && text.charAt(nameEnd) == '=') {
+        int valueStart = nameEnd + 1;
+        int valueEnd;
+        if (valueStart < lineEnd && Prefilter.isQuote(text.charAt(valueStart))) {
+          valueEnd = text.indexOf(text.charAt(valueStart), valueStart + 1);
+          valueStart++;
+          if (valueEnd < 0 || valueEnd > lineEnd) {
+            valueEnd = -1;
+          }
+        } else {
+          valueEnd = valueStart;
+          while (valueEnd < lineEnd && !Chars.isWhitespace(text.charAt(valueEnd)) && text.charAt(valueEnd) != ';') {
+            valueEnd++;
+          }
+        }
+        if (valueEnd >= valueStart && valueEnd - valueStart <= MAX_LITERAL) {
+          variables.put(text.substring(i, nameEnd), new Assigned(text.substring(valueStart, valueEnd), valueStart));
+        }
+      }
+      line = lineEnd + 1;
+    }
+    return variables;
+  }
+
+  /** Copies the text up to {@code start}, then {@code replacement} for {@code [start, end)}, mapped to {@code at}. */
+  private void replace(int start, int end, int at, String replacement) {
+    copyTo(start);
+    map.decoded(out.length(), at, end);
+    out.append(replacement);
+    copyFrom = end;
+    changed = true;
+  }
+
+  private void copyTo(int position) {
+    if (copyFrom < position) {
+      map.copied(out.length(), copyFrom);
+      out.append(text, copyFrom, position);
+      copyFrom = position;
+    }
+  }
+}

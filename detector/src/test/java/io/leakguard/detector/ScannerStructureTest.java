@@ -1,0 +1,290 @@
+package io.leakguard.detector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.leakguard.schemas.KeyForms;
+import io.leakguard.schemas.KeyPlausibility;
+import io.leakguard.testkit.SyntheticKeys;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The categories an outside corpus found missed or mistaken, each rebuilt here from the styles that public
+ * documentation and SDK samples use, with keys generated at test time: STS action names, patterned fake IDs, IDs
+ * split in code, repeated and legacy IDs, pairing by structure, and base64 wrapped across lines.
+ */
+class ScannerStructureTest {
+
+  private final Scanner scanner = new Scanner();
+
+  // --- STS action names are not STS AccessKey IDs ---
+
+  @ParameterizedTest
+  @ValueSource(strings = {"STS.GetCallerIdentity", "STS.AssumeRoleWithOIDC", "STS.AssumeRoleWithSAML",
+      "STS.GetFederationToken", "STS.AssumeRoleWithServiceIdentity"})
+  void shouldNotTakeAnStsActionForAnStsId(String action) {
+    String doc = "Call `" + action + "` to get temporary credentials.\n"
+        + "client.do_action(" + action + "Request())\n" + "action: " + action + "\n";
+
+    assertEquals(List.of(), scanner.scanEveryOccurrence(doc));
+  }
+
+  @Test
+  void shouldStillFindARealStsIdNextToAnAction() {
+    String id = SyntheticKeys.stsAccessKeyId();
+
+    List<Finding> findings = scanner.scan("STS.GetCallerIdentity returned for " + id + "\n");
+
+    assertEquals(List.of(id), findings.stream().map(Finding::accessKeyId).toList());
+  }
+
+  // --- patterned fake IDs ---
+
+  @ParameterizedTest
+  @ValueSource(strings = {"LTAI5tAbCdEfGhIjKlMnOpQr", "LTAI5ta1b2c3d4e5f6g7h8i9", "LTAI5tQwErTyUiOp12345678",
+      "LTAI5tXyXyXyXyXyXyXyXyXy", "LTAI5tZyXwVuTsRqPoNmLkJi", "LTAI5tab12ab12ab12ab12ab"})
+  void shouldNotReportPatternedIds(String placeholder) {
+    String text = "accessKeyId: " + placeholder + "\naccessKeySecret: " + SyntheticKeys.secret() + "\n";
+
+    assertEquals(List.of(), scanner.scan(text));
+  }
+
+  // --- IDs split in code ---
+
+  static Stream<Arguments> concatenations() {
+    return Stream.of(
+        Arguments.of("java", "String id = \"%1$s\" + \"%2$s\";"),
+        Arguments.of("java-lines", "String id = \"%1$s\"\n    + \"%2$s\";"),
+        Arguments.of("csharp", "var id = \"%1$s\" +\n           \"%2$s\";"),
+        Arguments.of("js", "const id = '%1$s' + '%2$s';"),
+        Arguments.of("ts-template", "const id: string = `%1$s` + `%2$s`;"),
+        Arguments.of("python-adjacent", "ACCESS_KEY_ID = (\"%1$s\"\n                 \"%2$s\")"),
+        Arguments.of("python-join", "key_id = \"\".join([\"%1$s\", \"%2$s\"])"),
+        Arguments.of("js-join", "const id = ['%1$s', '%2$s'].join('');"),
+        Arguments.of("php", "$id = '%1$s' . '%2$s';"),
+        Arguments.of("go", "id := \"%1$s\" + \"%2$s\""),
+        Arguments.of("java-builder", "String id = new StringBuilder(\"%1$s\").append(\"%2$s\").toString();"),
+        Arguments.of("shell", "A=\"%1$s\"\nB='%2$s'\nexport ALIBABA_CLOUD_ACCESS_KEY_ID=\"${A}${B}\""),
+        Arguments.of("shell-bare", "A=%1$s\nB=%2$s\naliyun configure --access-key-id $A$B"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("concatenations")
+  void shouldReassembleAnIdSplitInCode(String style, String template) {
+    // Given an ID split in two, its secret on the next line
+    String id = SyntheticKeys.accessKeyId();
+    String secret = SyntheticKeys.secret();
+    String code = "// config\n" + String.format(template, id.substring(0, 8), id.substring(8))
+        + "\nString accessKeySecret = \"" + secret + "\";\n";
+
+    // When
+    List<Finding> findings = scanner.scanEveryOccurrence(code);
+
+    // Then the whole ID is found, paired, on the line of its first fragment
+    assertEquals(List.of(id), findings.stream().map(Finding::accessKeyId).distinct().toList(), style);
+    Finding finding = findings.get(0);
+    assertEquals(KeyForms.fingerprint(secret), finding.secretFingerprint(), style);
+    int firstFragmentLine = (int) code.substring(0, code.indexOf(id.substring(0, 8))).chars()
+        .filter(c -> c == '\n').count() + 1;
+    assertEquals(firstFragmentLine, finding.line(), style);
+  }
+
+  @Test
+  void shouldNotJoinListElementsOutsideAJoinCall() {
+    // Two list items are two values, not one split ID
+    String id = SyntheticKeys.accessKeyId();
+
+    List<Finding> findings = scanner.scan("ids = [\"" + id.substring(0, 8) + "\", \"" + id.substring(8) + "\"]\n");
+
+    assertEquals(List.of(), findings);
+  }
+
+  // --- every occurrence, and legacy IDs ---
+
+  @Test
+  void shouldReportEveryOccurrenceInAnIncidentNote() {
+    // Given a markdown note: the pair near the top, the ID again far below
+    String id = SyntheticKeys.accessKeyId();
+    String secret = SyntheticKeys.secret();
+    StringBuilder note = new StringBuilder("# Incident 42\n\n```\nAccessKeyId: " + id + "\nAccessKeySecret: "
+        + secret + "\n```\n");
+    for (int i = 0; i < 40; i++) {
+      note.append("Timeline entry ").append(i).append(": nothing to see.\n");
+    }
+    note.append("\nThe key `").append(id).append("` was deleted at 10:42.\n");
+
+    // When
+    List<Finding> findings = scanner.scanEveryOccurrence(note.toString());
+
+    // Then both places, each with the pair's secret
+    assertEquals(List.of(4, 48), findings.stream().map(Finding::line).toList());
+    assertTrue(findings.stream().allMatch(f -> KeyForms.fingerprint(secret).equals(f.secretFingerprint())));
+    assertEquals(1, scanner.scan(note.toString()).size(), "the pipeline still gets one per key");
+  }
+
+  @Test
+  void shouldReportBothCopiesOfARequestInAHarFile() {
+    String id = SyntheticKeys.accessKeyId();
+    String secret = SyntheticKeys.secret();
+    String har = "{\"log\":{\"entries\":[\n"
+        + "{\"request\":{\"url\":\"https://ecs.aliyuncs.com/?AccessKeyId=" + id + "&Action=DescribeInstances\"}},\n"
+        + "{\"request\":{\"postData\":{\"text\":\"{\\\"accessKeyId\\\":\\\"" + id
+        + "\\\",\\\"accessKeySecret\\\":\\\"" + secret + "\\\"}\"}}}\n]}}\n";
+
+    List<Finding> findings = scanner.scanEveryOccurrence(har);
+
+    assertEquals(List.of(2, 3), findings.stream().map(Finding::line).toList());
+    assertTrue(findings.stream().allMatch(f -> KeyForms.fingerprint(secret).equals(f.secretFingerprint())));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "2026-03-02 10:11:12 INFO  OssClient - request signed with accessKeyId=%s, region=cn-hangzhou",
+      "{\"level\":\"warn\",\"msg\":\"signature mismatch\",\"AccessKeyId\":\"%s\"}",
+      "WARN [sdk] ACCESS_KEY_ID: %s used from 203.0.113.7",
+      "<AccessKeyId>%s</AccessKeyId>",
+  })
+  void shouldFindLegacyIdsWithoutPrefixByTheirKeyName(String line) {
+    String legacy = legacyId();
+
+    List<Finding> findings = scanner.scan(String.format(line, legacy) + "\n");
+
+    assertEquals(List.of(legacy), findings.stream().map(Finding::accessKeyId).toList());
+  }
+
+  @Test
+  void shouldNotTakeAnySixteenCharacterValueForALegacyId() {
+    assertEquals(List.of(), scanner.scan("request_id=" + legacyId() + " trace=" + legacyId() + "\n"));
+    assertEquals(List.of(), scanner.scan("accessKeyIdentifier=" + legacyId() + "\n"));
+  }
+
+  // --- pairing by structure ---
+
+  @Test
+  void shouldPairNeighbouringXmlPropertyElements() {
+    String id = SyntheticKeys.accessKeyId();
+    String secret = SyntheticKeys.secret();
+    String xml = "<configuration>\n  <property>\n    <name>fs.oss.accessKeyId</name>\n    <value>" + id
+        + "</value>\n  </property>\n  <property>\n    <name>fs.oss.endpoint</name>\n"
+        + "    <value>oss-cn-hangzhou.aliyuncs.com</value>\n  </property>\n  <property>\n"
+        + "    <name>fs.oss.accessKeySecret</name>\n    <value>" + secret + "</value>\n  </property>\n"
+        + "</configuration>\n";
+
+    assertPaired(xml, id, secret);
+  }
+
+  @Test
+  void shouldPairNestedYamlKeys() {
+    String id = SyntheticKeys.accessKeyId();
+    String secret = SyntheticKeys.secret();
+    String yaml = "aliyun:\n  credentials:\n    access-key:\n      id: " + id + "\n    region: cn-shanghai\n"
+        + "    endpoint: ecs.cn-shanghai.aliyuncs.com\n    timeout: 30s\n    retries: 3\n    access-secret:\n"
+        + "      secret: " + secret + "\n";
+
+    assertPaired(yaml, id, secret);
+  }
+
+  @Test
+  void shouldPairAPostmanEnvironment() {
+    String id = SyntheticKeys.accessKeyId();
+    String secret = SyntheticKeys.secret();
+    String postman = "{\n  \"values\": [\n    {\n      \"key\": \"accessKeyId\",\n      \"value\": \"" + id
+        + "\",\n      \"type\": \"default\",\n      \"enabled\": true\n    },\n    {\n"
+        + "      \"key\": \"accessKeySecret\",\n      \"value\": \"" + secret + "\",\n"
+        + "      \"type\": \"secret\",\n      \"enabled\": true\n    }\n  ]\n}\n";
+
+    assertPaired(postman, id, secret);
+  }
+
+  @Test
+  void shouldPairAJavaSetterOnTheNextLine() {
+    String id = SyntheticKeys.accessKeyId();
+    String secret = SyntheticKeys.secret();
+    String java = "Config config = new Config();\nconfig.setAccessKeyId(\"" + id + "\");\n"
+        + "config.setAccessKeySecret(\"" + secret + "\");\n";
+
+    assertPaired(java, id, secret);
+  }
+
+  @Test
+  void shouldPairAJsonConfigWithFieldsBetween() {
+    String id = SyntheticKeys.accessKeyId();
+    String secret = SyntheticKeys.secret();
+    String json = "{\n  \"accessKeyId\": \"" + id + "\",\n  \"regionId\": \"cn-beijing\",\n"
+        + "  \"endpoint\": \"ecs.cn-beijing.aliyuncs.com\",\n  \"connectTimeout\": 5000,\n"
+        + "  \"readTimeout\": 10000,\n  \"protocol\": \"HTTPS\",\n  \"accessKeySecret\": \"" + secret + "\"\n}\n";
+
+    assertPaired(json, id, secret);
+  }
+
+  @Test
+  void shouldNotPairAPasswordOrTokenWithAnIdOnlyLeak() {
+    String id = SyntheticKeys.accessKeyId();
+    String text = "ALIBABA_CLOUD_ACCESS_KEY_ID=" + id + "\nDB_PASSWORD=" + SyntheticKeys.secret()
+        + "\nGITHUB_TOKEN=" + SyntheticKeys.secret() + "\n";
+
+    List<Finding> findings = scanner.scan(text);
+
+    assertEquals(1, findings.size());
+    assertFalse(findings.get(0).secretFound());
+  }
+
+  @Test
+  void shouldNotPairAFarSecretThatBelongsToAnotherId() {
+    // Given profile a with its ID only, then profile b, ten lines on, with its own pair
+    String a = SyntheticKeys.accessKeyId();
+    String b = SyntheticKeys.accessKeyId();
+    String secret = SyntheticKeys.secret();
+    String text = "[a]\naccess_key_id = " + a + "\n" + "# padding\n".repeat(8) + "[b]\naccess_key_id = " + b
+        + "\naccess_key_secret = " + secret + "\n";
+
+    List<Finding> findings = scanner.scan(text);
+
+    assertFalse(findings.get(0).secretFound(), "a has no secret");
+    assertEquals(KeyForms.fingerprint(secret), findings.get(1).secretFingerprint());
+  }
+
+  // --- base64 wrapped across lines ---
+
+  @ParameterizedTest
+  @ValueSource(ints = {64, 76})
+  void shouldDecodeBase64WrappedAcrossLines(int width) {
+    // Given a config file, base64-encoded and wrapped, the key well inside it
+    String id = SyntheticKeys.accessKeyId();
+    String secret = SyntheticKeys.secret();
+    String config = "# generated\n" + "setting.number = some value of a configuration file\n".repeat(6)
+        + "accessKeyId = " + id + "\naccessKeySecret = " + secret + "\n";
+    String encoded = Base64.getEncoder().encodeToString(config.getBytes(StandardCharsets.UTF_8));
+    StringBuilder wrapped = new StringBuilder("apiVersion: v1\nkind: Secret\ndata:\n  config: |\n");
+    for (int i = 0; i < encoded.length(); i += width) {
+      wrapped.append("    ").append(encoded, i, Math.min(encoded.length(), i + width)).append('\n');
+    }
+
+    assertPaired(wrapped.toString(), id, secret);
+  }
+
+  private void assertPaired(String text, String id, String secret) {
+    List<Finding> findings = scanner.scan(text);
+    assertEquals(List.of(id), findings.stream().map(Finding::accessKeyId).toList());
+    assertEquals(KeyForms.fingerprint(secret), findings.get(0).secretFingerprint(), "paired with its secret");
+  }
+
+  /** An AccessKey ID of the kind created before the LTAI prefix: 16 random alphanumerics. */
+  private static String legacyId() {
+    while (true) {
+      String candidate = SyntheticKeys.random(16);
+      if (!candidate.startsWith("LTAI") && KeyPlausibility.isRandomLooking(candidate, 0, 16)) {
+        return candidate;
+      }
+    }
+  }
+}
