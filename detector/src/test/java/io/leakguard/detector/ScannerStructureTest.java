@@ -150,7 +150,7 @@ class ScannerStructureTest {
   @ValueSource(strings = {
       "2026-03-02 10:11:12 INFO  OssClient - request signed with accessKeyId=%s, region=cn-hangzhou",
       "{\"level\":\"warn\",\"msg\":\"signature mismatch\",\"AccessKeyId\":\"%s\"}",
-      "WARN [sdk] ACCESS_KEY_ID: %s used from 203.0.113.7",
+      "WARN [sdk] env ALIBABA_CLOUD_ACCESS_KEY_ID=%s used from 203.0.113.7",
       "<AccessKeyId>%s</AccessKeyId>",
   })
   void shouldFindLegacyIdsWithoutPrefixByTheirKeyName(String line) {
