@@ -268,7 +268,7 @@ public final class ScanCommand {
     }
   }
 
-  private static boolean isBinary(byte[] bytes) {
+  static boolean isBinary(byte[] bytes) {
     for (int i = 0; i < Math.min(bytes.length, BINARY_SNIFF); i++) {
       if (bytes[i] == 0) {
         return true;
@@ -301,7 +301,7 @@ public final class ScanCommand {
         + "}";
   }
 
-  private static String quote(String value) {
+  static String quote(String value) {
     StringBuilder quoted = new StringBuilder(value.length() + 2).append('"');
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);

@@ -1,0 +1,465 @@
+package io.leakguard.detector.scan;
+
+import io.leakguard.detector.Finding;
+import io.leakguard.detector.Scanner;
+import io.leakguard.schemas.edge.RawContent;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.internal.storage.file.FileRepository;
+import org.eclipse.jgit.internal.storage.file.ObjectDirectory;
+import org.eclipse.jgit.internal.storage.file.Pack;
+import org.eclipse.jgit.internal.storage.file.PackIndex;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectLoader;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.ReflogEntry;
+import org.eclipse.jgit.lib.ReflogReader;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.TreeFilter;
+
+/**
+ * {@code leakguard scan --git PATH_OR_URL}: every blob of every commit on every ref of a repository, each scanned
+ * once, with JGit (no git binary).
+ *
+ * <p>What is walked: every branch, tag, remote-tracking ref and stash, and every commit in those refs' reflogs (where
+ * a branch that was reset or force-pushed still points, locally); with {@code --all-objects}, also every commit and
+ * blob in the object database that nothing reaches (a deleted branch, a dropped stash, a blob added and never
+ * committed). A URL is cloned first, as a bare mirror into a temporary directory deleted afterwards.
+ *
+ * <p>A blob is attributed to the commits that introduce it (whose tree has it at a path where no parent's tree has
+ * it): it is scanned once and reported once, at its first such commit (by author time) with its path, author and
+ * author time, and with the last such commit and their count. A blob nothing attributes (dangling) has no commit and
+ * no path.
+ *
+ * <p>Incremental: {@code --since-commit SHA} leaves out everything reachable from that commit; {@code --state FILE}
+ * leaves out everything reachable from the tips the previous run saw (one commit ID per line) and writes this run's
+ * tips there when it completes.
+ *
+ * <p>One JSON object per finding, the fields of {@link ScanCommand} plus {@code commit}, {@code author},
+ * {@code authorTime}, {@code lastCommit}, {@code commits} and {@code blob}; with {@code --publish} each blob with
+ * findings goes to the pipeline with the location {@code REPO@COMMIT:PATH}, to which the detector adds the line.
+ */
+public final class GitScan {
+
+  private static final String SOURCE = "leakguard-scan-git";
+
+  /**
+   * A git scan.
+   *
+   * @param repository  a local repository (working tree or bare) or a URL to clone
+   * @param allObjects  also scan what no ref reaches
+   * @param sinceCommit leave out what this commit reaches, or null
+   * @param stateFile   the incremental state to read and write, or null
+   * @param publishTo   Kafka bootstrap servers, or null to only report
+   * @param topicPrefix the topic name prefix
+   * @param threads     blobs scanned at once
+   */
+  public record Request(String repository, boolean allObjects, String sinceCommit, Path stateFile, String publishTo,
+      String topicPrefix, int threads) {
+    public Request {
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads must be 1 or more, not " + threads);
+      }
+    }
+  }
+
+  /** The commits that introduce one blob. */
+  private static final class Origin {
+    RevCommit first;
+    String firstPath;
+    RevCommit last;
+    int commits;
+
+    void add(RevCommit commit, String path) {
+      commits++;
+      if (first == null || time(commit) < time(first)) {
+        first = commit;
+        firstPath = path;
+      }
+      if (last == null || time(commit) > time(last)) {
+        last = commit;
+      }
+    }
+
+    private static long time(RevCommit commit) {
+      return commit.getAuthorIdent().getWhenAsInstant().toEpochMilli();
+    }
+  }
+
+  /** Figures of one run, for the caller and the benchmark. */
+  public record Stats(int commits, int blobs, long bytes, int findings) {}
+
+  private final Scanner scanner = new Scanner();
+  private final PrintStream out;
+  private final PrintStream err;
+  private boolean failed;
+  private int findings;
+  private long bytes;
+
+  private GitScan(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  /** Runs a git scan with the process's streams; returns the exit code (0 none, 1 findings, 2 error). */
+  public static int run(Request request) {
+    PrintStream stdout = System.out;
+    System.setOut(System.err);
+    try {
+      return run(request, stdout, System.err, KafkaRawContentSink::new);
+    } finally {
+      System.setOut(stdout);
+    }
+  }
+
+  static int run(Request request, PrintStream out, PrintStream err, RawContentSink.Factory sinks) {
+    GitScan scan = new GitScan(out, err);
+    try {
+      scan.scan(request, sinks);
+    } catch (IOException | GitAPIException | UncheckedIOException e) {
+      err.println("leakguard scan --git: " + request.repository() + ": " + e.getMessage());
+      return 2;
+    }
+    out.flush();
+    return scan.failed ? 2 : scan.findings > 0 ? 1 : 0;
+  }
+
+  /** Scans and returns the figures; for the benchmark. Output goes to {@code out}. */
+  public static Stats measure(Request request, PrintStream out) throws IOException, GitAPIException {
+    GitScan scan = new GitScan(out, out);
+    return scan.scan(request, null);
+  }
+
+  private Stats scan(Request request, RawContentSink.Factory sinks) throws IOException, GitAPIException {
+    Path clone = null;
+    try {
+      File local = new File(request.repository());
+      if (!local.exists() && looksLikeUrl(request.repository())) {
+        clone = Files.createTempDirectory("leakguard-git");
+        Git.cloneRepository().setURI(request.repository()).setBare(true).setMirror(true)
+            .setDirectory(clone.toFile()).call().close();
+        local = clone.toFile();
+      } else if (!local.exists()) {
+        throw new IOException("no such repository or directory");
+      }
+      try (Repository repository = open(local)) {
+        RawContentSink sink = request.publishTo() == null || sinks == null ? null
+            : sinks.open(request.publishTo(), request.topicPrefix());
+        try {
+          return scan(repository, request, sink);
+        } finally {
+          if (sink != null) {
+            sink.close();
+          }
+        }
+      }
+    } finally {
+      if (clone != null) {
+        deleteTree(clone);
+      }
+    }
+  }
+
+  private static boolean looksLikeUrl(String repository) {
+    return repository.contains("://") || repository.matches("[\\w.-]+@[\\w.-]+:.*");
+  }
+
+  private static Repository open(File directory) throws IOException {
+    File dotGit = new File(directory, Constants.DOT_GIT);
+    FileRepositoryBuilder builder = new FileRepositoryBuilder().setMustExist(true);
+    builder.setGitDir(dotGit.isDirectory() ? dotGit : directory);
+    try {
+      return builder.build();
+    } catch (org.eclipse.jgit.errors.RepositoryNotFoundException e) {
+      throw new IOException("not a git repository");
+    }
+  }
+
+  private Stats scan(Repository repository, Request request, RawContentSink sink) throws IOException {
+    Map<ObjectId, Origin> origins = new HashMap<>();
+    Set<ObjectId> tips = new LinkedHashSet<>();
+    Set<ObjectId> looseBlobs = new LinkedHashSet<>();
+    int commits = 0;
+    try (ObjectReader reader = repository.newObjectReader(); RevWalk walk = new RevWalk(reader)) {
+      for (Ref ref : repository.getRefDatabase().getRefs()) {
+        ObjectId target = ref.getPeeledObjectId() != null ? ref.getPeeledObjectId() : ref.getObjectId();
+        if (target != null) {
+          tips.add(target);
+        }
+        ReflogReader reflog = repository.getRefDatabase().getReflogReader(ref.getName());
+        if (reflog != null) {
+          for (ReflogEntry entry : reflog.getReverseEntries()) {
+            tips.add(entry.getNewId());
+          }
+        }
+      }
+      if (request.allObjects()) {
+        everyObject(repository, reader, tips, looseBlobs);
+      }
+      for (ObjectId tip : tips) {
+        markStart(walk, tip);
+      }
+      for (ObjectId seen : uninteresting(repository, request)) {
+        walk.markUninteresting(walk.parseCommit(seen));
+      }
+      for (RevCommit commit : walk) {
+        commits++;
+        introduced(reader, commit, origins);
+      }
+    }
+    looseBlobs.removeAll(origins.keySet());
+    List<Map.Entry<ObjectId, Origin>> ordered = new ArrayList<>(origins.entrySet());
+    ordered.sort(Comparator.comparing((Map.Entry<ObjectId, Origin> e) -> Origin.time(e.getValue().first))
+        .thenComparing(e -> e.getValue().firstPath));
+    List<ObjectId> blobs = new ArrayList<>(ordered.size() + looseBlobs.size());
+    ordered.forEach(e -> blobs.add(e.getKey()));
+    blobs.addAll(looseBlobs);
+    scanBlobs(repository, request, blobs, origins, sink);
+    if (request.stateFile() != null && !failed) {
+      writeState(request.stateFile(), repository, tips);
+    }
+    return new Stats(commits, blobs.size(), bytes, findings);
+  }
+
+  private static void markStart(RevWalk walk, ObjectId id) throws IOException {
+    try {
+      walk.markStart(walk.parseCommit(id));
+    } catch (org.eclipse.jgit.errors.IncorrectObjectTypeException | org.eclipse.jgit.errors.MissingObjectException e) {
+      // a ref to a tree or a blob, or a reflog entry whose commit was pruned: nothing to walk
+    }
+  }
+
+  /** The blobs {@code commit} introduces: in its tree at a path where no parent's tree has the same blob. */
+  private static void introduced(ObjectReader reader, RevCommit commit, Map<ObjectId, Origin> origins)
+      throws IOException {
+    try (TreeWalk tree = new TreeWalk(reader)) {
+      tree.setRecursive(true);
+      tree.addTree(commit.getTree());
+      for (RevCommit parent : commit.getParents()) {
+        tree.addTree(parent.getTree());
+      }
+      if (commit.getParentCount() > 0) {
+        tree.setFilter(TreeFilter.ANY_DIFF);
+      }
+      while (tree.next()) {
+        if ((tree.getRawMode(0) & FileMode.TYPE_MASK) != FileMode.TYPE_FILE) {
+          continue; // deleted here, a symbolic link or a submodule
+        }
+        ObjectId blob = tree.getObjectId(0);
+        boolean inParent = false;
+        for (int p = 1; p < tree.getTreeCount() && !inParent; p++) {
+          inParent = blob.equals(tree.getObjectId(p));
+        }
+        if (!inParent) {
+          origins.computeIfAbsent(blob.copy(), id -> new Origin()).add(commit, tree.getPathString());
+        }
+      }
+    }
+  }
+
+  /** Every commit and blob in the object database, packed or loose, reachable or not. */
+  private static void everyObject(Repository repository, ObjectReader reader, Set<ObjectId> commits,
+      Set<ObjectId> blobs) throws IOException {
+    if (!(repository instanceof FileRepository file)) {
+      return;
+    }
+    ObjectDirectory objects = file.getObjectDatabase();
+    List<ObjectId> all = new ArrayList<>();
+    for (Pack pack : objects.getPacks()) {
+      for (PackIndex.MutableEntry entry : pack) {
+        all.add(entry.toObjectId());
+      }
+    }
+    File[] fanout = objects.getDirectory().listFiles();
+    if (fanout != null) {
+      for (File dir : fanout) {
+        String[] names = dir.getName().length() == 2 ? dir.list() : null;
+        for (String name : names == null ? new String[0] : names) {
+          if (name.length() == Constants.OBJECT_ID_STRING_LENGTH - 2 && ObjectId.isId(dir.getName() + name)) {
+            all.add(ObjectId.fromString(dir.getName() + name));
+          }
+        }
+      }
+    }
+    for (ObjectId id : all) {
+      int type = reader.open(id).getType();
+      if (type == Constants.OBJ_COMMIT) {
+        commits.add(id);
+      } else if (type == Constants.OBJ_BLOB) {
+        blobs.add(id);
+      }
+    }
+  }
+
+  private static List<ObjectId> uninteresting(Repository repository, Request request) throws IOException {
+    List<ObjectId> seen = new ArrayList<>();
+    if (request.sinceCommit() != null) {
+      ObjectId since = repository.resolve(request.sinceCommit());
+      if (since == null) {
+        throw new IOException("no commit " + request.sinceCommit());
+      }
+      seen.add(since);
+    }
+    if (request.stateFile() != null && Files.exists(request.stateFile())) {
+      for (String line : Files.readAllLines(request.stateFile())) {
+        String id = line.trim();
+        if (ObjectId.isId(id) && repository.getObjectDatabase().has(ObjectId.fromString(id))
+            && repository.open(ObjectId.fromString(id)).getType() == Constants.OBJ_COMMIT) {
+          seen.add(ObjectId.fromString(id));
+        }
+      }
+    }
+    return seen;
+  }
+
+  private static void writeState(Path file, Repository repository, Set<ObjectId> tips) throws IOException {
+    StringBuilder state = new StringBuilder("# leakguard scan --git state: the commits the last scan reached\n");
+    for (ObjectId tip : tips) {
+      if (repository.getObjectDatabase().has(tip) && repository.open(tip).getType() == Constants.OBJ_COMMIT) {
+        state.append(tip.name()).append('\n');
+      }
+    }
+    Path partial = file.resolveSibling(file.getFileName() + ".partial");
+    Files.writeString(partial, state);
+    Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** What scanning one blob gave. */
+  private record BlobResult(ObjectId blob, String content, List<Finding> findings, long size, String error) {}
+
+  /**
+   * Scans the blobs on {@code request.threads()} threads, each with its own object reader, and reports them in the
+   * given order; at most twice as many blobs as threads are in flight.
+   */
+  private void scanBlobs(Repository repository, Request request, List<ObjectId> blobs, Map<ObjectId, Origin> origins,
+      RawContentSink sink) {
+    int threads = request.threads();
+    ThreadLocal<ObjectReader> readers = ThreadLocal.withInitial(repository::newObjectReader);
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread thread = new Thread(r, "leakguard-scan-git");
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      ArrayDeque<Future<BlobResult>> inFlight = new ArrayDeque<>();
+      int next = 0;
+      while (next < blobs.size() || !inFlight.isEmpty()) {
+        while (next < blobs.size() && inFlight.size() < 2 * threads) {
+          ObjectId blob = blobs.get(next++);
+          inFlight.add(pool.submit(() -> scanBlob(readers.get(), blob)));
+        }
+        report(request, inFlight.poll().get(), origins, sink);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      failed = true;
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("scanning failed", e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private BlobResult scanBlob(ObjectReader reader, ObjectId blob) {
+    try {
+      ObjectLoader loader = reader.open(blob, Constants.OBJ_BLOB);
+      long size = loader.getSize();
+      if (size > ScanCommand.MAX_FILE_BYTES) {
+        return new BlobResult(blob, null, List.of(), size, null); // a stored binary: not text
+      }
+      byte[] data = loader.getCachedBytes(ScanCommand.MAX_FILE_BYTES);
+      if (ScanCommand.isBinary(data)) {
+        return new BlobResult(blob, null, List.of(), size, null);
+      }
+      String content = new String(data, StandardCharsets.UTF_8);
+      List<Finding> found = scanner.scanEveryOccurrence(content);
+      return new BlobResult(blob, found.isEmpty() ? null : content, found, size, null);
+    } catch (IOException e) {
+      return new BlobResult(blob, null, List.of(), 0, e.getMessage());
+    }
+  }
+
+  private void report(Request request, BlobResult result, Map<ObjectId, Origin> origins, RawContentSink sink) {
+    bytes += result.size();
+    if (result.error() != null) {
+      err.println("leakguard scan --git: blob " + result.blob().name() + ": " + result.error());
+      failed = true;
+      return;
+    }
+    if (result.findings().isEmpty()) {
+      return;
+    }
+    Origin origin = origins.get(result.blob());
+    for (Finding finding : result.findings()) {
+      out.println(json(result.blob(), origin, finding));
+    }
+    findings += result.findings().size();
+    if (sink != null) {
+      String location = request.repository() + "@" + (origin == null ? result.blob().name()
+          : origin.first.name() + ":" + origin.firstPath);
+      try {
+        sink.send(location, new RawContent(SOURCE, location, result.content(), result.blob().name()));
+      } catch (Exception e) {
+        Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+        err.println("leakguard scan --git: " + location + ": cannot publish: " + cause.getMessage());
+        failed = true;
+      }
+    }
+  }
+
+  static String json(ObjectId blob, Origin origin, Finding finding) {
+    String base = ScanCommand.json(origin == null ? "" : origin.firstPath, finding);
+    if (origin == null) {
+      base = "{\"path\":null" + base.substring("{\"path\":\"\"".length()); // a dangling blob has no path
+    }
+    StringBuilder line = new StringBuilder(base.substring(0, base.length() - 1));
+    if (origin == null) {
+      line.append(",\"commit\":null,\"author\":null,\"authorTime\":null,\"lastCommit\":null,\"commits\":0");
+    } else {
+      PersonIdent author = origin.first.getAuthorIdent();
+      Instant when = author.getWhenAsInstant();
+      line.append(",\"commit\":\"").append(origin.first.name()).append('"')
+          .append(",\"author\":").append(ScanCommand.quote(author.getName() + " <" + author.getEmailAddress() + ">"))
+          .append(",\"authorTime\":\"").append(when).append('"')
+          .append(",\"lastCommit\":\"").append(origin.last.name()).append('"')
+          .append(",\"commits\":").append(origin.commits);
+    }
+    return line.append(",\"blob\":\"").append(blob.name()).append("\"}").toString();
+  }
+
+  private static void deleteTree(Path root) {
+    try (var paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a temporary clone left behind is not worth failing the scan for
+    }
+  }
+}
