@@ -220,18 +220,18 @@ public final class GitScan {
           }
         }
       }
+      List<ObjectId> excluded = uninteresting(repository, request);
+      commits += walk(walk, tips, excluded, Set.of(), reader, origins);
       if (request.allObjects()) {
-        everyObject(repository, reader, tips, looseBlobs);
-      }
-      for (ObjectId tip : tips) {
-        markStart(walk, tip);
-      }
-      for (ObjectId seen : uninteresting(repository, request)) {
-        walk.markUninteresting(walk.parseCommit(seen));
-      }
-      for (RevCommit commit : walk) {
-        commits++;
-        introduced(reader, commit, origins);
+        // Then what no ref reaches: every object of the database that the walk did not see, opened for its type
+        // (reachable blobs and commits are known already, and opening an object inflates it).
+        Set<ObjectId> unreachableCommits = new LinkedHashSet<>();
+        Set<ObjectId> seen = new java.util.HashSet<>(origins.keySet());
+        everyObject(repository, reader, seen, walk, unreachableCommits, looseBlobs);
+        try (RevWalk more = new RevWalk(reader)) {
+          // ... down to where their history joins what the first walk covered, not along it again
+          commits += walk(more, unreachableCommits, excluded, tips, reader, origins);
+        }
       }
     }
     looseBlobs.removeAll(origins.keySet());
@@ -246,6 +246,31 @@ public final class GitScan {
       writeState(request.stateFile(), repository, tips);
     }
     return new Stats(commits, blobs.size(), bytes, findings);
+  }
+
+  /** Walks every commit the starts reach but the excluded do not, recording the blobs each introduces. */
+  private static int walk(RevWalk walk, Set<ObjectId> starts, List<ObjectId> excluded, Set<ObjectId> covered,
+      ObjectReader reader, Map<ObjectId, Origin> origins) throws IOException {
+    for (ObjectId start : starts) {
+      markStart(walk, start);
+    }
+    for (ObjectId seen : excluded) {
+      walk.markUninteresting(walk.parseCommit(seen));
+    }
+    for (ObjectId seen : covered) {
+      try {
+        walk.markUninteresting(walk.parseCommit(seen));
+      } catch (org.eclipse.jgit.errors.IncorrectObjectTypeException
+          | org.eclipse.jgit.errors.MissingObjectException e) {
+        // not a commit: nothing below it to leave out
+      }
+    }
+    int commits = 0;
+    for (RevCommit commit : walk) {
+      commits++;
+      introduced(reader, commit, origins);
+    }
+    return commits;
   }
 
   private static void markStart(RevWalk walk, ObjectId id) throws IOException {
@@ -284,14 +309,17 @@ public final class GitScan {
     }
   }
 
-  /** Every commit and blob in the object database, packed or loose, reachable or not. */
-  private static void everyObject(Repository repository, ObjectReader reader, Set<ObjectId> commits,
-      Set<ObjectId> blobs) throws IOException {
+  /**
+   * The commits and blobs of the object database, packed or loose, that neither {@code knownBlobs} holds nor
+   * {@code walked} has parsed: what nothing reaches.
+   */
+  private static void everyObject(Repository repository, ObjectReader reader, Set<ObjectId> knownBlobs, RevWalk walked,
+      Set<ObjectId> commits, Set<ObjectId> blobs) throws IOException {
     if (!(repository instanceof FileRepository file)) {
       return;
     }
     ObjectDirectory objects = file.getObjectDatabase();
-    List<ObjectId> all = new ArrayList<>();
+    Set<ObjectId> all = new LinkedHashSet<>();
     for (Pack pack : objects.getPacks()) {
       for (PackIndex.MutableEntry entry : pack) {
         all.add(entry.toObjectId());
@@ -309,6 +337,9 @@ public final class GitScan {
       }
     }
     for (ObjectId id : all) {
+      if (knownBlobs.contains(id) || walked.lookupOrNull(id) != null) {
+        continue;
+      }
       int type = reader.open(id).getType();
       if (type == Constants.OBJ_COMMIT) {
         commits.add(id);

@@ -19,10 +19,12 @@ import java.util.regex.Pattern;
  * literal pass and a naive {@code java.util.regex} pass. Prints figures; asserts nothing about time. The ratio is the
  * scanner's median over rg's median with the patterns (rg with the literals alone is printed too, for reference).
  *
- * <p>Run (from the repository root; {@code --mb N} sets the corpus size, default 128):
+ * <p>Run from the repository root ({@code --mb N} sets the corpus size, default 128; {@code --threads N} also measures
+ * N threads on N slices):
  * <pre>
- * mvn -q -pl detector test-compile exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=io.leakguard.detector.bench.ScanBenchmark [-Dexec.args="--mb 256"]
+ * mvn -q -pl detector -am test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$PWD/cp.txt
+ * java -cp detector/target/test-classes:detector/target/classes:$(cat cp.txt) \
+ *     io.leakguard.detector.bench.ScanBenchmark [--mb 256]
  * </pre>
  * ripgrep ({@code apt-get install -y ripgrep}) is optional: without {@code rg} on the path its part is skipped with a
  * message. rg reads the corpus from a temporary file (in the page cache after a warm-up run, process start included);
