@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
  * literal pass and a naive {@code java.util.regex} pass. Prints figures; asserts nothing about time. The ratio is the
  * scanner's median over rg's median with the patterns (rg with the literals alone is printed too, for reference).
  *
- * <p>Run from the repository root ({@code --mb N} sets the corpus size, default 128; {@code --threads N} also measures
- * N threads on N slices):
+ * <p>Then the same text as {@value #FILES} files on 1 and 2 threads, beside {@code rg -j1} and {@code rg -j2} on the
+ * same files. Run from the repository root ({@code --mb N} sets the corpus size, default 128):
  * <pre>
  * mvn -q -pl detector -am test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$PWD/cp.txt
  * java -cp detector/target/test-classes:detector/target/classes:$(cat cp.txt) \
@@ -34,6 +34,7 @@ public final class ScanBenchmark {
 
   private static final int MB = 1 << 20;
   private static final int RUNS = 7;
+  private static final int FILES = 8;
   /** What the scanner's prefilter looks for, as rg patterns: the two ID forms and the base64 forms of their prefixes. */
   private static final List<String> RG_PATTERNS = List.of(
       "(?-u:\\b)LTAI[A-Za-z0-9]{12,20}(?-u:\\b)",
@@ -76,6 +77,58 @@ public final class ScanBenchmark {
       }
     } finally {
       Files.deleteIfExists(file);
+    }
+    threads(text, size);
+  }
+
+  /**
+   * Several files at once, as {@code leakguard scan -j N} and {@code rg -jN} do: the corpus as {@value #FILES} files
+   * cut at line ends, scanned on 1 and 2 threads (the scanner: a task per file on a pool), rg on the same files.
+   */
+  private static void threads(String text, double size) throws Exception {
+    List<String> files = new ArrayList<>();
+    int from = 0;
+    for (int k = 1; k <= FILES; k++) {
+      int to = k == FILES ? text.length() : text.indexOf('\n', (int) ((long) text.length() * k / FILES)) + 1;
+      files.add(text.substring(from, to));
+      from = to;
+    }
+    Scanner scanner = new Scanner();
+    Path dir = Files.createTempDirectory("leakguard-scan-bench");
+    try {
+      for (int k = 0; k < FILES; k++) {
+        Files.writeString(dir.resolve("part" + k + ".log"), files.get(k), StandardCharsets.ISO_8859_1);
+      }
+      for (int threads : new int[] {1, 2}) {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+          report("scanner, " + FILES + " files, " + threads + " thread" + (threads > 1 ? "s" : ""), size, () -> {
+            List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+            for (String part : files) {
+              results.add(pool.submit(() -> scanner.scanEveryOccurrence(part).size()));
+            }
+            int found = 0;
+            for (java.util.concurrent.Future<Integer> result : results) {
+              found += result.get();
+            }
+            return found;
+          });
+        } finally {
+          pool.shutdown();
+        }
+        List<String> command = new ArrayList<>(List.of("rg", "-j" + threads, "--no-config", "--no-ignore", "-c"));
+        RG_PATTERNS.forEach(p -> command.addAll(List.of("-e", p)));
+        command.add(dir.toString());
+        try {
+          report("ripgrep, " + FILES + " files, rg -j" + threads, size, () -> run(command).length());
+        } catch (IOException e) {
+          System.out.println("rg: not found on the PATH, skipped");
+        }
+      }
+    } finally {
+      try (var paths = Files.walk(dir)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
     }
   }
 
