@@ -113,6 +113,26 @@ class DetectorTopologyTest {
   }
 
   @Test
+  void shouldProbeAPairSeenAThousandTimesOnce() {
+    // Given one pair sighted 1,000 times from 10 sources, and a second secret for the same ID among them
+    String id = SyntheticKeys.accessKeyId();
+    String secret = SyntheticKeys.secret();
+    String other = SyntheticKeys.secret();
+    for (int i = 0; i < 1000; i++) {
+      String value = i == 500 ? other : secret;
+      raw.pipeInput("r" + i, new RawContent("source-" + (i % 10), "log/" + i, "id=" + id + " secret=" + value, null),
+          START.plusMillis(i));
+    }
+
+    // Then each (ID, secret fingerprint) is probed once: 2 calls for 1,000 sightings, a hit rate of 99.8 %
+    assertEquals(List.of(KeyForms.fingerprint(secret), KeyForms.fingerprint(other)), probedSecrets);
+    long sightings = incidents.readValuesToList().stream().mapToInt(Incident::getSightingCount).max().orElse(0);
+    assertEquals(1000, sightings, "every sighting folded into the incident");
+    System.out.printf("probe cache: %d sightings, %d probes, hit rate %.1f %%%n", 1000, probedSecrets.size(),
+        100.0 * (1000 - probedSecrets.size()) / 1000);
+  }
+
+  @Test
   void shouldEmitNothingForContentWithoutAPair() {
     raw.pipeInput("k", new RawContent("ci", "log", "id=" + SyntheticKeys.accessKeyId() + " and nothing else", null));
 
