@@ -93,23 +93,24 @@ public final class GitScan {
   /** The commits that introduce one blob. */
   private static final class Origin {
     RevCommit first;
+    long firstTime;
     String firstPath;
     RevCommit last;
+    long lastTime;
     int commits;
 
-    void add(RevCommit commit, String path) {
+    /** {@code time}: the commit's author time, parsed once per commit by the caller. */
+    void add(RevCommit commit, long time, String path) {
       commits++;
-      if (first == null || time(commit) < time(first)) {
+      if (first == null || time < firstTime) {
         first = commit;
+        firstTime = time;
         firstPath = path;
       }
-      if (last == null || time(commit) > time(last)) {
+      if (last == null || time > lastTime) {
         last = commit;
+        lastTime = time;
       }
-    }
-
-    private static long time(RevCommit commit) {
-      return commit.getAuthorIdent().getWhenAsInstant().toEpochMilli();
     }
   }
 
@@ -236,7 +237,7 @@ public final class GitScan {
     }
     looseBlobs.removeAll(origins.keySet());
     List<Map.Entry<ObjectId, Origin>> ordered = new ArrayList<>(origins.entrySet());
-    ordered.sort(Comparator.comparing((Map.Entry<ObjectId, Origin> e) -> Origin.time(e.getValue().first))
+    ordered.sort(Comparator.comparingLong((Map.Entry<ObjectId, Origin> e) -> e.getValue().firstTime)
         .thenComparing(e -> e.getValue().firstPath));
     List<ObjectId> blobs = new ArrayList<>(ordered.size() + looseBlobs.size());
     ordered.forEach(e -> blobs.add(e.getKey()));
@@ -284,6 +285,7 @@ public final class GitScan {
   /** The blobs {@code commit} introduces: in its tree at a path where no parent's tree has the same blob. */
   private static void introduced(ObjectReader reader, RevCommit commit, Map<ObjectId, Origin> origins)
       throws IOException {
+    long time = commit.getAuthorIdent().getWhenAsInstant().toEpochMilli();
     try (TreeWalk tree = new TreeWalk(reader)) {
       tree.setRecursive(true);
       tree.addTree(commit.getTree());
@@ -303,7 +305,7 @@ public final class GitScan {
           inParent = blob.equals(tree.getObjectId(p));
         }
         if (!inParent) {
-          origins.computeIfAbsent(blob.copy(), id -> new Origin()).add(commit, tree.getPathString());
+          origins.computeIfAbsent(blob.copy(), id -> new Origin()).add(commit, time, tree.getPathString());
         }
       }
     }
