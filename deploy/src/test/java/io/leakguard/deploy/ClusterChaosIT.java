@@ -72,8 +72,11 @@ class ClusterChaosIT {
   private static final int BYSTANDERS_PER_ACCOUNT = 3;
   private static final int BATCHES = 10;
   private static final Duration BATCH_PAUSE = Duration.ofMillis(500);
-  /** The longest a run may go without a new outcome (the longest stall seen, after the broker kill, was 28 s). */
-  private static final Duration STALL_LIMIT = Duration.ofMinutes(2);
+  /**
+   * The longest a run may go without a new outcome. The longest stalls seen follow the broker kill: 28 s on a quiet
+   * machine, 96 s with another test suite running beside it.
+   */
+  private static final Duration STALL_LIMIT = Duration.ofMinutes(3);
   private static final Instant KEYS_CREATED = Instant.parse("2026-01-01T00:00:00Z");
   private static final Pattern RESTORED = Pattern.compile("restored (\\S+) partition (\\d+): (\\d+) records in (\\d+) ms");
 

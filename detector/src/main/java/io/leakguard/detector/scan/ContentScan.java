@@ -120,27 +120,29 @@ public final class ContentScan {
     if (depth >= MAX_DEPTH) {
       return;
     }
-    IntList fragments = hits.fragments();
-    if (!fragments.isEmpty()) {
-      // Literals joined in code: scan the window with each join reassembled, its secret still next to it.
-      for (int[] region : Regions.around(text, lines, fragments)) {
-        Decoder.Decoded joined = Concatenations.rewrite(text, region[0], region[1]);
-        if (joined != null) {
-          IntUnaryOperator toSource = joined.toSource();
-          scanLevel(joined.text(), new LineIndex(joined.text()), depth + 1,
-              position -> toTop.applyAsInt(toSource.applyAsInt(position)), found);
-        }
-      }
-    }
-    if (triggers.isEmpty()) {
+    // Literals joined in code: the window with each join reassembled, its secret still next to it.
+    scanRewritten(text, lines, depth, toTop, found, hits.fragments(), Concatenations::rewrite);
+    // Encodings: the window decoded.
+    triggers.sort();
+    scanRewritten(text, lines, depth, toTop, found, triggers, Decoder::decode);
+  }
+
+  /** A rewriting of a region of a text, null when it changes nothing: a decoding, a reassembly. */
+  private interface Rewrite {
+    Decoder.Decoded apply(String text, int from, int to);
+  }
+
+  /** Scans one level deeper the regions around {@code sortedTriggers}, each as {@code rewrite} makes it. */
+  private void scanRewritten(String text, LineIndex lines, int depth, IntUnaryOperator toTop, List<Found> found,
+      IntList sortedTriggers, Rewrite rewrite) {
+    if (sortedTriggers.isEmpty()) {
       return;
     }
-    triggers.sort();
-    for (int[] region : Regions.around(text, lines, triggers)) {
-      Decoder.Decoded decoded = Decoder.decode(text, region[0], region[1]);
-      if (decoded != null) {
-        IntUnaryOperator toSource = decoded.toSource();
-        scanLevel(decoded.text(), new LineIndex(decoded.text()), depth + 1,
+    for (int[] region : Regions.around(text, lines, sortedTriggers)) {
+      Decoder.Decoded rewritten = rewrite.apply(text, region[0], region[1]);
+      if (rewritten != null) {
+        IntUnaryOperator toSource = rewritten.toSource();
+        scanLevel(rewritten.text(), new LineIndex(rewritten.text()), depth + 1,
             position -> toTop.applyAsInt(toSource.applyAsInt(position)), found);
       }
     }
