@@ -26,6 +26,7 @@ public final class KeyPlausibility {
   /** Keyboard rows, read either way, of which six keys in a row are a person's typing ({@code qwerty}, {@code asdfgh}). */
   private static final String[] KEYBOARD_ROWS = {"qwertyuiop", "asdfghjkl", "zxcvbnm", "1qaz2wsx3edc4rfv"};
   private static final int KEYBOARD_WALK = 6;
+  private static final java.util.List<String> KEYBOARD_WALKS = keyboardWalks();
   /** Shortest word of a word sequence, and how many words make one (fewer with a closing acronym). */
   private static final int MIN_WORDS = 3;
   /** Acronyms that Alibaba Cloud's API and SDK names use inside a name ({@code AssumeRoleWithOIDCRequest}). */
@@ -192,16 +193,25 @@ public final class KeyPlausibility {
       return false;
     }
     String value = text.subSequence(from, to).toString().toLowerCase(Locale.ROOT);
-    for (String row : KEYBOARD_ROWS) {
-      String reversed = new StringBuilder(row).reverse().toString();
-      for (int k = 0; k + KEYBOARD_WALK <= row.length(); k++) {
-        if (value.contains(row.substring(k, k + KEYBOARD_WALK))
-            || value.contains(reversed.substring(k, k + KEYBOARD_WALK))) {
-          return true;
-        }
+    for (String walk : KEYBOARD_WALKS) {
+      if (value.contains(walk)) {
+        return true;
       }
     }
     return false;
+  }
+
+  /** Every run of {@value #KEYBOARD_WALK} keys along a row, both ways: built once, checked for every value. */
+  private static java.util.List<String> keyboardWalks() {
+    java.util.List<String> walks = new java.util.ArrayList<>();
+    for (String row : KEYBOARD_ROWS) {
+      String reversed = new StringBuilder(row).reverse().toString();
+      for (int k = 0; k + KEYBOARD_WALK <= row.length(); k++) {
+        walks.add(row.substring(k, k + KEYBOARD_WALK));
+        walks.add(reversed.substring(k, k + KEYBOARD_WALK));
+      }
+    }
+    return java.util.List.copyOf(walks);
   }
 
   /** A character with its case folded, so that sequences and repeats are seen whatever the capitalization. */

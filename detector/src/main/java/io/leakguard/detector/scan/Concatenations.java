@@ -32,6 +32,8 @@ final class Concatenations {
   private static final int MAX_BREAKS = 2;
   private static final int JOIN_LOOKBACK = 48;
   private static final String[] JOIN_CALLS = {"join(", "concat(", "implode(", "join ("};
+  private static final String[] CALL_OPERATORS = {").append(", ".append(", ").concat(", ".concat("};
+  private static final String[] SHELL_KEYWORDS = {"export ", "local ", "readonly ", "declare "};
 
   private final String text;
   private final int from;
@@ -41,7 +43,8 @@ final class Concatenations {
   /** A shell variable's value and where it is written: a value joined from variables is reported at the first. */
   private record Assigned(String value, int at) {}
 
-  private final Map<String, Assigned> shellVariables;
+  /** Read on the first {@code $}: most regions have none. */
+  private Map<String, Assigned> shellVariables;
   private int copyFrom;
   private boolean changed;
 
@@ -50,7 +53,6 @@ final class Concatenations {
     this.from = from;
     this.to = to;
     this.copyFrom = from;
-    this.shellVariables = shellAssignments(text, from, to);
   }
 
   /** {@code text[from, to)} with its joins of literals reassembled, or null when it holds none. */
@@ -143,7 +145,7 @@ final class Concatenations {
 
   /** The end of a join operator at {@code at}, or {@code at} when there is none (adjacent literals). */
   private int operator(int at, boolean commas) {
-    for (String call : new String[] {").append(", ".append(", ").concat(", ".concat("}) {
+    for (String call : CALL_OPERATORS) {
       if (text.startsWith(call, at)) {
         return at + call.length();
       }
@@ -213,6 +215,9 @@ final class Concatenations {
       if (nameEnd == nameStart || (braced && (nameEnd >= to || text.charAt(nameEnd) != '}'))) {
         break;
       }
+      if (shellVariables == null) {
+        shellVariables = shellAssignments(text, from, to);
+      }
       Assigned assigned = shellVariables.get(text.substring(nameStart, nameEnd));
       if (assigned == null) {
         return nameEnd;
@@ -246,7 +251,7 @@ final class Concatenations {
       while (i < lineEnd && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) {
         i++;
       }
-      for (String keyword : new String[] {"export ", "local ", "readonly ", "declare "}) {
+      for (String keyword : SHELL_KEYWORDS) {
         if (text.startsWith(keyword, i)) {
           i += keyword.length();
         }

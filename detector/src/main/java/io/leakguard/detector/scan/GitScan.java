@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -19,9 +18,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.internal.storage.file.FileRepository;
@@ -388,37 +384,12 @@ public final class GitScan {
   /** What scanning one blob gave. */
   private record BlobResult(ObjectId blob, String content, List<Finding> findings, long size, String error) {}
 
-  /**
-   * Scans the blobs on {@code request.threads()} threads, each with its own object reader, and reports them in the
-   * given order; at most twice as many blobs as threads are in flight.
-   */
+  /** Scans the blobs on {@code request.threads()} threads ({@link InOrder}), each with its own object reader. */
   private void scanBlobs(Repository repository, Request request, List<ObjectId> blobs, Map<ObjectId, Origin> origins,
       RawContentSink sink) {
-    int threads = request.threads();
     ThreadLocal<ObjectReader> readers = ThreadLocal.withInitial(repository::newObjectReader);
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread thread = new Thread(r, "leakguard-scan-git");
-      thread.setDaemon(true);
-      return thread;
-    });
-    try {
-      ArrayDeque<Future<BlobResult>> inFlight = new ArrayDeque<>();
-      int next = 0;
-      while (next < blobs.size() || !inFlight.isEmpty()) {
-        while (next < blobs.size() && inFlight.size() < 2 * threads) {
-          ObjectId blob = blobs.get(next++);
-          inFlight.add(pool.submit(() -> scanBlob(readers.get(), blob)));
-        }
-        report(request, inFlight.poll().get(), origins, sink);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      failed = true;
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException("scanning failed", e.getCause());
-    } finally {
-      pool.shutdownNow();
-    }
+    InOrder.run(blobs, request.threads(), "leakguard-scan-git", blob -> scanBlob(readers.get(), blob),
+        result -> report(request, result, origins, sink));
   }
 
   private BlobResult scanBlob(ObjectReader reader, ObjectId blob) {
@@ -461,8 +432,7 @@ public final class GitScan {
       try {
         sink.send(location, new RawContent(SOURCE, location, result.content(), result.blob().name()));
       } catch (Exception e) {
-        Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
-        err.println("leakguard scan --git: " + location + ": cannot publish: " + cause.getMessage());
+        err.println("leakguard scan --git: " + location + ": cannot publish: " + InOrder.reason(e));
         failed = true;
       }
     }

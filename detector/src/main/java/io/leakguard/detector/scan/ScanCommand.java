@@ -166,40 +166,11 @@ public final class ScanCommand {
   }
 
   /**
-   * Scans files on {@link #threads} threads and reports them in the order given, as one thread would: each file is
-   * read and scanned by a worker, its findings printed (and published) by this thread once every file before it is.
-   * At most twice as many files as threads are in flight, so memory stays bounded by the largest files.
+   * Scans files on {@link #threads} threads ({@link InOrder}): each file is read and scanned by a worker, its
+   * findings printed (and published) by this thread once every file before it is.
    */
   private void scanFiles(List<Path> files, RawContentSink sink) {
-    if (threads == 1 || files.size() < 2) {
-      for (Path each : files) {
-        apply(scanFile(each, false), sink);
-      }
-      return;
-    }
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
-      Thread thread = new Thread(r, "leakguard-scan");
-      thread.setDaemon(true);
-      return thread;
-    });
-    try {
-      java.util.ArrayDeque<java.util.concurrent.Future<FileResult>> inFlight = new java.util.ArrayDeque<>();
-      int next = 0;
-      while (next < files.size() || !inFlight.isEmpty()) {
-        while (next < files.size() && inFlight.size() < 2 * threads) {
-          Path each = files.get(next++);
-          inFlight.add(pool.submit(() -> scanFile(each, false)));
-        }
-        apply(inFlight.poll().get(), sink);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      error("-", "interrupted");
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException("scanning failed", e.getCause());
-    } finally {
-      pool.shutdownNow();
-    }
+    InOrder.run(files, threads, "leakguard-scan", file -> scanFile(file, false), result -> apply(result, sink));
   }
 
   /** What scanning one file gave: its findings, or the error or note to print instead, and its content to publish. */
@@ -262,8 +233,7 @@ public final class ScanCommand {
       try {
         sink.send(result.path(), new RawContent(SOURCE, result.path(), result.content(), null));
       } catch (Exception e) {
-        Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
-        error(result.path(), "cannot publish: " + cause.getMessage());
+        error(result.path(), "cannot publish: " + InOrder.reason(e));
       }
     }
   }
