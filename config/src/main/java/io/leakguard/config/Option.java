@@ -59,6 +59,17 @@ public record Option<T>(String key, String defaultValue, String description, Fun
     return new Option<>(key, defaultValue, description, Option::parseDuration);
   }
 
+  /** A duration no longer than {@code max}. */
+  public static Option<Duration> duration(String key, String defaultValue, Duration max, String description) {
+    return new Option<>(key, defaultValue, description, value -> {
+      Duration parsed = parseDuration(value);
+      if (parsed.compareTo(max) > 0) {
+        throw new IllegalArgumentException(value.trim() + " is longer than the most allowed, " + max);
+      }
+      return parsed;
+    });
+  }
+
   /** A comma-separated list of durations, e.g. {@code 1m,5m,30m,2h}; empty for none. */
   public static Option<java.util.List<Duration>> durations(String key, String defaultValue, String description) {
     return new Option<>(key, defaultValue, description, value -> value.isBlank() ? java.util.List.of()

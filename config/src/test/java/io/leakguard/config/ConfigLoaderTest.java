@@ -74,6 +74,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void shouldRefuseADurationLongerThanItsBound() {
+    Option<Duration> ttl = Option.duration("probe.ttl", "10m", Duration.ofDays(7), "ttl");
+    ConfigLoader bounded = new ConfigLoader(List.of(ttl, BOOTSTRAP), KAFKA_NAMES::contains);
+
+    assertEquals(Duration.ofHours(168), bounded.load(Map.of("LEAKGUARD_PROBE_TTL", "168h",
+        "KAFKA_BOOTSTRAP_SERVERS", "x:1"), List.of()).get(ttl));
+    ConfigException e = assertThrows(ConfigException.class, () -> bounded.load(Map.of("LEAKGUARD_PROBE_TTL", "169h",
+        "KAFKA_BOOTSTRAP_SERVERS", "x:1"), List.of()));
+    assertTrue(e.getMessage().contains("probe.ttl") && e.getMessage().contains("PT168H"), e.getMessage());
+  }
+
+  @Test
   void shouldNameAMissingRequiredOption() {
     ConfigException e = assertThrows(ConfigException.class, () -> loader.load(Map.of(), List.of()));
     assertTrue(e.getMessage().contains("kafka.bootstrap.servers"), e.getMessage());

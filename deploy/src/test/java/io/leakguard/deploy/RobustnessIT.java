@@ -97,6 +97,8 @@ class RobustnessIT {
   static final String account = SyntheticKeys.accountId();
   static final Map<String, String[]> users = new LinkedHashMap<>();
   static final Set<String> mustNotLeak = ConcurrentHashMap.newKeySet();
+  /** The secret sighted with dave's ID that is not his (test 3), sighted again after the restart (test 6). */
+  static final String daveRumor = SyntheticKeys.secret();
 
   @BeforeAll
   static void startEverything() throws Exception {
@@ -114,6 +116,7 @@ class RobustnessIT {
       mustNotLeak.add(key[1]);
       seed.user(name, u -> u.key(key[0], key[1]));
     }
+    mustNotLeak.add(daveRumor);
     stack = PipelineStack.startRrsa(dir, PREFIX, seed);
     broker = stack.broker();
     emulator = stack.emulator();
@@ -175,7 +178,8 @@ class RobustnessIT {
     readers.put(TOPICS.inventory().name(), List.of("enricher"));
     readers.put(TOPICS.leaksEnriched().name(), List.of("remediator"));
     readers.put(TOPICS.approvals().name(), List.of("remediator"));
-    Set<String> globals = Set.of(TOPICS.inventory().name(), TOPICS.approvals().name());
+    readers.put(TOPICS.probeVerdicts().name(), List.of("detector"));
+    Set<String> globals = Set.of(TOPICS.inventory().name(), TOPICS.approvals().name(), TOPICS.probeVerdicts().name());
     Set<String> edges = Set.of(TOPICS.rawContent().name(), TOPICS.githubAlerts().name(),
         TOPICS.securityCenterAlerts().name(), TOPICS.manualReports().name());
 
@@ -363,7 +367,7 @@ class RobustnessIT {
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(), new ByteArraySerializer(),
         new ByteArraySerializer())) {
       send(producer, TOPICS.rawContent().name(), "{\"source\":\"paste\",\"location\":\"p/1\",\"content\":\"AK="
-          + dave[0] + "\\nSK=" + SyntheticKeys.secret() + "\"}");
+          + dave[0] + "\\nSK=" + daveRumor + "\"}");
     }
 
     // Then the incident is escalated as an ID-only exposure and dave's key is untouched
@@ -513,6 +517,22 @@ class RobustnessIT {
     }
     assertEquals(RemediationStatus.ROTATED, awaitValues(TOPICS.remediationOutcomes(), key[0], 1).get(0).getStatus());
     assertTrue(stack.allRunning());
+
+    // And the pair probed before the restart (dave's ID with a secret that is not his, test 3), sighted again, is
+    // answered from its verdict on probe.verdicts: STS saw that pair once in all
+    String[] dave = users.get("dave");
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(), new ByteArraySerializer(),
+        new ByteArraySerializer())) {
+      send(producer, TOPICS.rawContent().name(), "{\"source\":\"wiki\",\"location\":\"w/2\",\"content\":\"AK="
+          + dave[0] + "\\nSK=" + daveRumor + "\"}");
+    }
+    await().atMost(WAIT).until(() -> awaitValues(TOPICS.incidents(), dave[0], 1).stream()
+        .anyMatch(incident -> incident.getSightingCount() >= 2));
+    long probes = stack.events(10_000).stream()
+        .filter(event -> event.path("eventName").asText().equals("GetCallerIdentity")
+            && event.path("userIdentity").path("accessKeyId").asText().equals(dave[0]))
+        .count();
+    assertEquals(1, probes, "GetCallerIdentity calls with dave's ID, before and after the restart");
   }
 
   private static void leak(KafkaProducer<byte[], byte[]> producer, String[] key, String where) throws Exception {

@@ -32,7 +32,9 @@ public final class DetectorApp implements ServiceDefinition {
       1_000_000, "pairs of one source probed per minute (ten times that over all sources); past it a pair is "
           + "FLOOD_LIMITED, not probed");
   public static final Option<Duration> PROBE_CACHE_TTL = Option.duration("detector.probe.cache.ttl", "10m",
-      "how long a probe's answer is reused for the same pair (ID and secret fingerprint)");
+      java.time.Duration.ofDays(io.leakguard.schemas.TopicCatalog.VERDICT_RETENTION_DAYS),
+      "how long a probe's answer is reused for the same pair (ID and secret fingerprint), on every instance and "
+          + "across restarts (probe.verdicts); at most the 7 days the topic keeps a verdict");
 
   public static void main(String[] args) {
     ServiceMain.run(new DetectorApp(), args);

@@ -6,6 +6,7 @@ import io.leakguard.runtime.StoreSerdes;
 import io.leakguard.detector.intake.AsyncProber;
 import io.leakguard.schemas.Incident;
 import io.leakguard.schemas.LeakDetected;
+import io.leakguard.schemas.ProbeVerdict;
 import io.leakguard.schemas.RemediationOutcome;
 import io.leakguard.schemas.Topic;
 import io.leakguard.schemas.TopicCatalog;
@@ -18,6 +19,10 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -32,6 +37,10 @@ import org.apache.kafka.streams.state.Stores;
  *       a secret), the store {@value IncidentFolding#STORE} (AccessKey ID to {@link Incident}), and the stores of
  *       sightings waiting for their probe, {@code pending-probes-content} and {@code pending-probes-github} (input
  *       coordinates and AccessKey ID to {@link LeakDetected}, never a secret).</li>
+ *   <li>Probe verdicts: {@code <prefix>probe.verdicts} (compacted, {@link ProbeVerdict} keyed by pair), written by the
+ *       probed intakes and read back by every instance as the global store {@value IntakeProcessors#VERDICTS_STORE}:
+ *       a pair probed once is not probed again within {@code detector.probe.cache.ttl}, on any instance, across
+ *       restarts.</li>
  *   <li>Outputs, keyed by AccessKey ID: {@code <prefix>leaks.detected} ({@link LeakDetected}, the first sighting of
  *       each key only) and {@code <prefix>incidents} ({@link Incident}, compacted, every change).</li>
  *   <li>Dead letters: {@code <prefix>dlq.detector}.</li>
@@ -48,6 +57,28 @@ public final class DetectorTopology {
   public static final int MAX_SIGHTINGS = 20;
 
   private DetectorTopology() {}
+
+  /** Keeps the global verdict store equal to the compacted topic: the latest verdict per pair, none after a tombstone. */
+  private static final class VerdictUpdater implements Processor<String, ProbeVerdict, Void, Void> {
+    private KeyValueStore<String, ProbeVerdict> store;
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+      store = context.getStateStore(IntakeProcessors.VERDICTS_STORE);
+    }
+
+    @Override
+    public void process(Record<String, ProbeVerdict> record) {
+      if (record.key() == null) {
+        return;
+      }
+      if (record.value() == null) {
+        store.delete(record.key());
+      } else {
+        store.put(record.key(), record.value());
+      }
+    }
+  }
 
   public static Topology build(TopicCatalog topics, Scanner scanner, AsyncProber prober, int partitions) {
     return build(topics, scanner, prober, partitions, io.leakguard.runtime.Metrics.none());
@@ -67,28 +98,42 @@ public final class DetectorTopology {
           org.apache.kafka.common.serialization.Serdes.String(), StoreSerdes.tolerant(detected.valueSerde(), pending)));
     }
 
-    KStream<String, LeakDetected> fromContent = builder.stream(topics.rawContent().name(),
+    Topic<String, ProbeVerdict> verdicts = topics.probeVerdicts();
+    // The durable probe cache: every instance reads all verdicts, written by any instance, kept over restarts.
+    builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IntakeProcessors.VERDICTS_STORE),
+            verdicts.keySerde(), StoreSerdes.tolerant(verdicts.valueSerde(), IntakeProcessors.VERDICTS_STORE))
+            .withLoggingDisabled(),
+        verdicts.name(), Consumed.with(verdicts.keySerde(), verdicts.valueSerde()).withName("probe-verdicts-source"),
+        () -> new VerdictUpdater());
+
+    KStream<String, SpecificRecord> fromContent = builder.stream(topics.rawContent().name(),
             Consumed.with(topics.rawContent().keySerde(), topics.rawContent().valueSerde()).withName("raw-content-source"))
         .process(() -> new IntakeProcessors.ScanContent(scanner, prober), Named.as("scan-content"),
             IntakeProcessors.ScanContent.STORE);
-    KStream<String, LeakDetected> fromGithub = builder.stream(topics.githubAlerts().name(),
+    KStream<String, SpecificRecord> fromGithub = builder.stream(topics.githubAlerts().name(),
             Consumed.with(topics.githubAlerts().keySerde(), topics.githubAlerts().valueSerde())
                 .withName("github-alerts-source"))
         .process(() -> new IntakeProcessors.GithubAlerts(scanner, prober), Named.as("github-alerts"),
             IntakeProcessors.GithubAlerts.STORE);
-    KStream<String, LeakDetected> fromSecurityCenter = builder.stream(topics.securityCenterAlerts().name(),
+    KStream<String, SpecificRecord> fromSecurityCenter = builder.stream(topics.securityCenterAlerts().name(),
             Consumed.with(topics.securityCenterAlerts().keySerde(), topics.securityCenterAlerts().valueSerde())
                 .withName("security-center-source"))
         .process(IntakeProcessors.SecurityCenterAlerts::new, Named.as("security-center-alerts"));
-    KStream<String, LeakDetected> fromReports = builder.stream(topics.manualReports().name(),
+    KStream<String, SpecificRecord> fromReports = builder.stream(topics.manualReports().name(),
             Consumed.with(topics.manualReports().keySerde(), topics.manualReports().valueSerde())
                 .withName("manual-reports-source"))
         .process(IntakeProcessors.ManualReports::new, Named.as("manual-reports"));
 
-    KStream<String, SpecificRecord> folded = fromContent
+    KStream<String, SpecificRecord> intake = fromContent
         .merge(fromGithub, Named.as("merge-github"))
         .merge(fromSecurityCenter, Named.as("merge-security-center"))
-        .merge(fromReports, Named.as("merge-manual"))
+        .merge(fromReports, Named.as("merge-manual"));
+    intake.filter((key, value) -> value instanceof ProbeVerdict, Named.as("verdicts-only"))
+        .mapValues(value -> (ProbeVerdict) value, Named.as("as-verdict"))
+        .to(verdicts.name(), Produced.with(verdicts.keySerde(), verdicts.valueSerde()).withName("probe-verdicts-sink"));
+    KStream<String, SpecificRecord> folded = intake
+        .filter((key, value) -> value instanceof LeakDetected, Named.as("sightings-only"))
+        .mapValues(value -> (LeakDetected) value, Named.as("as-sighting"))
         .repartition(Repartitioned.with(detected.keySerde(), detected.valueSerde()).withName("sightings")
             .withNumberOfPartitions(partitions))
         .process(() -> new IncidentFolding.FoldSightings(MAX_SIGHTINGS, metrics), Named.as("fold-sightings"),

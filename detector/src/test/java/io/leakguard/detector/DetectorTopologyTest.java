@@ -20,6 +20,8 @@ import io.leakguard.schemas.KeyForms;
 import io.leakguard.schemas.LeakDetected;
 import io.leakguard.schemas.LeakSourceType;
 import io.leakguard.schemas.Owner;
+import io.leakguard.schemas.ProbeResult;
+import io.leakguard.schemas.ProbeVerdict;
 import io.leakguard.schemas.RemediationOutcome;
 import io.leakguard.schemas.RemediationStatus;
 import io.leakguard.schemas.TopicCatalog;
@@ -62,6 +64,11 @@ class DetectorTopologyTest {
 
   @BeforeEach
   void setUp() {
+    start();
+  }
+
+  /** Starts the detector with a fresh prober (an empty in-memory cache), as after a restart. */
+  private void start() {
     driver = TestDrivers.driver(new DetectorApp(), DetectorTopology.build(topics, new Scanner(),
             AsyncProber.direct(this::probe, 600, java.time.Clock.systemUTC()), 2),
         START, "--topic.prefix=test.");
@@ -130,6 +137,47 @@ class DetectorTopologyTest {
     assertEquals(1000, sightings, "every sighting folded into the incident");
     System.out.printf("probe cache: %d sightings, %d probes, hit rate %.1f %%%n", 1000, probedSecrets.size(),
         100.0 * (1000 - probedSecrets.size()) / 1000);
+  }
+
+  @Test
+  void shouldNotProbeAPairAgainAfterARestartWhileItsVerdictIsFresh() {
+    // Given a pair probed once: its verdict goes to the compacted verdicts topic, fingerprints only
+    String id = SyntheticKeys.accessKeyId();
+    String secret = SyntheticKeys.secret();
+    raw.pipeInput("r1", new RawContent("ci", "log/1", "id=" + id + " secret=" + secret, null), START);
+    var verdictTopic = topics.probeVerdicts();
+    var written = driver.createOutputTopic(verdictTopic.name(), verdictTopic.keySerde().deserializer(),
+        verdictTopic.valueSerde().deserializer()).readKeyValuesToList();
+    assertEquals(1, written.size());
+    assertEquals(id + "/" + KeyForms.fingerprint(secret), written.get(0).key);
+    ProbeVerdict verdict = written.get(0).value;
+    assertEquals(ProbeResult.PAIR_VALID, verdict.getProbe());
+    assertFalse(verdict.toString().contains(secret));
+
+    // and a second pair whose verdict is older than the cache's time-to-live (10 minutes)
+    String stale = SyntheticKeys.accessKeyId();
+    String staleSecret = SyntheticKeys.secret();
+    ProbeVerdict old = ProbeVerdict.newBuilder(verdict).setAccessKeyId(stale)
+        .setSecretFingerprint(KeyForms.fingerprint(staleSecret))
+        .setProbedAt(Instant.now().minus(java.time.Duration.ofMinutes(11))).build();
+
+    // When the detector restarts (nothing in memory) with what the topic kept, and both pairs are sighted again
+    driver.close();
+    start();
+    var verdicts = driver.createInputTopic(verdictTopic.name(), verdictTopic.keySerde().serializer(),
+        verdictTopic.valueSerde().serializer());
+    verdicts.pipeInput(written.get(0).key, verdict);
+    verdicts.pipeInput(stale + "/" + KeyForms.fingerprint(staleSecret), old);
+    raw.pipeInput("r2", new RawContent("wiki", "page/2", "id=" + id + " secret=" + secret, null), START);
+    raw.pipeInput("r3", new RawContent("wiki", "page/3", "id=" + stale + " secret=" + staleSecret, null), START);
+
+    // Then the fresh pair is answered from its verdict, without a call, and the stale one is probed again
+    assertEquals(List.of(KeyForms.fingerprint(secret), KeyForms.fingerprint(staleSecret)), probedSecrets);
+    List<LeakDetected> leaks = detected.readValuesToList();
+    assertEquals(2, leaks.size());
+    assertEquals(ProbeResult.PAIR_VALID, leaks.get(0).getProbe());
+    assertEquals("acs:ram::" + ACCOUNT + ":user/alice", leaks.get(0).getCallerIdentity().getArn());
+    assertEquals(CredentialKind.RAM_USER_KEY, leaks.get(0).getKind());
   }
 
   @Test

@@ -28,7 +28,9 @@ public final class TopicProvisioner {
               replication < 0 ? Optional.empty() : Optional.of((short) replication));
           Map<String, String> configs = new java.util.HashMap<>();
           if (topic.compacted()) {
-            configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+            // A compacted topic with a retention also drops what is older than that (compact and delete).
+            configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, topic.retention() == null ? TopicConfig.CLEANUP_POLICY_COMPACT
+                : TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE);
           }
           if (topic.retention() != null) {
             configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(topic.retention().toMillis()));

@@ -22,8 +22,8 @@ import org.apache.kafka.common.serialization.Serdes;
  * <p>Edge topics (written by outside systems, JSON, plain or as a CloudEvent): raw content, GitHub alerts, Security Center alerts, manual
  * reports. Internal topics (Avro single-object encoding, keyed by AccessKey ID unless said otherwise): leaks
  * detected, incidents (compacted), leaks enriched, remediation outcomes, notification outcomes, approvals (keyed by
- * incident ID), inventory (compacted), the bridge's source checkpoints (compacted), and one dead-letter topic per
- * service.
+ * incident ID), inventory (compacted), the bridge's source checkpoints (compacted), the detector's probe verdicts
+ * (compacted), and one dead-letter topic per service.
  */
 public final class TopicCatalog {
 
@@ -38,6 +38,9 @@ public final class TopicCatalog {
    * when LeakGuard creates the topic; an existing topic is left as it is.
    */
   public static final Duration SECRET_BEARING_RETENTION = Duration.ofHours(24);
+
+  /** How long probe verdicts are kept: the longest time-to-live the detector's probe cache can have. */
+  public static final int VERDICT_RETENTION_DAYS = 7;
 
   private final String prefix;
   private final WriterSchemas writers;
@@ -114,6 +117,19 @@ public final class TopicCatalog {
     return new Topic<>(prefix + "bridge.checkpoints", KEYS, Serdes.String(), true);
   }
 
+  /**
+   * The detector's probe verdicts, compacted, keyed {@code <AccessKey ID>/<secret fingerprint>[/<token fingerprint>]}:
+   * the last definite answer of the liveness probe for each pair, so a pair sighted again, on any instance or after a
+   * restart, is answered without another STS call while the verdict is fresh. Fingerprints only, never a secret; the
+   * detector is the only writer. Kept {@value #VERDICT_RETENTION_DAYS} days after their last write (compact and delete),
+   * so the topic holds the pairs of the last week, not every pair ever seen.
+   */
+  public Topic<String, ProbeVerdict> probeVerdicts() {
+    Topic<String, ProbeVerdict> topic = avro("probe.verdicts", ProbeVerdict.class, true);
+    return new Topic<>(topic.name(), topic.keySerde(), topic.valueSerde(), true,
+        Duration.ofDays(VERDICT_RETENTION_DAYS));
+  }
+
   /** The dead-letter topic of one service: the service is its only writer. */
   public Topic<String, DeadLetter> deadLetters(String service) {
     if (service == null || service.isBlank() || !LEGAL.matcher(service).matches()) {
@@ -147,7 +163,8 @@ public final class TopicCatalog {
     List<Topic<?, ?>> topics = new ArrayList<>(List.of(
         rawContent(), githubAlerts(), securityCenterAlerts(), manualReports(), leaksDetected(), incidents(),
         leaksEnriched(),
-        remediationOutcomes(), notificationOutcomes(), approvals(), inventory(), schemas(), bridgeCheckpoints()));
+        remediationOutcomes(), notificationOutcomes(), approvals(), inventory(), schemas(), bridgeCheckpoints(),
+        probeVerdicts()));
     services.forEach(service -> topics.add(deadLetters(service)));
     return List.copyOf(topics);
   }

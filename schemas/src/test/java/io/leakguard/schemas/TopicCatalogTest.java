@@ -20,6 +20,8 @@ class TopicCatalogTest {
     assertEquals("prod.leakguard.dlq.detector", topics.deadLetters("detector").name());
     assertTrue(topics.inventory().compacted());
     assertTrue(topics.bridgeCheckpoints().compacted());
+    assertTrue(topics.probeVerdicts().compacted());
+    assertEquals(java.time.Duration.ofDays(TopicCatalog.VERDICT_RETENTION_DAYS), topics.probeVerdicts().retention());
     assertEquals("prod.leakguard.bridge.checkpoints", topics.bridgeCheckpoints().name());
     assertEquals(TopicCatalog.SECRET_BEARING_RETENTION, topics.rawContent().retention());
     assertEquals(TopicCatalog.SECRET_BEARING_RETENTION, topics.githubAlerts().retention());

@@ -30,7 +30,11 @@ import org.slf4j.MDC;
  *       name).</li>
  * </ul>
  *
- * Answers arrive on a worker thread through the callback; the callback must not block.
+ * The cache here lives as long as the process; {@link IntakeProcessors} adds the durable one, the compacted
+ * {@code probe.verdicts} topic read as a global store, which every instance shares and a restart keeps.
+ *
+ * <p>Answers arrive on a worker thread through the callback; the callback must not block. A probe's answer carries
+ * the time STS gave it ({@link LivenessProbe.Liveness#probedAt}), also when it comes from the cache.
  */
 public final class AsyncProber implements AutoCloseable {
 
@@ -80,13 +84,12 @@ public final class AsyncProber implements AutoCloseable {
    */
   public void probe(String source, String coordinates, String accessKeyId, Secret secret, Secret token,
       Consumer<LivenessProbe.Liveness> done) {
-    String pair = accessKeyId + "/" + KeyForms.fingerprint(secret.reveal())
-        + (token == null ? "" : "/" + KeyForms.fingerprint(token.reveal()));
+    String pair = pairKey(accessKeyId, secret, token);
     LivenessProbe.Liveness known;
     synchronized (this) {
       long now = clock.millis();
       Cached cached = cache.get(pair);
-      if (cached != null && now - cached.at() < cacheTtlMillis) {
+      if (cached != null && fresh(cached.at(), now)) {
         known = cached.answer();
       } else if (inFlight.containsKey(pair)) {
         inFlight.get(pair).add(done);
@@ -110,7 +113,7 @@ public final class AsyncProber implements AutoCloseable {
     Runnable job = () -> {
       LivenessProbe.Liveness answer;
       try (IncidentMdc mdc = IncidentMdc.open(incident, accessKeyId)) {
-        answer = probe.probe(accessKeyId, secret, token);
+        answer = probe.probe(accessKeyId, secret, token).at(clock.millis());
       } catch (RuntimeException e) {
         answer = LivenessProbe.Liveness.UNREACHABLE;
       }
@@ -130,6 +133,25 @@ public final class AsyncProber implements AutoCloseable {
     } else {
       pool.submit(coordinates, pair, job);
     }
+  }
+
+  /**
+   * The key a pair is cached under: {@code <AccessKey ID>/<secret fingerprint>[/<token fingerprint>]}, fingerprints
+   * being the lower-case hex SHA-256 ({@link KeyForms#fingerprint}), never the secret.
+   */
+  public static String pairKey(String accessKeyId, Secret secret, Secret token) {
+    return accessKeyId + "/" + KeyForms.fingerprint(secret.reveal())
+        + (token == null ? "" : "/" + KeyForms.fingerprint(token.reveal()));
+  }
+
+  /** Whether an answer STS gave at {@code probedAt} may still be reused at {@code now}. */
+  public boolean fresh(long probedAt, long now) {
+    return now - probedAt < cacheTtlMillis;
+  }
+
+  /** The prober's clock, for callers that check freshness. */
+  public long now() {
+    return clock.millis();
   }
 
   /** Counts a probe against its source's limit for the current minute. */

@@ -6,6 +6,7 @@ import io.leakguard.runtime.IncidentMdc;
 import io.leakguard.runtime.OnDemandPunctuation;
 import io.leakguard.schemas.LeakDetected;
 import io.leakguard.schemas.LeakSourceType;
+import io.leakguard.schemas.ProbeVerdict;
 import io.leakguard.schemas.edge.GithubSecretScanningAlert;
 import io.leakguard.schemas.edge.ManualReport;
 import io.leakguard.schemas.edge.RawContent;
@@ -14,12 +15,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import java.util.Locale;
 import java.util.Set;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -38,12 +42,21 @@ public final class IntakeProcessors {
 
   private IntakeProcessors() {}
 
-  /** Shared plumbing: the input's coordinates (for stable incident IDs) and the clock. */
-  private abstract static class Intake<V> implements Processor<String, V, String, LeakDetected> {
-    ProcessorContext<String, LeakDetected> context;
+  /**
+   * The global store of probe verdicts (pair key to {@link ProbeVerdict}), read from the compacted
+   * {@code probe.verdicts} topic that the probed intakes write.
+   */
+  public static final String VERDICTS_STORE = "probe-verdicts";
+
+  /**
+   * Shared plumbing: the input's coordinates (for stable incident IDs) and the clock. Intakes forward sightings
+   * ({@link LeakDetected}, keyed by AccessKey ID) and, the probed ones, verdicts ({@link ProbeVerdict}, keyed by pair).
+   */
+  private abstract static class Intake<V> implements Processor<String, V, String, SpecificRecord> {
+    ProcessorContext<String, SpecificRecord> context;
 
     @Override
-    public void init(ProcessorContext<String, LeakDetected> context) {
+    public void init(ProcessorContext<String, SpecificRecord> context) {
       this.context = context;
     }
 
@@ -79,13 +92,23 @@ public final class IntakeProcessors {
    * waiting as UNREACHABLE (the secret, only ever in memory, is gone with the crash).
    */
   abstract static class ProbedIntake<V> extends Intake<V> {
-    private record Answer(String key, LivenessProbe.Liveness live) {}
+    private record Answer(String key, String pair, ProbeVerdict.Builder verdict, LivenessProbe.Liveness live) {}
+
+    /** Verdicts this task wrote lately (pair to probe time), so an answer reused from the cache is not written again. */
+    private static final int WRITTEN_ENTRIES = 10_000;
 
     private final String storeName;
     final AsyncProber prober;
     private final ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
     private final Set<String> waiting = new HashSet<>();
+    private final Map<String, Long> written = new LinkedHashMap<>(256, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+        return size() > WRITTEN_ENTRIES;
+      }
+    };
     private KeyValueStore<String, LeakDetected> pending;
+    private KeyValueStore<String, ProbeVerdict> verdicts;
     private boolean recovered;
     private OnDemandPunctuation punctuation;
 
@@ -95,9 +118,10 @@ public final class IntakeProcessors {
     }
 
     @Override
-    public void init(ProcessorContext<String, LeakDetected> context) {
+    public void init(ProcessorContext<String, SpecificRecord> context) {
       super.init(context);
       pending = context.getStateStore(storeName);
+      verdicts = context.getStateStore(VERDICTS_STORE);
       // Only while sightings wait (and once at start, to forward those a crash left waiting).
       punctuation = new OnDemandPunctuation(context, PUNCTUATION, this::drain);
       punctuation.awake();
@@ -113,13 +137,39 @@ public final class IntakeProcessors {
       if (!waiting.add(key)) {
         return; // the same ID twice in one record: one sighting
       }
+      String pair = AsyncProber.pairKey(finding.accessKeyId(), finding.secret(), finding.securityToken());
+      ProbeVerdict known = verdicts.get(pair);
+      if (known != null && prober.fresh(known.getProbedAt().toEpochMilli(), prober.now())) {
+        // Probed before, by any instance, before or after a restart: STS is not asked again.
+        emit(Sightings.probed(sighting, Verdicts.liveness(known)), sighting.getTimeline().getSightedAt().toEpochMilli());
+        return;
+      }
       pending.put(key, sighting);
       punctuation.awake();
       // The prober's worker takes the incident from this thread's MDC.
       try (IncidentMdc mdc = IncidentMdc.open(sighting.getIncidentId(), sighting.getMaskedKey())) {
         prober.probe(source, coordinates, finding.accessKeyId(), finding.secret(), finding.securityToken(),
-            live -> answers.add(new Answer(key, live)));
+            live -> answers.add(new Answer(key, pair, Verdicts.of(finding), live)));
       }
+    }
+
+    /**
+     * Writes a definite answer to the verdicts topic once per probe: not when this task wrote it already, nor when the
+     * store holds it or a later one (an answer the prober reused from its cache).
+     */
+    private void remember(Answer answer, long timestamp) {
+      LivenessProbe.Liveness live = answer.live();
+      if (!live.definite() || live.probedAt() == 0) {
+        return;
+      }
+      Long last = written.get(answer.pair());
+      ProbeVerdict stored = verdicts.get(answer.pair());
+      if ((last != null && last >= live.probedAt())
+          || (stored != null && stored.getProbedAt().toEpochMilli() >= live.probedAt())) {
+        return;
+      }
+      written.put(answer.pair(), live.probedAt());
+      context.forward(new Record<>(answer.pair(), Verdicts.with(answer.verdict(), live), timestamp));
     }
 
     /** Forwards every sighting whose probe answered; after a restart, the sightings left waiting. */
@@ -152,7 +202,9 @@ public final class IntakeProcessors {
         waiting.remove(answer.key());
         LeakDetected sighting = pending.delete(answer.key());
         if (sighting != null) {
-          emit(Sightings.probed(sighting, answer.live()), sighting.getTimeline().getSightedAt().toEpochMilli());
+          long timestamp = sighting.getTimeline().getSightedAt().toEpochMilli();
+          remember(answer, timestamp);
+          emit(Sightings.probed(sighting, answer.live()), timestamp);
         }
       }
       if (waiting.isEmpty()) {
