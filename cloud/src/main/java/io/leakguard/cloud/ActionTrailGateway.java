@@ -17,9 +17,36 @@ import java.util.Optional;
 /** What a key did, from ActionTrail: the events it signed and its last-use summaries. */
 public final class ActionTrailGateway {
 
-  /** One ActionTrail event, as LeakGuard needs it. */
+  /**
+   * One ActionTrail event, as LeakGuard needs it.
+   *
+   * @param accountId         the account whose trail holds it ({@code recipientAccountId})
+   * @param requestParameters the call's parameters whose values are text (the SDK explodes dotted names into maps;
+   *                          those are left out)
+   * @param responseElements  what a write answered (the created resource), leaves as text, nested as the SDK
+   *                          rebuilds it ({@code AccessKey -> AccessKeyId})
+   */
   public record TrailEvent(String eventId, String eventName, String serviceName, String eventRW, Instant eventTime,
-      String sourceIpAddress, String errorCode, String identityType, String userName, String accessKeyId) {}
+      String sourceIpAddress, String errorCode, String identityType, String userName, String accessKeyId,
+      String accountId, Map<String, String> requestParameters, Map<Object, Object> responseElements) {
+
+    /** A parameter of the call, or null. */
+    public String parameter(String name) {
+      return requestParameters.get(name);
+    }
+
+    /** A leaf of the response at a path ({@code "AccessKey", "AccessKeyId"}), or null. */
+    public String response(String... path) {
+      Object node = responseElements;
+      for (String step : path) {
+        if (!(node instanceof Map<?, ?> map)) {
+          return null;
+        }
+        node = map.get(step);
+      }
+      return node == null || node instanceof Map<?, ?> ? null : node.toString();
+    }
+  }
 
   /** A key's last use: when, and in which service. */
   public record LastUse(Instant usedAt, String serviceName) {}
@@ -113,10 +140,21 @@ public final class ActionTrailGateway {
     Object identity = event.get("userIdentity");
     Map<Object, Object> user = identity instanceof Map<?, ?> map ? (Map<Object, Object>) map : Map.of();
     String time = text(event.get("eventTime"));
+    Map<String, String> parameters = new java.util.LinkedHashMap<>();
+    if (event.get("requestParameters") instanceof Map<?, ?> request) {
+      request.forEach((k, v) -> {
+        if (k != null && v != null && !(v instanceof Map<?, ?>) && !(v instanceof List<?>)) {
+          parameters.put(k.toString(), v.toString());
+        }
+      });
+    }
+    Map<Object, Object> response = event.get("responseElements") instanceof Map<?, ?> map
+        ? (Map<Object, Object>) map : Map.of();
     return new TrailEvent(text(event.get("eventId")), text(event.get("eventName")), text(event.get("serviceName")),
         text(event.get("eventRW")), time == null ? null : Instant.parse(time), text(event.get("sourceIpAddress")),
         blankToNull(text(event.get("errorCode"))), text(user.get("type")), text(user.get("userName")),
-        text(user.get("accessKeyId")));
+        text(user.get("accessKeyId")), blankToNull(text(event.get("recipientAccountId"))), Map.copyOf(parameters),
+        response);
   }
 
   private static String text(Object value) {

@@ -4,7 +4,10 @@ import com.aliyuncs.ram.model.v20150501.AttachPolicyToRoleRequest;
 import com.aliyuncs.ram.model.v20150501.CreateAccessKeyRequest;
 import com.aliyuncs.ram.model.v20150501.CreateRoleRequest;
 import com.aliyuncs.ram.model.v20150501.DeleteRoleRequest;
+import com.aliyuncs.ram.model.v20150501.DeleteLoginProfileRequest;
 import com.aliyuncs.ram.model.v20150501.DetachPolicyFromRoleRequest;
+import com.aliyuncs.ram.model.v20150501.DetachPolicyFromUserRequest;
+import com.aliyuncs.ram.model.v20150501.ListPoliciesForUserRequest;
 import com.aliyuncs.ram.model.v20150501.GetRoleRequest;
 import com.aliyuncs.ram.model.v20150501.GetRoleResponse;
 import com.aliyuncs.ram.model.v20150501.ListPoliciesForRoleRequest;
@@ -200,6 +203,29 @@ public final class RamGateway {
     request.setRoleName(roleName);
     request.setPolicyType(policy.policyType());
     request.setPolicyName(policy.policyName());
+    caller.call(Product.RAM, request);
+  }
+
+  public List<PolicyAttachment> listPoliciesForUser(String userName) throws CloudException {
+    ListPoliciesForUserRequest request = new ListPoliciesForUserRequest();
+    request.setUserName(userName);
+    return caller.call(Product.RAM, request).getPolicies().stream()
+        .map(p -> new PolicyAttachment(p.getPolicyType(), p.getPolicyName()))
+        .toList();
+  }
+
+  public void detachPolicyFromUser(String userName, PolicyAttachment policy) throws CloudException {
+    DetachPolicyFromUserRequest request = new DetachPolicyFromUserRequest();
+    request.setUserName(userName);
+    request.setPolicyType(policy.policyType());
+    request.setPolicyName(policy.policyName());
+    caller.call(Product.RAM, request);
+  }
+
+  /** Removes a user's console login (its password); {@code EntityNotExist.User.LoginProfile} when there is none. */
+  public void deleteLoginProfile(String userName) throws CloudException {
+    DeleteLoginProfileRequest request = new DeleteLoginProfileRequest();
+    request.setUserName(userName);
     caller.call(Product.RAM, request);
   }
 }

@@ -32,13 +32,13 @@ final class AuditTrail {
     record Event(long seq, String eventId, String eventName, String serviceName, String apiVersion, boolean write,
                  Instant eventTime, String sourceIpAddress, String userAgent, String requestId, String accountId,
                  String identityType, String accessKeyId, String userName, String principalId, String errorCode,
-                 String errorMessage, Map<String, String> requestParameters, String resourceType,
-                 String resourceName, String region) {
+                 String errorMessage, Map<String, String> requestParameters, Map<String, Object> responseElements,
+                 String resourceType, String resourceName, String region) {
 
         Event withSeq(long newSeq) {
             return new Event(newSeq, eventId, eventName, serviceName, apiVersion, write, eventTime, sourceIpAddress,
                     userAgent, requestId, accountId, identityType, accessKeyId, userName, principalId, errorCode,
-                    errorMessage, requestParameters, resourceType, resourceName, region);
+                    errorMessage, requestParameters, responseElements, resourceType, resourceName, region);
         }
 
         String eventRW() {
@@ -73,6 +73,7 @@ final class AuditTrail {
             json.put("isGlobal", false);
             json.put("recipientAccountId", accountId);
             json.put("requestParameters", requestParameters);
+            json.put("responseElements", responseElements == null ? Map.of() : responseElements);
             json.put("resourceType", resourceType);
             json.put("resourceName", resourceName);
             json.put("userIdentity", identity);
@@ -82,6 +83,23 @@ final class AuditTrail {
 
     private final Deque<Event> events = new ArrayDeque<>();
     private long nextSeq = 1;
+
+    /**
+     * What a successful write answered, as ActionTrail's {@code responseElements} shows it: the created resource
+     * (a new AccessKey's ID, a new user, an assumed role's session key) without any secret in it, at any depth. Reads
+     * keep none: their answers are data, not what the call did.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> responseElements(Map<String, Object> body) {
+        Map<String, Object> kept = new LinkedHashMap<>();
+        body.forEach((k, v) -> {
+            if (REDACTED.contains(k) || k.equals("RequestId")) {
+                return;
+            }
+            kept.put(k, v instanceof Map<?, ?> nested ? responseElements((Map<String, Object>) nested) : v);
+        });
+        return kept;
+    }
 
     static Map<String, String> redact(Map<String, String> params) {
         Map<String, String> kept = new LinkedHashMap<>();

@@ -565,7 +565,8 @@ public final class CloudState {
                 a.rootKeyIds.forEach(id -> keys.add(m.keys.get(id).view()));
                 for (User u : a.users.values()) {
                     users.add(new StateSnapshot.UserView(a.id, u.userName, u.userId, u.displayName, u.email,
-                            u.mobilePhone, u.comments, Times.format(u.createDate), names(u.policies.values())));
+                            u.mobilePhone, u.comments, Times.format(u.createDate), names(u.policies.values()),
+                            u.loginProfile != null));
                     u.keyIds.forEach(id -> keys.add(m.keys.get(id).view()));
                 }
                 for (Role r : a.roles.values()) {

@@ -95,6 +95,8 @@ final class Model {
         Instant updateDate;
         final Set<String> keyIds = new LinkedHashSet<>();
         final Map<String, Attachment> policies = new LinkedHashMap<>();
+        /** The console login, or null when the user cannot sign in to the console. The password is never kept. */
+        LoginProfile loginProfile;
 
         User(String userId, String userName, Instant createDate) {
             this.userId = userId;
@@ -102,6 +104,10 @@ final class Model {
             this.createDate = createDate;
             this.updateDate = createDate;
         }
+    }
+
+    /** A RAM user's console login settings (the password itself is checked for form, then dropped). */
+    record LoginProfile(boolean passwordResetRequired, boolean mfaBindRequired, Instant createDate) {
     }
 
     static final class AccessKey {

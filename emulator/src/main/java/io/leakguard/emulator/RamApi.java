@@ -41,6 +41,9 @@ final class RamApi {
                 .read("GetUser", this::getUser)
                 .write("CreateUser", this::createUser)
                 .write("DeleteUser", this::deleteUser)
+                .write("CreateLoginProfile", this::createLoginProfile)
+                .read("GetLoginProfile", this::getLoginProfile)
+                .write("DeleteLoginProfile", this::deleteLoginProfile)
                 .read("ListAccessKeys", this::listAccessKeys)
                 .write("CreateAccessKey", this::createAccessKey)
                 .write("DeleteAccessKey", this::deleteAccessKey)
@@ -125,6 +128,58 @@ final class RamApi {
             account.users.remove(userName);
             return obj();
         });
+    }
+
+    // ---------------------------------------------------------------- login profiles
+    // RAM 2015-05-01 CreateLoginProfile, GetLoginProfile, DeleteLoginProfile:
+    // https://help.aliyun.com/en/ram/developer-reference/api-ram-2015-05-01-getloginprofile (response shape)
+
+    private Map<String, Object> createLoginProfile(Call call) {
+        Params p = call.params();
+        String userName = p.required("UserName");
+        String password = p.required("Password");
+        if (password.length() < 8 || password.length() > 32) {
+            throw ApiException.badRequest("InvalidParameter.Password",
+                    "The parameter Password does not meet the password policy.");
+        }
+        boolean reset = Boolean.parseBoolean(p.optional("PasswordResetRequired"));
+        boolean mfa = Boolean.parseBoolean(p.optional("MFABindRequired"));
+        return state.locked(m -> {
+            User user = user(account(m, call), userName);
+            if (user.loginProfile != null) {
+                throw ApiException.conflict("EntityAlreadyExists.User.LoginProfile",
+                        "The login profile of the user already exists.");
+            }
+            user.loginProfile = new Model.LoginProfile(reset, mfa, call.now());
+            return obj("LoginProfile", loginProfileJson(user));
+        });
+    }
+
+    private Map<String, Object> getLoginProfile(Call call) {
+        String userName = call.params().required("UserName");
+        return state.locked(m -> obj("LoginProfile", loginProfileJson(loginProfileOf(user(account(m, call),
+                userName)))));
+    }
+
+    private Map<String, Object> deleteLoginProfile(Call call) {
+        String userName = call.params().required("UserName");
+        return state.locked(m -> {
+            loginProfileOf(user(account(m, call), userName)).loginProfile = null;
+            return obj();
+        });
+    }
+
+    private static User loginProfileOf(User user) {
+        if (user.loginProfile == null) {
+            throw ApiException.notFound("EntityNotExist.User.LoginProfile", "The login profile of the user does not exist.");
+        }
+        return user;
+    }
+
+    private static Map<String, Object> loginProfileJson(User u) {
+        return obj("UserName", u.userName, "PasswordResetRequired", u.loginProfile.passwordResetRequired(),
+                "MFABindRequired", u.loginProfile.mfaBindRequired(),
+                "CreateDate", Times.format(u.loginProfile.createDate()));
     }
 
     private static Map<String, Object> userJson(User u) {

@@ -130,7 +130,8 @@ final class RpcHandler implements HttpHandler {
                     error == null ? "OK" : error.code());
         }
         if (product != null && action != null) {
-            record(product, action, params, caller, keyId, sourceIp, exchange, now, requestId, error);
+            record(product, action, params, caller, keyId, sourceIp, exchange, now, requestId, error,
+                    error == null && action.write() ? AuditTrail.responseElements(body) : Map.of());
         }
     }
 
@@ -170,7 +171,8 @@ final class RpcHandler implements HttpHandler {
     }
 
     private void record(Product product, Product.Action action, Params params, Caller caller, String keyId,
-                        String sourceIp, HttpExchange exchange, Instant now, String requestId, ApiException error) {
+                        String sourceIp, HttpExchange exchange, Instant now, String requestId, ApiException error,
+                        Map<String, Object> responseElements) {
         String accountId;
         String identityType;
         String userName;
@@ -197,7 +199,7 @@ final class RpcHandler implements HttpHandler {
                 product.serviceName(), product.version(), action.write(), now, sourceIp,
                 exchange.getRequestHeaders().getFirst("User-Agent"), requestId, accountId, identityType, keyId,
                 userName, principalId, error == null ? null : error.code(), error == null ? null : error.getMessage(),
-                AuditTrail.redact(params.all()), resource[0], resource[1], state.region()));
+                AuditTrail.redact(params.all()), responseElements, resource[0], resource[1], state.region()));
     }
 
     /** The resource an event is about, for ActionTrail's resourceType/resourceName. */

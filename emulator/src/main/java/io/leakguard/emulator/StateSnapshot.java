@@ -16,9 +16,13 @@ public record StateSnapshot(List<AccountView> accounts, List<UserView> users, Li
     public record AccountView(String accountId, String alias) {
     }
 
-    /** @param policies attached policies as "Type:Name", e.g. "System:AdministratorAccess" */
+    /**
+     * @param policies     attached policies as "Type:Name", e.g. "System:AdministratorAccess"
+     * @param consoleLogin whether the user has a login profile (a console password)
+     */
     public record UserView(String accountId, String userName, String userId, String displayName, String email,
-                           String mobilePhone, String comments, String createDate, List<String> policies) {
+                           String mobilePhone, String comments, String createDate, List<String> policies,
+                           boolean consoleLogin) {
     }
 
     public record RoleView(String accountId, String roleName, String roleId, String arn, String description,

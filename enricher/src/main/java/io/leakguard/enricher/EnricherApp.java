@@ -26,6 +26,9 @@ public final class EnricherApp implements ServiceDefinition {
           + "thread, so it delays only that leak");
   public static final Option<Duration> LOOKBACK = Option.duration("enrich.activity.lookback", "168h",
       "how far before the leak ActionTrail is read to learn the key's usual addresses");
+  public static final Option<Duration> PERSISTENCE_LOOKBACK = Option.duration("enrich.persistence.lookback", "1h",
+      "how long before a leak's first sighting a write of the leaked key counts as the attacker's (an exposure comes "
+          + "before its sighting): what the persistence sweep reverts");
   public static final Option<Duration> INVENTORY_INTERVAL = Option.duration("inventory.refresh.interval", "15m",
       "how often every account's users and keys are listed into the inventory topic");
 
@@ -54,7 +57,7 @@ public final class EnricherApp implements ServiceDefinition {
   @Override
   public List<Option<?>> options() {
     List<Option<?>> options = new ArrayList<>(CloudOptions.ALL);
-    options.addAll(List.of(ACTIVITY_TIMEOUT, LOOKBACK, INVENTORY_INTERVAL, WALK_MIN_INTERVAL, WORKERS,
+    options.addAll(List.of(ACTIVITY_TIMEOUT, LOOKBACK, PERSISTENCE_LOOKBACK, INVENTORY_INTERVAL, WALK_MIN_INTERVAL, WORKERS,
         WORKERS_PER_ACCOUNT));
     return options;
   }
@@ -89,7 +92,8 @@ public final class EnricherApp implements ServiceDefinition {
     resources.register(InventoryRefresher.start(directory, settings.kafka(), topics.inventory(),
         settings.get(INVENTORY_INTERVAL)));
     FleetEnrichment enrichment = resources.register(new FleetEnrichment(fleet, directory,
-        settings.get(ACTIVITY_TIMEOUT), settings.get(LOOKBACK), Clock.systemUTC(), settings.get(WORKERS),
+        settings.get(ACTIVITY_TIMEOUT), settings.get(LOOKBACK), settings.get(PERSISTENCE_LOOKBACK), Clock.systemUTC(),
+        settings.get(WORKERS),
         settings.get(WORKERS_PER_ACCOUNT)));
     return EnricherTopology.build(topics, enrichment, resources.metrics());
   }

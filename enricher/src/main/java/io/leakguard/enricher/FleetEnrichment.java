@@ -1,5 +1,6 @@
 package io.leakguard.enricher;
 
+import io.leakguard.cloud.ActionTrailGateway;
 import io.leakguard.cloud.CloudException;
 import io.leakguard.cloud.CloudFleet;
 import io.leakguard.cloud.RamGateway;
@@ -12,12 +13,14 @@ import io.leakguard.schemas.LeakDetected;
 import io.leakguard.schemas.LeakEnriched;
 import io.leakguard.schemas.Owner;
 import io.leakguard.schemas.OwnerKind;
+import io.leakguard.schemas.PersistenceAction;
 import io.leakguard.schemas.ProbeResult;
 import io.leakguard.schemas.Severity;
 import io.leakguard.schemas.Timeline;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -41,6 +44,9 @@ public final class FleetEnrichment implements Enrichment, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(FleetEnrichment.class);
   static final int MAX_EVENTS = 500;
+  /** Keys and STS sessions created by a leaked key whose own activity is read, at most, per incident. */
+  static final int MAX_FOLLOWED = 10;
+  static final Duration DEFAULT_PERSISTENCE_LOOKBACK = Duration.ofHours(1);
 
   /** Whose key it is, as far as this enrichment got. */
   private record Ownership(OwnerKind kind, CredentialKind credentialKind, Owner owner, boolean partial) {}
@@ -49,6 +55,7 @@ public final class FleetEnrichment implements Enrichment, AutoCloseable {
   private final OwnerDirectory directory;
   private final Duration activityTimeout;
   private final Duration lookback;
+  private final Duration persistenceLookback;
   private final Clock clock;
   private final FairScheduler workers;
   private final ExecutorService lookups;
@@ -59,7 +66,14 @@ public final class FleetEnrichment implements Enrichment, AutoCloseable {
    */
   FleetEnrichment(CloudFleet fleet, OwnerDirectory directory, Duration activityTimeout, Duration lookback,
       Clock clock, int threads, int perAccount) {
+    this(fleet, directory, activityTimeout, lookback, DEFAULT_PERSISTENCE_LOOKBACK, clock, threads, perAccount);
+  }
+
+  /** @param persistenceLookback how long before the sighting a write of the leaked key counts as the attacker's */
+  FleetEnrichment(CloudFleet fleet, OwnerDirectory directory, Duration activityTimeout, Duration lookback,
+      Duration persistenceLookback, Clock clock, int threads, int perAccount) {
     this.fleet = fleet;
+    this.persistenceLookback = persistenceLookback;
     this.directory = directory;
     this.activityTimeout = activityTimeout;
     this.lookback = lookback;
@@ -143,8 +157,8 @@ public final class FleetEnrichment implements Enrichment, AutoCloseable {
       try (IncidentMdc mdc = IncidentMdc.open(leak.getIncidentId(), leak.getMaskedKey())) {
         Ownership owned = ownership.get();
         ActivityResult activity = owned.owner().getAccountId() != null && owned.kind() != OwnerKind.OUTSIDE_FLEET
-            ? activity(leak, owned.owner().getAccountId()) : new ActivityResult(Activity.none(), false);
-        result.complete(record(leak, owned, activity.activity(), activity.partial()));
+            ? activity(leak, owned.owner().getAccountId()) : new ActivityResult(Activity.none(), List.of(), false);
+        result.complete(record(leak, owned, activity.activity(), activity.persistence(), activity.partial()));
       } catch (RuntimeException e) {
         result.completeExceptionally(e);
       }
@@ -153,6 +167,11 @@ public final class FleetEnrichment implements Enrichment, AutoCloseable {
   }
 
   private LeakEnriched record(LeakDetected leak, Ownership owned, Activity activity, boolean activityPartial) {
+    return record(leak, owned, activity, List.of(), activityPartial);
+  }
+
+  private LeakEnriched record(LeakDetected leak, Ownership owned, Activity activity,
+      List<PersistenceAction> persistence, boolean activityPartial) {
     Instant now = clock.instant();
     return LeakEnriched.newBuilder()
         .setIncidentId(leak.getIncidentId())
@@ -170,39 +189,100 @@ public final class FleetEnrichment implements Enrichment, AutoCloseable {
         .setUsedFromIps(activity.ips())
         .setUsedServices(activity.services())
         .setSuspiciousIps(activity.suspiciousIps())
-        .setPersistenceEvents(activity.persistenceEvents())
+        .setPersistenceEvents(persistence.stream().map(Persistence::describe).toList())
+        .setPersistence(persistence)
         .setSuspicious(!activity.suspiciousIps().isEmpty())
-        .setSeverity(severity(owned.kind(), leak.getLive(), activity))
+        .setSeverity(severity(owned.kind(), leak.getLive(), activity, !persistence.isEmpty()))
         .setPartial(owned.partial() || activityPartial)
         .setSightingCount(leak.getSightingCount())
         .setTimeline(Timeline.newBuilder(leak.getTimeline()).setEnrichedAt(now).build())
         .build();
   }
 
-  private record ActivityResult(Activity activity, boolean partial) {}
+  private record ActivityResult(Activity activity, List<PersistenceAction> persistence, boolean partial) {}
 
+  /**
+   * The key's activity, then its persistence: what it, and every key or STS session it created (transitively, at most
+   * {@value #MAX_FOLLOWED} of them), made in the look-back before the sighting and since. Each stage is bounded by
+   * the activity timeout; what a stage did not finish marks the record partial, and what it found is kept.
+   */
   private ActivityResult activity(LeakDetected leak, String accountId) {
     Instant leakedAt = leak.getTimeline().getSightedAt();
     Instant from = leakedAt.minus(lookback);
-    Future<Activity> lookup = lookups.submit(() -> {
+    Instant persistenceFrom = leakedAt.minus(persistenceLookback);
+    Future<List<ActionTrailGateway.TrailEvent>> lookup = lookups.submit(() -> {
       try (IncidentMdc mdc = IncidentMdc.open(leak.getIncidentId(), leak.getMaskedKey())) {
-        return Activity.of(fleet.account(accountId).actionTrail()
-            .eventsOfAccessKey(leak.getAccessKeyId(), from, clock.instant(), MAX_EVENTS), leakedAt);
+        return fleet.account(accountId).actionTrail().eventsOfAccessKey(leak.getAccessKeyId(), from, clock.instant(),
+            MAX_EVENTS);
       }
     });
+    List<ActionTrailGateway.TrailEvent> events;
     try {
-      return new ActivityResult(lookup.get(activityTimeout.toMillis(), TimeUnit.MILLISECONDS), false);
+      events = lookup.get(activityTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       lookup.cancel(true);
       LOG.info("incident {}: ActionTrail did not answer within {} ms; handing on without activity",
           leak.getIncidentId(), activityTimeout.toMillis());
+      return new ActivityResult(Activity.none(), List.of(), true);
     } catch (ExecutionException e) {
       String reason = e.getCause() instanceof CloudException ce ? ce.code() : e.getCause().getClass().getSimpleName();
       LOG.info("incident {}: ActionTrail lookup failed ({}); handing on without activity", leak.getIncidentId(), reason);
+      return new ActivityResult(Activity.none(), List.of(), true);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return new ActivityResult(Activity.none(), List.of(), true);
     }
-    return new ActivityResult(Activity.none(), true);
+    List<PersistenceAction> persistence = java.util.Collections.synchronizedList(new java.util.ArrayList<>(
+        Persistence.of(events, leak.getAccessKeyId(), accountId, persistenceFrom)));
+    boolean partial = !Persistence.createdCredentials(persistence).isEmpty()
+        && !follow(leak, persistence, persistenceFrom);
+    return new ActivityResult(Activity.of(events, leakedAt), List.copyOf(persistence), partial);
+  }
+
+  /**
+   * Adds to {@code persistence} what the credentials it created did, breadth first; false when a lookup failed or the
+   * activity timeout ran out first.
+   */
+  private boolean follow(LeakDetected leak, List<PersistenceAction> persistence, Instant since) {
+    Future<Boolean> walk = lookups.submit(() -> {
+      try (IncidentMdc mdc = IncidentMdc.open(leak.getIncidentId(), leak.getMaskedKey())) {
+        java.util.Set<String> seen = new java.util.HashSet<>(List.of(leak.getAccessKeyId()));
+        java.util.ArrayDeque<Persistence.Created> queue = new java.util.ArrayDeque<>();
+        Persistence.createdCredentials(List.copyOf(persistence)).forEach(queue::add);
+        int followed = 0;
+        boolean complete = true;
+        while (!queue.isEmpty() && followed < MAX_FOLLOWED) {
+          Persistence.Created next = queue.poll();
+          if (!seen.add(next.accessKeyId()) || !fleet.accountIds().contains(next.accountId())) {
+            continue;
+          }
+          followed++;
+          try {
+            List<PersistenceAction> found = Persistence.of(fleet.account(next.accountId()).actionTrail()
+                .eventsOfAccessKey(next.accessKeyId(), since, clock.instant(), MAX_EVENTS), next.accessKeyId(),
+                next.accountId(), since);
+            persistence.addAll(found);
+            queue.addAll(Persistence.createdCredentials(found));
+          } catch (CloudException e) {
+            LOG.info("incident {}: cannot read what {} did ({}); its persistence is unknown", leak.getIncidentId(),
+                io.leakguard.schemas.KeyForms.mask(next.accessKeyId()), e.code());
+            complete = false;
+          }
+        }
+        return complete && queue.isEmpty();
+      }
+    });
+    try {
+      return walk.get(activityTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      walk.cancel(true);
+      LOG.info("incident {}: the keys and sessions the leaked key created were not all read in time: persistence is "
+          + "partial", leak.getIncidentId());
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** The owner named by a RAM user's own identity: in the fleet, or outside it. */
@@ -236,8 +316,8 @@ public final class FleetEnrichment implements Enrichment, AutoCloseable {
     return slash < 0 ? rest : rest.substring(0, slash);
   }
 
-  static Severity severity(OwnerKind kind, Boolean live, Activity activity) {
-    if (!activity.suspiciousIps().isEmpty() || !activity.persistenceEvents().isEmpty()
+  static Severity severity(OwnerKind kind, Boolean live, Activity activity, boolean persistence) {
+    if (!activity.suspiciousIps().isEmpty() || persistence
         || (kind == OwnerKind.ROOT_ACCOUNT && !Boolean.FALSE.equals(live))) {
       return Severity.CRITICAL;
     }
