@@ -530,6 +530,7 @@ class LeastPrivilegeIT {
     Map<String, RemediationStatus> expected = new LinkedHashMap<>();
     expected.put(send(tag + "-found", found[0], OwnerKind.UNKNOWN, Owner.newBuilder().build(),
         CredentialKind.RAM_USER_KEY), RemediationStatus.ROTATED);
+    expected.put(sweep(account, tag), RemediationStatus.ROTATED);
     expected.put(send(tag + "-approve", approve[0], OwnerKind.RAM_USER, Owner.newBuilder().setAccountId(account)
         .setUserName("a-" + tag).build(), CredentialKind.RAM_USER_KEY), RemediationStatus.CONTAINED);
     expected.put(send(tag + "-managed", managed[0], OwnerKind.RAM_USER, Owner.newBuilder().setAccountId(account)
@@ -590,6 +591,50 @@ class LeastPrivilegeIT {
     } else if (enriched.getOwnerKind() != OwnerKind.RAM_USER) {
       problems.add(incident + ": owner " + enriched.getOwnerKind() + " and not partial");
     }
+  }
+
+  /**
+   * A leak whose key made itself a way back in, as the enrichment lists it: a user {@code x-<tag>} with a console
+   * login, a policy and a key, which the persistence sweep contains (ListAccessKeys, DeleteAccessKey,
+   * DeleteLoginProfile) and whose policy it detaches (DetachPolicyFromUser).
+   */
+  private static String sweep(String account, String tag) throws Exception {
+    String[] leaked = pair();
+    String[] planted = pair();
+    String user = "x-" + tag;
+    TestFleet.account(account).user("p-" + tag, u -> u.key(leaked[0], leaked[1]).systemPolicy("AliyunRAMFullAccess"))
+        .user(user, u -> u.key(planted[0], planted[1]).systemPolicy("AliyunRAMReadOnlyAccess")).seed(emulator);
+    addLoginProfile(leaked, user);
+    Instant at = Instant.now();
+    java.util.function.BiFunction<String, String, io.leakguard.schemas.PersistenceAction.Builder> action =
+        (event, created) -> io.leakguard.schemas.PersistenceAction.newBuilder().setEventId(tag + event)
+            .setEventName(event).setEventTime(at).setSourceIp("203.0.113.5").setAccountId(account)
+            .setActorAccessKeyId(leaked[0]).setUserName(user).setCreatedAccessKeyId(created);
+    String incident = tag + "-sweep";
+    Instant now = Instant.now();
+    LeakEnriched leak = LeakEnriched.newBuilder().setIncidentId(incident).setAccessKeyId(leaked[0])
+        .setKind(CredentialKind.RAM_USER_KEY).setMaskedKey(KeyForms.mask(leaked[0]))
+        .setSource(SourceLocation.newBuilder().setType(LeakSourceType.SCANNER).setLocation("lp:file").build())
+        .setOwner(Owner.newBuilder().setAccountId(account).setUserName("p-" + tag).build())
+        .setOwnerKind(OwnerKind.RAM_USER)
+        .setTimeline(Timeline.newBuilder().setSightedAt(now).setDetectedAt(now).setEnrichedAt(now).build())
+        .setPersistence(List.of(action.apply("CreateUser", null).build(),
+            action.apply("AttachPolicyToUser", null).setPolicyType("System").setPolicyName("AliyunRAMReadOnlyAccess")
+                .build(),
+            action.apply("CreateAccessKey", planted[0]).build()))
+        .build();
+    enrichedProducer.send(new ProducerRecord<>(TOPICS.leaksEnriched().name(), leaked[0], leak)).get();
+    return incident;
+  }
+
+  /** Gives a user a console login as the attacker did: with the leaked pair, over HTTP. */
+  private static void addLoginProfile(String[] leaked, String user) throws Exception {
+    var request = new com.aliyuncs.ram.model.v20150501.CreateLoginProfileRequest();
+    request.setUserName(user);
+    request.setPassword("Pw-" + SyntheticKeys.secret().substring(0, 16));
+    new io.leakguard.cloud.CloudCaller(io.leakguard.cloud.CloudSettings.defaults("cn-hangzhou")
+        .withEndpointForAll(java.net.URI.create(emulator.endpoint())), new com.aliyuncs.auth.StaticCredentialsProvider(
+            new com.aliyuncs.auth.BasicCredentials(leaked[0], leaked[1]))).call(io.leakguard.cloud.Product.RAM, request);
   }
 
   private static String send(String incident, String keyId, OwnerKind kind, Owner owner, CredentialKind credential)

@@ -14,7 +14,8 @@ public record Notice(String incidentId, String maskedKey, String status, String 
     String accountId, String userName, String roleName, String displayName, String newAccessKeyId,
     String kmsSecretName, String kmsSecretVersion, String reason, String sourceType, String sourceLocation,
     List<String> detachedPolicies, Instant detectedAt, Instant neutralizedAt, Long detectionToNeutralizationMillis,
-    int attempt, boolean credentialMayBeLive, Instant nextRetryAt, String ownerKind, String severity) {
+    int attempt, boolean credentialMayBeLive, Instant nextRetryAt, String ownerKind, String severity,
+    List<String> persistence) {
 
   public static Notice of(RemediationOutcome outcome) {
     var timeline = outcome.getTimeline();
@@ -28,7 +29,30 @@ public record Notice(String incidentId, String maskedKey, String status, String 
         outcome.getSource().getType().name(), outcome.getSource().getLocation(),
         List.copyOf(outcome.getDetachedPolicies()), timeline.getDetectedAt(), timeline.getNeutralizedAt(), elapsed,
         outcome.getAttempt(), outcome.getCredentialMayBeLive(), outcome.getNextRetryAt(),
-        outcome.getOwnerKind().name(), outcome.getSeverity().name());
+        outcome.getOwnerKind().name(), outcome.getSeverity().name(),
+        outcome.getPersistence().stream().map(Notice::persistenceLine).toList());
+  }
+
+  /**
+   * One line per thing the leaked key created or changed, with what LeakGuard did about it: names and IDs only.
+   * e.g. {@code CreateAccessKey for bob (LTAI…) from 203.0.113.66 at 2026-12-02T10:00:00Z: reverted: deleted …}.
+   */
+  static String persistenceLine(io.leakguard.schemas.PersistenceAction action) {
+    StringBuilder line = new StringBuilder(action.getEventName());
+    if (action.getUserName() != null) {
+      line.append(" for ").append(action.getUserName());
+    } else if (action.getRoleName() != null) {
+      line.append(" on role ").append(action.getRoleName());
+    }
+    if (action.getPolicyName() != null) {
+      line.append(" (").append(action.getPolicyType()).append(':').append(action.getPolicyName()).append(')');
+    }
+    if (action.getResource() != null) {
+      line.append(" (").append(action.getResource()).append(')');
+    }
+    line.append(" from ").append(action.getSourceIp()).append(" at ").append(action.getEventTime());
+    return line.append(": ").append(action.getHandling() == null ? "not handled yet" : action.getHandling())
+        .toString();
   }
 
   /** The notice as JSON-ready values (nulls left out), for webhooks and cards. */
@@ -59,6 +83,9 @@ public record Notice(String incidentId, String maskedKey, String status, String 
     facts.put("attempt", attempt);
     facts.put("credentialMayBeLive", credentialMayBeLive);
     put(facts, "nextRetryAt", nextRetryAt == null ? null : nextRetryAt.toString());
+    if (!persistence.isEmpty()) {
+      facts.put("persistence", persistence);
+    }
     return facts;
   }
 

@@ -34,6 +34,11 @@ public final class Templates {
     List<Part> parts = new ArrayList<>();
     parts.add(new Part(zh ? "发生了什么" : "What happened", happened(n, owner, zh)));
     parts.add(new Part(zh ? "LeakGuard 做了什么" : "What LeakGuard did", done(n, zh)));
+    if (!n.persistence().isEmpty()) {
+      // What the attacker built with the key, and what the sweep did about each: the owner must know.
+      parts.add(new Part(zh ? "泄露的密钥创建或更改了什么" : "What the leaked key created or changed",
+          String.join("; ", n.persistence())));
+    }
     parts.add(new Part(zh ? "您现在需要做什么" : "What you must do now", todo(n, zh)));
     List<Part> facts = new ArrayList<>();
     facts.add(new Part(zh ? "事件" : "Incident", n.incidentId()));

@@ -37,6 +37,26 @@ class TemplatesTest {
   }
 
   @Test
+  void shouldListWhatTheLeakedKeyCreatedAndWhatWasDoneAboutIt() {
+    String planted = SyntheticKeys.accessKeyId();
+    RemediationOutcome swept = RemediationOutcome.newBuilder(rotated).setPersistence(List.of(
+        io.leakguard.schemas.PersistenceAction.newBuilder().setEventId("e1").setEventName("CreateAccessKey")
+            .setEventTime(Instant.parse("2026-11-22T09:59:00Z")).setSourceIp("203.0.113.66")
+            .setActorAccessKeyId(leaked).setUserName("bob").setCreatedAccessKeyId(planted)
+            .setHandling("reverted: deleted AccessKey " + planted + " of bob").build())).build();
+
+    Message m = Templates.render(Notice.of(swept), "en", "d");
+
+    for (String part : List.of(m.text(), m.markdown(), m.html())) {
+      assertTrue(part.contains("What the leaked key created or changed"), part);
+      assertTrue(part.contains("CreateAccessKey for bob from 203.0.113.66 at 2026-11-22T09:59:00Z: reverted: "
+          + "deleted AccessKey " + planted + " of bob"), part);
+    }
+    assertTrue(m.facts().get("persistence").toString().contains(planted), m.facts().toString());
+    assertFalse(Templates.render(Notice.of(rotated), "en", "d").text().contains("created or changed"));
+  }
+
+  @Test
   void shouldSayTheSameInChinese() {
     Message m = Templates.render(Notice.of(rotated), "zh-CN", "d");
 

@@ -141,6 +141,11 @@ final class AccessKeyRemediation {
     journal.setRemediationStrategy(strategy);
     List<String> plan = RemediationPlan.forKey(strategy, incident, journal.getMaskedKey(), account, user, secretName,
         orphans, leakedListed, stored);
+    List<String> sweep = PersistenceSweep.plan(steps.snapshot());
+    if (!sweep.isEmpty()) {
+      plan = new ArrayList<>(plan);
+      plan.addAll(sweep);
+    }
     journal.setPlan(plan);
 
     if (!leakedListed && stored == null && !managed && !ourTrace) {
@@ -198,7 +203,13 @@ final class AccessKeyRemediation {
       // commit left the outcome without a neutralization time).
       journal.setNeutralizedAt(steps.now());
     }
-    steps.finish(RemediationStatus.ROTATED, null);
+    sweepThenFinish();
+  }
+
+  /** The leaked key is gone: undo what it created (the persistence sweep), then the incident is ROTATED. */
+  private void sweepThenFinish() throws CloudException {
+    new PersistenceSweep(fleet, steps).run();
+    steps.finish(io.leakguard.schemas.RemediationStatus.ROTATED, null);
   }
 
   /** True when KMS holds a version named after this incident for the user: an earlier run stored the new key. */
@@ -236,7 +247,7 @@ final class AccessKeyRemediation {
     } else if (journal.getNeutralizedAt() == null) {
       journal.setNeutralizedAt(steps.now());
     }
-    steps.finish(RemediationStatus.ROTATED, null);
+    sweepThenFinish();
   }
 
   /** Reads the user's keys again right before acting, then deletes exactly the leaked key, or stops. */

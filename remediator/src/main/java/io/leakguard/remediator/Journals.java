@@ -26,11 +26,13 @@ final class Journals {
   }
 
   /**
-   * Whether the leaked credential may still work: nothing neutralized it yet (the leaked key was not deleted, the
-   * role's policies not detached). Only then is a FAILED incident urgent enough to retry without a person.
+   * Whether the leaked credential, or what it created, may still work: nothing neutralized it yet (the leaked key was
+   * not deleted, the role's policies not detached), or the persistence sweep failed before it undid everything it
+   * should. Only then is a FAILED incident urgent enough to retry without a person.
    */
   static boolean mayBeLive(RemediationJournal journal) {
-    return journal.getNeutralizedAt() == null && journal.getStatus() == RemediationStatus.FAILED;
+    return journal.getStatus() == RemediationStatus.FAILED
+        && (journal.getNeutralizedAt() == null || PersistenceSweep.unfinished(journal));
   }
 
   /** The first journal of an incident, with the policy's rule for its credential. */
@@ -57,7 +59,16 @@ final class Journals {
         .setContain(rule.contain())
         .setKmsSecretName(sts ? null : rule.managedSecret())
         .setOpenedAt(now)
+        .setPersistence(leak.getPersistence())
+        .setPersistencePolicy(sweepWords(rule))
         .build();
+  }
+
+  /** The rule's sweep settings as the journal keeps them: kind to word ({@code revert}, {@code contain}, ...). */
+  private static java.util.Map<String, String> sweepWords(RemediationPolicy.Rule rule) {
+    java.util.Map<String, String> words = new java.util.TreeMap<>();
+    rule.persistence().forEach((kind, sweep) -> words.put(kind, io.leakguard.schemas.EnumWords.word(sweep)));
+    return words;
   }
 
   /** The outcome record of a journal in its current state; {@code now} is when the remediation ended. */
@@ -98,6 +109,7 @@ final class Journals {
         .setOwnerKind(journal.getOwnerKind())
         .setSeverity(journal.getSeverity())
         .setDecidedBy(journal.getDecidedBy())
+        .setPersistence(journal.getPersistence())
         .setTimeline(timeline.build())
         .build();
   }

@@ -51,7 +51,32 @@ public final class RemediationPolicy {
       RemediationStrategy.REINCARNATE, RemediationStrategy.ESCALATE);
   private static final Set<IdOnly> ID_ONLY = Set.copyOf(EnumSet.allOf(IdOnly.class));
   private static final Set<String> RULE_FIELDS = Set.of("mode", "accessKey", "whenTwoKeys", "contain", "stsToken",
-      "managedSecret", "idOnly");
+      "managedSecret", "idOnly", "persistence");
+
+  /** What the persistence sweep may do about one kind of thing the leaked credential created or changed. */
+  public enum Sweep {
+    /** Undo it: delete the key or login profile, detach the policy. */
+    REVERT,
+    /** Take a created user's way in (its keys, its console login) and leave the user for a person to delete. */
+    CONTAIN,
+    /** List it in the outcome and the notifications; touch nothing. */
+    REPORT
+  }
+
+  /**
+   * The kinds of persistence, each with the words it accepts and its default: the leaked key's own AccessKeys are
+   * the same leak (revert), a user it created is contained, login profiles and policy attachments are reverted,
+   * roles (a trust policy can only be restored from evidence) and ECS commands or instances are reported.
+   */
+  public static final Map<String, Set<Sweep>> SWEEP_KINDS = Map.of(
+      "accessKeys", Set.of(Sweep.REVERT, Sweep.REPORT),
+      "users", Set.of(Sweep.CONTAIN, Sweep.REPORT),
+      "loginProfiles", Set.of(Sweep.REVERT, Sweep.REPORT),
+      "policies", Set.of(Sweep.REVERT, Sweep.REPORT),
+      "roles", Set.of(Sweep.REPORT),
+      "ecs", Set.of(Sweep.REPORT));
+  public static final Map<String, Sweep> SWEEP_DEFAULTS = Map.of("accessKeys", Sweep.REVERT, "users", Sweep.CONTAIN,
+      "loginProfiles", Sweep.REVERT, "policies", Sweep.REVERT, "roles", Sweep.REPORT, "ecs", Sweep.REPORT);
 
   /**
    * The rule for one credential.
@@ -64,11 +89,23 @@ public final class RemediationPolicy {
    * @param managedSecret the KMS RAMCredentials secret managing the user's key, when its name is not the template's
    * @param idOnly        an ID-only exposure (the probe proved the secret found with the ID wrong): notify (tell the
    *                      owner and the security team, touch nothing) or rotate
+   * @param persistence   what the sweep does about each kind of persistence ({@link #SWEEP_KINDS})
    */
   public record Rule(RemediationMode mode, RemediationStrategy accessKey, RemediationStrategy whenTwoKeys,
-      boolean contain, RemediationStrategy stsToken, String managedSecret, IdOnly idOnly) {}
+      boolean contain, RemediationStrategy stsToken, String managedSecret, IdOnly idOnly,
+      Map<String, Sweep> persistence) {
 
-  /** The built-in default: auto, replace-first, fall back to revoke-first, no containment, STS purge, ID-only notify. */
+    /** The rule without persistence settings of its own: the defaults. */
+    public Rule(RemediationMode mode, RemediationStrategy accessKey, RemediationStrategy whenTwoKeys,
+        boolean contain, RemediationStrategy stsToken, String managedSecret, IdOnly idOnly) {
+      this(mode, accessKey, whenTwoKeys, contain, stsToken, managedSecret, idOnly, SWEEP_DEFAULTS);
+    }
+  }
+
+  /**
+   * The built-in default: auto, replace-first, fall back to revoke-first, no containment, STS purge, ID-only notify,
+   * the sweep's defaults ({@link #SWEEP_DEFAULTS}).
+   */
   public static final Rule DEFAULT_RULE = new Rule(RemediationMode.AUTO, RemediationStrategy.REPLACE_FIRST,
       RemediationStrategy.REVOKE_FIRST, false, RemediationStrategy.PURGE, null, IdOnly.NOTIFY);
 
@@ -167,6 +204,15 @@ public final class RemediationPolicy {
     if (rule.has("contain") && !rule.get("contain").isBoolean()) {
       throw new IllegalArgumentException(where + ".contain: must be true or false");
     }
+    if (rule.has("persistence")) {
+      JsonNode sweep = rule.get("persistence");
+      String at = where + ".persistence";
+      if (!sweep.isObject()) {
+        throw new IllegalArgumentException(at + ": must be an object of " + new java.util.TreeSet<>(SWEEP_KINDS.keySet()));
+      }
+      onlyFields(sweep, SWEEP_KINDS.keySet(), at);
+      SWEEP_KINDS.forEach((kind, allowed) -> oneOf(sweep, kind, Sweep.class, allowed, at));
+    }
     if (rule.has("managedSecret") && !(rule.get("managedSecret").isTextual()
         && !rule.get("managedSecret").asText().isBlank())) {
       throw new IllegalArgumentException(where + ".managedSecret: must be a secret name");
@@ -214,7 +260,17 @@ public final class RemediationPolicy {
     return new Rule(word(over, "mode", base.mode()), word(over, "accessKey", base.accessKey()),
         word(over, "whenTwoKeys", base.whenTwoKeys()),
         over.has("contain") ? over.get("contain").asBoolean() : base.contain(), word(over, "stsToken", base.stsToken()),
-        text(over, "managedSecret", base.managedSecret()), word(over, "idOnly", base.idOnly()));
+        text(over, "managedSecret", base.managedSecret()), word(over, "idOnly", base.idOnly()),
+        sweep(over.path("persistence"), base.persistence()));
+  }
+
+  private static Map<String, Sweep> sweep(JsonNode over, Map<String, Sweep> base) {
+    if (!over.isObject()) {
+      return base;
+    }
+    Map<String, Sweep> merged = new java.util.TreeMap<>(base);
+    SWEEP_KINDS.keySet().forEach(kind -> merged.put(kind, word(over, kind, base.get(kind))));
+    return Map.copyOf(merged);
   }
 
   /** The constant a validated entry names, or the fallback when the entry does not set the field. */

@@ -71,7 +71,10 @@ final class RoleRemediation {
     }
     journal.setOldRoleId(record.roleId()).setMaxSessionDuration(record.maxSessionDuration())
         .setDetachedPolicies(record.policies()).setRoleRecord(recordName + "#" + incident);
-    journal.setPlan(RemediationPlan.forRole(strategy, incident, recordName, roleName, record));
+    List<String> plan = new java.util.ArrayList<>(RemediationPlan.forRole(strategy, incident, recordName, roleName,
+        record));
+    plan.addAll(PersistenceSweep.plan(steps.snapshot()));
+    journal.setPlan(List.copyOf(plan));
     if (journal.getRemediationMode() == RemediationMode.DRY_RUN) {
       steps.finish(RemediationStatus.PLANNED, "dry run: nothing was touched");
       return;
@@ -113,6 +116,7 @@ final class RoleRemediation {
       }
       if (strategy == RemediationStrategy.PURGE) {
         journal.setNeutralizedAt(steps.now());
+        new PersistenceSweep(fleet, steps).run();
         steps.finish(RemediationStatus.NEUTRALIZED, null);
         return;
       }
@@ -148,6 +152,7 @@ final class RoleRemediation {
         }, p -> "re-attached " + p + " to " + roleName);
       }
     }
+    new PersistenceSweep(fleet, steps).run();
     steps.finish(RemediationStatus.NEUTRALIZED, null);
   }
 

@@ -71,6 +71,34 @@ class RemediationPolicyTest {
   }
 
   @Test
+  void shouldMergeAndValidateThePersistenceSweepSettings() {
+    RemediationPolicy policy = RemediationPolicy.parse("""
+        {"default":{"persistence":{"users":"report"}},
+         "accounts":{"%s":{"persistence":{"policies":"report"}}}}
+        """.formatted(ACCOUNT));
+
+    Map<String, RemediationPolicy.Sweep> sweep = policy.ruleFor(ACCOUNT, "alice", null).persistence();
+    assertEquals(RemediationPolicy.Sweep.REVERT, sweep.get("accessKeys"));
+    assertEquals(RemediationPolicy.Sweep.REPORT, sweep.get("users"));
+    assertEquals(RemediationPolicy.Sweep.REPORT, sweep.get("policies"));
+    assertEquals(RemediationPolicy.Sweep.REVERT, sweep.get("loginProfiles"));
+    assertEquals(RemediationPolicy.SWEEP_DEFAULTS, RemediationPolicy.builtIn().ruleFor(ACCOUNT, null, null)
+        .persistence());
+    for (var bad : Map.of(
+        "{\"default\":{\"persistence\":{\"users\":\"revert\"}}}",
+        "default.persistence.users: 'revert' is not one of [contain, report]",
+        "{\"default\":{\"persistence\":{\"ecs\":\"revert\"}}}",
+        "default.persistence.ecs: 'revert' is not one of [report]",
+        "{\"default\":{\"persistence\":{\"groups\":\"report\"}}}",
+        "default.persistence: unknown field 'groups'",
+        "{\"default\":{\"persistence\":\"all\"}}", "default.persistence: must be an object").entrySet()) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> RemediationPolicy.parse(bad.getKey()));
+      assertTrue(e.getMessage().startsWith(bad.getValue()), e.getMessage());
+    }
+  }
+
+  @Test
   void shouldStopTheServiceAtStartWhenThePolicyFileIsBad(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("policy.json");
     Files.writeString(file, "{\"default\":{\"stsToken\":\"nuke\"}}");
