@@ -170,7 +170,7 @@ class PersistenceSweepIT {
         new StaticCredentialsProvider(new BasicCredentials(id, secret)));
   }
 
-  private static <T extends RpcAcsRequest<?>> T fromAttacker(T request) {
+  private static <R extends com.aliyuncs.AcsResponse> RpcAcsRequest<R> fromAttacker(RpcAcsRequest<R> request) {
     request.putHeaderParameter("X-Forwarded-For", ATTACKER_IP);
     return request;
   }

@@ -115,5 +115,7 @@ class RemediationPolicyTest {
     Path example = Path.of("../deploy/policies/example.json");
     RemediationPolicy policy = RemediationPolicy.load(example);
     assertEquals(RemediationMode.APPROVE, policy.ruleFor("1000000000000002", "alice", null).mode());
+    assertEquals(RemediationPolicy.Sweep.REPORT, policy.ruleFor("1000000000000002", "alice", null).persistence()
+        .get("users"));
   }
 }
