@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
     description = "Finds leaked Alibaba Cloud credentials and remediates them: rotates keys, neutralizes roles, "
         + "stores new secrets in KMS and tells the owners.",
     subcommands = {RunCommand.class, ScanCommandLine.class, ReportCommandLine.class, DecisionCommand.Approve.class,
-        DecisionCommand.Reject.class, RetryCommandLine.class, IncidentsCommand.List.class, IncidentsCommand.Show.class,
+        DecisionCommand.Reject.class, PauseCommand.Pause.class, PauseCommand.Resume.class, RetryCommandLine.class, IncidentsCommand.List.class, IncidentsCommand.Show.class,
         AutoComplete.GenerateCompletion.class},
     footer = {"", "Exit codes: 0 success, 1 findings (scan) or a failed check (demo), 2 usage or configuration error, "
         + "3 cannot reach Kafka or the cloud.", "", "Example:", "  leakguard scan ./config  (leakguard COMMAND --help "

@@ -164,7 +164,8 @@ final class AccessKeyRemediation {
               + "instead of deleting the leaked key first");
       return;
     }
-    if (journal.getRemediationMode() == RemediationMode.APPROVE && journal.getPhase() == JournalPhase.PENDING) {
+    if ((journal.getRemediationMode() == RemediationMode.APPROVE || journal.getPausedBy() != null)
+        && journal.getPhase() == JournalPhase.PENDING) {
       awaitApproval(cloud, user, leakedListed);
       return;
     }
@@ -282,13 +283,15 @@ final class AccessKeyRemediation {
         steps.step("UpdateAccessKey", () -> {
           cloud.ram().updateAccessKey(user, journal.getAccessKeyId(), "Inactive");
           return "Inactive";
-        }, s -> "disabled the leaked key " + journal.getMaskedKey() + " (reversible) while waiting for approval");
+        }, s -> "disabled the leaked key " + journal.getMaskedKey() + " (reversible) while waiting for "
+            + (journal.getPausedBy() != null ? "the pause to end" : "approval"));
         journal.setContained(true);
       }
     }
     journal.setPhase(JournalPhase.AWAITING_APPROVAL)
         .setStatus(journal.getContained() ? RemediationStatus.CONTAINED : RemediationStatus.AWAITING_APPROVAL)
-        .setReason("waiting for approval: leakguard approve " + journal.getIncidentId() + " (or reject)");
+        .setReason(journal.getPausedBy() != null ? Journals.heldReason(journal.getPausedBy())
+            : "waiting for approval: leakguard approve " + journal.getIncidentId() + " (or reject)");
     steps.publish();
   }
 

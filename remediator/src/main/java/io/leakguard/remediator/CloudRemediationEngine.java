@@ -37,9 +37,17 @@ public final class CloudRemediationEngine implements RemediationEngine {
   private final Duration retryBase;
   private final FairScheduler scheduler;
   private final ScheduledExecutorService retries;
+  private final BlastRadius blastRadius;
 
   public CloudRemediationEngine(CloudFleet fleet, String secretNameTemplate, Clock clock, int threads, int perAccount,
       int maxRounds, Duration retryBase) {
+    this(fleet, secretNameTemplate, clock, threads, perAccount, maxRounds, retryBase, BlastRadius.Limits.NONE);
+  }
+
+  /** @param limits destructive steps allowed per account and fleet-wide, per minute and per hour */
+  CloudRemediationEngine(CloudFleet fleet, String secretNameTemplate, Clock clock, int threads, int perAccount,
+      int maxRounds, Duration retryBase, BlastRadius.Limits limits) {
+    this.blastRadius = new BlastRadius(limits, clock);
     this.fleet = fleet;
     this.secretNameTemplate = secretNameTemplate;
     this.clock = clock;
@@ -108,9 +116,15 @@ public final class CloudRemediationEngine implements RemediationEngine {
   /** Runs one round; true when it must be retried. */
   private boolean runOnce(Task task) {
     RemediationRun run = new RemediationRun(fleet, secretNameTemplate, clock, task.journal, task::report,
-        () -> task.cancelled);
+        () -> task.cancelled, blastRadius);
     try {
-      run.run();
+      try {
+        run.run();
+      } catch (StepJournal.Held held) {
+        LOG.warn("incident {}: {}; held, the scope {} is paused", task.journal.getIncidentId(), held.getMessage(),
+            held.refusal.scope());
+        run.hold(held.getMessage() + " [scope " + held.refusal.scope() + "]");
+      }
       return false;
     } catch (StepJournal.Cancelled e) {
       return false;

@@ -35,6 +35,18 @@ final class Journals {
         && (journal.getNeutralizedAt() == null || PersistenceSweep.unfinished(journal));
   }
 
+  /** The reason of an incident held by the kill switch or the blast-radius limit. */
+  static String heldReason(String pausedBy) {
+    return "held, nothing destructive done: " + pausedBy + "; 'leakguard resume' (with the same --account) lets it "
+        + "continue";
+  }
+
+  /** The scope ({@code *} or an account ID) a held incident's reason names, or null. */
+  static String heldScope(String pausedBy) {
+    int at = pausedBy == null ? -1 : pausedBy.lastIndexOf("[scope ");
+    return at < 0 || !pausedBy.endsWith("]") ? null : pausedBy.substring(at + "[scope ".length(), pausedBy.length() - 1);
+  }
+
   /** The first journal of an incident, with the policy's rule for its credential. */
   static RemediationJournal open(LeakEnriched leak, RemediationPolicy policy, Instant now) {
     var owner = leak.getOwner();

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -51,6 +52,8 @@ final class RemediationProcessor implements Processor<String, LeakEnriched, Stri
 
   private final String journalStoreName;
   private final String approvalsStoreName;
+  private final String controlStoreName;
+  private final java.util.function.Consumer<io.leakguard.schemas.PauseSwitch> pauser;
   private final RemediationEngine engine;
   private final RemediationPolicy policy;
   private final Duration approvalTimeout;
@@ -67,11 +70,34 @@ final class RemediationProcessor implements Processor<String, LeakEnriched, Stri
   private ProcessorContext<String, RemediationOutcome> context;
   private KeyValueStore<String, RemediationJournal> journal;
   private KeyValueStore<String, ValueAndTimestamp<ApprovalDecision>> approvals;
+  private KeyValueStore<String, ValueAndTimestamp<io.leakguard.schemas.PauseSwitch>> control;
+  /**
+   * Scopes this task paused itself (blast radius), with when, until the control table shows the pause: paused once,
+   * not per incident, and not resumed by mistake before the pause arrives.
+   */
+  private final Map<String, Long> selfPaused = new HashMap<>();
+  /** How long a pause this task wrote may take to show in the control table before it is written again. */
+  private static final long SELF_PAUSE_WAIT_MS = 30_000;
   private long lastApprovalCheck;
 
   RemediationProcessor(String journalStoreName, String approvalsStoreName, RemediationEngine engine,
       RemediationPolicy policy, Duration approvalTimeout, Duration drainInterval, RetrySchedule retries,
       RemediatorMeters meters) {
+    this(journalStoreName, approvalsStoreName, null, pause -> { }, engine, policy, approvalTimeout, drainInterval,
+        retries, meters);
+  }
+
+  /**
+   * @param controlStoreName the global table of {@link io.leakguard.schemas.PauseSwitch} records (the kill switch),
+   *                         or null for none
+   * @param pauser           writes a pause to the control topic (the blast-radius limit pausing an account)
+   */
+  RemediationProcessor(String journalStoreName, String approvalsStoreName, String controlStoreName,
+      java.util.function.Consumer<io.leakguard.schemas.PauseSwitch> pauser, RemediationEngine engine,
+      RemediationPolicy policy, Duration approvalTimeout, Duration drainInterval, RetrySchedule retries,
+      RemediatorMeters meters) {
+    this.controlStoreName = controlStoreName;
+    this.pauser = pauser;
     this.meters = meters;
     this.journalStoreName = journalStoreName;
     this.approvalsStoreName = approvalsStoreName;
@@ -87,6 +113,7 @@ final class RemediationProcessor implements Processor<String, LeakEnriched, Stri
     this.context = context;
     this.journal = context.getStateStore(journalStoreName);
     this.approvals = context.getStateStore(approvalsStoreName);
+    this.control = controlStoreName == null ? null : context.getStateStore(controlStoreName);
     int resumed = 0;
     java.util.List<String> unreadable = new java.util.ArrayList<>();
     try (KeyValueIterator<String, RemediationJournal> all = journal.all()) {
@@ -194,7 +221,43 @@ final class RemediationProcessor implements Processor<String, LeakEnriched, Stri
     return null;
   }
 
+  /**
+   * The pause in force for an account ({@code *}, the whole fleet, first), or null. A paused scope gets no
+   * destructive step: its incidents are contained where the policy allows and wait.
+   */
+  private io.leakguard.schemas.PauseSwitch pauseOf(String account) {
+    if (control == null) {
+      return null;
+    }
+    for (String scope : account == null ? List.of("*") : List.of("*", account)) {
+      ValueAndTimestamp<io.leakguard.schemas.PauseSwitch> found = control.get(scope);
+      if (found != null && found.value() != null && found.value().getPaused()) {
+        return found.value();
+      }
+    }
+    return null;
+  }
+
+  private static String describe(io.leakguard.schemas.PauseSwitch pause) {
+    return "paused " + (pause.getScope().equals("*") ? "fleet-wide" : "in account " + pause.getScope()) + " by "
+        + pause.getDecidedBy() + (pause.getReason() == null ? "" : " (" + pause.getReason() + ")") + " [scope "
+        + pause.getScope() + "]";
+  }
+
   private void submit(String key, RemediationJournal entry) {
+    io.leakguard.schemas.PauseSwitch pause = pauseOf(entry.getOwner().getAccountId());
+    if (pause != null && entry.getPhase() == JournalPhase.APPROVED) {
+      // Approved, but the scope is paused: back to waiting; the decision stays in the approvals table.
+      RemediationJournal held = RemediationJournal.newBuilder(entry).setPhase(JournalPhase.AWAITING_APPROVAL)
+          .setPausedBy(describe(pause)).build();
+      journal.put(key, held);
+      waiting.add(key);
+      return;
+    }
+    if (pause != null && entry.getPhase() == JournalPhase.PENDING && entry.getPausedBy() == null) {
+      entry = RemediationJournal.newBuilder(entry).setPausedBy(describe(pause)).build();
+      journal.put(key, entry);
+    }
     RemediationEngine.Handle previous = active.put(key, engine.submit(entry, reports::add));
     if (previous != null) {
       previous.cancel();
@@ -225,6 +288,9 @@ final class RemediationProcessor implements Processor<String, LeakEnriched, Stri
       }
       RemediationJournal updated = next.build();
       journal.put(key, updated);
+      if (updated.getPausedBy() != null && updated.getPausedBy().startsWith("blast radius")) {
+        pauseItself(Journals.heldScope(updated.getPausedBy()), updated.getPausedBy(), now);
+      }
       if (updated.getStatus() != null && !Objects.equals(updated.getStatus(), stored.getStatus())) {
         emit(updated, Instant.ofEpochMilli(now));
       }
@@ -304,13 +370,57 @@ final class RemediationProcessor implements Processor<String, LeakEnriched, Stri
     submit(key, reopened);
   }
 
+  /** The blast-radius limit was reached: the scope is paused on the control topic, once, for a person to resume. */
+  private void pauseItself(String scope, String reason, long now) {
+    Long pausedAt = scope == null ? null : selfPaused.get(scope);
+    if (scope == null || pauseOf(scope.equals("*") ? null : scope) != null
+        || (pausedAt != null && now - pausedAt < SELF_PAUSE_WAIT_MS)) {
+      return;
+    }
+    selfPaused.put(scope, now);
+    LOG.warn("{}: pausing {} on the control topic; 'leakguard resume{}' lets its incidents continue", reason,
+        scope.equals("*") ? "the fleet" : "account " + scope, scope.equals("*") ? "" : " --account " + scope);
+    pauser.accept(io.leakguard.schemas.PauseSwitch.newBuilder().setScope(scope).setPaused(true)
+        .setDecidedBy("remediator (blast radius)").setReason(reason.replaceAll(" \\[scope [^]]*]$", ""))
+        .setDecidedAt(Instant.ofEpochMilli(now)).build());
+  }
+
   private void checkApprovals(long now) {
+    // A pause this task wrote is in the table now (or never arrived): from here on the table decides.
+    selfPaused.entrySet().removeIf(e -> pauseOf(e.getKey().equals("*") ? null : e.getKey()) != null
+        || now - e.getValue() >= SELF_PAUSE_WAIT_MS);
     for (var it = waiting.iterator(); it.hasNext(); ) {
       String key = it.next();
       RemediationJournal entry = journal.get(key);
       if (entry == null || entry.getPhase() != JournalPhase.AWAITING_APPROVAL) {
         it.remove();
         continue;
+      }
+      io.leakguard.schemas.PauseSwitch pause = pauseOf(entry.getOwner().getAccountId());
+      if (pause != null) {
+        continue; // paused: no decision is acted on and nothing escalates until the scope is resumed
+      }
+      if (entry.getPausedBy() != null) {
+        String scope = Journals.heldScope(entry.getPausedBy());
+        if (scope != null && selfPaused.containsKey(scope)) {
+          continue; // paused by this task a moment ago: the control table has not shown it yet
+        }
+        // Resumed: an incident held only by the pause continues as it would have; one that also needs a person's
+        // approval goes on waiting for it.
+        RemediationJournal.Builder resumed = RemediationJournal.newBuilder(entry).setPausedBy(null);
+        try (IncidentMdc mdc = IncidentMdc.open(entry.getIncidentId(), entry.getMaskedKey())) {
+          LOG.info("incident {}: resumed ({} ended)", entry.getIncidentId(), entry.getPausedBy());
+        }
+        if (entry.getRemediationMode() != io.leakguard.schemas.RemediationMode.APPROVE) {
+          RemediationJournal go = resumed.setPhase(JournalPhase.APPROVED).setReason(null).build();
+          journal.put(key, go);
+          it.remove();
+          submit(key, go);
+          continue;
+        }
+        entry = resumed.setReason("waiting for approval: leakguard approve " + entry.getIncidentId()
+            + " (or reject)").build();
+        journal.put(key, entry);
       }
       ValueAndTimestamp<ApprovalDecision> found = approvals.get(entry.getIncidentId());
       ApprovalDecision decision = found == null ? null : found.value();

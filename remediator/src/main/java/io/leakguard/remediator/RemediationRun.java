@@ -22,9 +22,24 @@ final class RemediationRun {
 
   RemediationRun(CloudFleet fleet, String secretNameTemplate, Clock clock, RemediationJournal journal,
       Consumer<RemediationJournal> progress, BooleanSupplier cancelled) {
+    this(fleet, secretNameTemplate, clock, journal, progress, cancelled, null);
+  }
+
+  /** @param blastRadius the limit on destructive steps, or null for none */
+  RemediationRun(CloudFleet fleet, String secretNameTemplate, Clock clock, RemediationJournal journal,
+      Consumer<RemediationJournal> progress, BooleanSupplier cancelled, BlastRadius blastRadius) {
     this.fleet = fleet;
     this.secretNameTemplate = secretNameTemplate;
-    this.steps = new StepJournal(clock, journal, progress, cancelled);
+    this.steps = new StepJournal(clock, journal, progress, cancelled, blastRadius);
+  }
+
+  /**
+   * Holds the incident after the blast-radius limit refused a step: it waits, contained where the policy allows,
+   * nothing destructive done, until the scope is resumed.
+   */
+  void hold(String reason) throws CloudException {
+    steps.entry().setPausedBy(reason).setPhase(io.leakguard.schemas.JournalPhase.PENDING);
+    run();
   }
 
   RemediationJournal journal() {

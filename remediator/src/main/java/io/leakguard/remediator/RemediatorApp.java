@@ -62,6 +62,16 @@ public final class RemediatorApp implements ServiceDefinition {
   public static final Option<Integer> RETRY_MAX_ATTEMPTS = Option.integer("remediation.retry.max.attempts", 12, 1,
       1000, "scheduled attempts of one incident at most (a new sighting or leakguard retry always tries again)");
 
+  public static final Option<Integer> BLAST_ACCOUNT_MINUTE = Option.integer("remediation.blast.account.per.minute",
+      100, 0, 1_000_000, "destructive actions (key, role, login deletions; policy detachments) in one account per "
+          + "minute, past which the account is paused and its incidents wait, contained; 0: no limit");
+  public static final Option<Integer> BLAST_ACCOUNT_HOUR = Option.integer("remediation.blast.account.per.hour",
+      1000, 0, 1_000_000, "destructive actions in one account per hour, past which the account is paused; 0: no limit");
+  public static final Option<Integer> BLAST_FLEET_MINUTE = Option.integer("remediation.blast.fleet.per.minute", 500,
+      0, 1_000_000, "destructive actions over all accounts per minute, past which the fleet is paused; 0: no limit");
+  public static final Option<Integer> BLAST_FLEET_HOUR = Option.integer("remediation.blast.fleet.per.hour", 5000, 0,
+      1_000_000, "destructive actions over all accounts per hour, past which the fleet is paused; 0: no limit");
+
   public static void main(String[] args) {
     ServiceMain.run(new RemediatorApp(), args);
   }
@@ -80,7 +90,8 @@ public final class RemediatorApp implements ServiceDefinition {
   public List<Option<?>> options() {
     List<Option<?>> options = new ArrayList<>(CloudOptions.ALL);
     options.addAll(List.of(SECRET_NAME_TEMPLATE, POLICY_FILE, APPROVAL_TIMEOUT, WORKERS, WORKERS_PER_ACCOUNT, ROUNDS,
-        RETRY_BASE, DRAIN_INTERVAL, RETRY_SCHEDULE, RETRY_MAX_ATTEMPTS));
+        RETRY_BASE, DRAIN_INTERVAL, RETRY_SCHEDULE, RETRY_MAX_ATTEMPTS, BLAST_ACCOUNT_MINUTE, BLAST_ACCOUNT_HOUR,
+        BLAST_FLEET_MINUTE, BLAST_FLEET_HOUR));
     return options;
   }
 
@@ -106,10 +117,13 @@ public final class RemediatorApp implements ServiceDefinition {
     warmUp(fleet);
     CloudRemediationEngine engine = resources.register(new CloudRemediationEngine(fleet,
         settings.get(SECRET_NAME_TEMPLATE), Clock.systemUTC(), settings.get(WORKERS),
-        settings.get(WORKERS_PER_ACCOUNT), settings.get(ROUNDS), settings.get(RETRY_BASE)));
+        settings.get(WORKERS_PER_ACCOUNT), settings.get(ROUNDS), settings.get(RETRY_BASE),
+        new BlastRadius.Limits(settings.get(BLAST_ACCOUNT_MINUTE), settings.get(BLAST_ACCOUNT_HOUR),
+            settings.get(BLAST_FLEET_MINUTE), settings.get(BLAST_FLEET_HOUR))));
+    ControlWriter pauser = resources.register(new ControlWriter(settings.kafka(), topics.control()));
     return RemediatorTopology.build(topics, engine, policy, settings.get(APPROVAL_TIMEOUT),
         settings.get(DRAIN_INTERVAL), new RetrySchedule(settings.get(RETRY_SCHEDULE),
-            settings.get(RETRY_MAX_ATTEMPTS)), resources.metrics());
+            settings.get(RETRY_MAX_ATTEMPTS)), resources.metrics(), pauser);
   }
 
   /**

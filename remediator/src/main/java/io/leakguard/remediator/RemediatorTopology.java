@@ -39,6 +39,7 @@ public final class RemediatorTopology {
 
   public static final String JOURNAL_STORE = "remediation-journal";
   public static final String APPROVALS_STORE = "approvals-table";
+  public static final String CONTROL_STORE = "control-table";
 
   private RemediatorTopology() {}
 
@@ -60,6 +61,13 @@ public final class RemediatorTopology {
   /** @param metrics the service's meters (outcomes, latencies, what is in flight) */
   public static Topology build(TopicCatalog topics, RemediationEngine engine, RemediationPolicy policy,
       Duration approvalTimeout, Duration drainInterval, RetrySchedule retries, io.leakguard.runtime.Metrics metrics) {
+    return build(topics, engine, policy, approvalTimeout, drainInterval, retries, metrics, pause -> { });
+  }
+
+  /** @param pauser writes a pause to the control topic, when the blast-radius limit pauses an account */
+  public static Topology build(TopicCatalog topics, RemediationEngine engine, RemediationPolicy policy,
+      Duration approvalTimeout, Duration drainInterval, RetrySchedule retries, io.leakguard.runtime.Metrics metrics,
+      java.util.function.Consumer<io.leakguard.schemas.PauseSwitch> pauser) {
     RemediatorMeters meters = new RemediatorMeters(metrics);
     StreamsBuilder builder = new StreamsBuilder();
     Topic<String, LeakEnriched> enriched = topics.leaksEnriched();
@@ -69,13 +77,18 @@ public final class RemediatorTopology {
             .withName("approvals-source"),
         Materialized.<String, ApprovalDecision>as(Stores.inMemoryKeyValueStore(APPROVALS_STORE))
             .withKeySerde(approvals.keySerde()).withValueSerde(approvals.valueSerde()));
+    Topic<String, io.leakguard.schemas.PauseSwitch> control = topics.control();
+    builder.globalTable(control.name(), Consumed.with(control.keySerde(), control.valueSerde())
+            .withName("control-source"),
+        Materialized.<String, io.leakguard.schemas.PauseSwitch>as(Stores.inMemoryKeyValueStore(CONTROL_STORE))
+            .withKeySerde(control.keySerde()).withValueSerde(control.valueSerde()));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JOURNAL_STORE),
         Serdes.String(), io.leakguard.runtime.StoreSerdes.tolerant(AvroSerde.of(RemediationJournal.class),
             JOURNAL_STORE)));
     builder.stream(enriched.name(), Consumed.with(enriched.keySerde(), enriched.valueSerde())
             .withName("leaks-enriched-source"))
-        .process(() -> new RemediationProcessor(JOURNAL_STORE, APPROVALS_STORE, engine, policy, approvalTimeout,
-            drainInterval, retries, meters), Named.as("remediate"), JOURNAL_STORE)
+        .process(() -> new RemediationProcessor(JOURNAL_STORE, APPROVALS_STORE, CONTROL_STORE, pauser, engine, policy,
+            approvalTimeout, drainInterval, retries, meters), Named.as("remediate"), JOURNAL_STORE)
         .to(outcomes.name(), Produced.with(outcomes.keySerde(), outcomes.valueSerde())
             .withName("remediation-outcomes-sink"));
     return builder.build();

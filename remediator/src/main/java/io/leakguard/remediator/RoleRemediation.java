@@ -79,9 +79,11 @@ final class RoleRemediation {
       steps.finish(RemediationStatus.PLANNED, "dry run: nothing was touched");
       return;
     }
-    if (journal.getRemediationMode() == RemediationMode.APPROVE && journal.getPhase() == JournalPhase.PENDING) {
+    if ((journal.getRemediationMode() == RemediationMode.APPROVE || journal.getPausedBy() != null)
+        && journal.getPhase() == JournalPhase.PENDING) {
       journal.setPhase(JournalPhase.AWAITING_APPROVAL).setStatus(RemediationStatus.AWAITING_APPROVAL)
-          .setReason("waiting for approval: leakguard approve " + incident + " (or reject)");
+          .setReason(journal.getPausedBy() != null ? Journals.heldReason(journal.getPausedBy())
+              : "waiting for approval: leakguard approve " + incident + " (or reject)");
       steps.publish();
       return;
     }

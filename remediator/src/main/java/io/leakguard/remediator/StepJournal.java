@@ -28,6 +28,16 @@ final class StepJournal {
     }
   }
 
+  /** A destructive step refused by the blast-radius limit: the run holds its incident instead. */
+  static final class Held extends RuntimeException {
+    final BlastRadius.Refusal refusal;
+
+    Held(BlastRadius.Refusal refusal) {
+      super(refusal.reason(), null, false, false);
+      this.refusal = refusal;
+    }
+  }
+
   @FunctionalInterface
   interface CloudCall<T> {
     T call() throws CloudException;
@@ -38,9 +48,17 @@ final class StepJournal {
   private final Consumer<RemediationJournal> progress;
   private final BooleanSupplier cancelled;
   private final List<JournalStep> steps;
+  private final BlastRadius blastRadius;
 
   StepJournal(Clock clock, RemediationJournal journal, Consumer<RemediationJournal> progress,
       BooleanSupplier cancelled) {
+    this(clock, journal, progress, cancelled, null);
+  }
+
+  /** @param blastRadius counts the destructive steps, or null for no limit */
+  StepJournal(Clock clock, RemediationJournal journal, Consumer<RemediationJournal> progress,
+      BooleanSupplier cancelled, BlastRadius blastRadius) {
+    this.blastRadius = blastRadius;
     this.clock = clock;
     this.journal = RemediationJournal.newBuilder(journal);
     this.progress = progress;
@@ -71,6 +89,12 @@ final class StepJournal {
   <T> T step(String name, CloudCall<T> call, Function<T, String> describe) throws CloudException {
     if (cancelled.getAsBoolean()) {
       throw new Cancelled();
+    }
+    if (blastRadius != null && BlastRadius.DESTRUCTIVE.contains(name)) {
+      BlastRadius.Refusal refused = blastRadius.admit(journal.getOwner().getAccountId());
+      if (refused != null) {
+        throw new Held(refused);
+      }
     }
     Instant started = clock.instant();
     steps.add(JournalStep.newBuilder().setName(name).setStartedAt(started).setStatus(JournalStepStatus.STARTED)

@@ -51,6 +51,8 @@ class RemediatorTopologyTest {
   private TestInputTopic<String, ApprovalDecision> approvals;
   private TestOutputTopic<String, RemediationOutcome> outcomes;
   private TestOutputTopic<String, DeadLetter> deadLetters;
+  private TestInputTopic<String, io.leakguard.schemas.PauseSwitch> control;
+  private final List<io.leakguard.schemas.PauseSwitch> selfPauses = new ArrayList<>();
 
   /** Records submissions; the test reports progress as the workers would. */
   static final class FakeEngine implements RemediationEngine {
@@ -91,7 +93,10 @@ class RemediatorTopologyTest {
       driver.close();
     }
     driver = TestDrivers.driver(new RemediatorApp(), RemediatorTopology.build(topics, engine, policy,
-        APPROVAL_TIMEOUT, Duration.ofMillis(10), retries), START, "--topic.prefix=test.");
+        APPROVAL_TIMEOUT, Duration.ofMillis(10), retries, io.leakguard.runtime.Metrics.none(), selfPauses::add),
+        START, "--topic.prefix=test.");
+    control = driver.createInputTopic(topics.control().name(), new StringSerializer(),
+        topics.control().valueSerde().serializer());
     leaks = driver.createInputTopic(topics.leaksEnriched().name(), new StringSerializer(),
         topics.leaksEnriched().valueSerde().serializer());
     approvals = driver.createInputTopic(topics.approvals().name(), new StringSerializer(),
@@ -287,6 +292,105 @@ class RemediatorTopologyTest {
     tick();
     assertEquals(RemediationStatus.ROTATED, outcomes.readValue().getStatus());
     assertTrue(outcomes.isEmpty());
+  }
+
+  private static io.leakguard.schemas.PauseSwitch pause(String scope, boolean paused) {
+    return io.leakguard.schemas.PauseSwitch.newBuilder().setScope(scope).setPaused(paused).setDecidedBy("soc-alice")
+        .setReason(paused ? "false positive storm" : null).setDecidedAt(START).build();
+  }
+
+  @Test
+  void shouldHoldNewIncidentsOfAPausedAccountUntilItIsResumed() {
+    // Given account ...001 is paused, and a leak of an account that is not
+    control.pipeInput("1000000000000001", pause("1000000000000001", true));
+    String held = SyntheticKeys.accessKeyId();
+    String other = SyntheticKeys.accessKeyId();
+    leaks.pipeInput(held, Leaks.ownedBy("inc-held", held, "1000000000000001", "alice"));
+    leaks.pipeInput(other, Leaks.ownedBy("inc-other", other, "1000000000000002", "bob"));
+
+    // Then the paused account's run is told it is held (it contains and waits); the other runs as usual
+    assertEquals(2, engine.submitted.size());
+    assertTrue(engine.submitted.get(0).getPausedBy().contains("paused in account 1000000000000001 by soc-alice "
+        + "(false positive storm)"), engine.submitted.get(0).getPausedBy());
+    assertNull(engine.submitted.get(1).getPausedBy());
+    engine.report(0, RemediationJournal.newBuilder(engine.submitted.get(0)).setPhase(JournalPhase.AWAITING_APPROVAL)
+        .setStatus(RemediationStatus.CONTAINED).setContained(true)
+        .setReason(Journals.heldReason(engine.submitted.get(0).getPausedBy())).build());
+    tick();
+    RemediationOutcome contained = outcomes.readValue();
+    assertEquals(RemediationStatus.CONTAINED, contained.getStatus());
+    assertTrue(contained.getReason().startsWith("held, nothing destructive done: paused in account"),
+        contained.getReason());
+    // and nothing escalates or runs while the pause lasts, however long
+    driver.advanceWallClockTime(APPROVAL_TIMEOUT.plusMinutes(1));
+    assertEquals(2, engine.submitted.size());
+    assertTrue(outcomes.isEmpty());
+
+    // When the account is resumed
+    control.pipeInput("1000000000000001", pause("1000000000000001", false));
+    tick();
+
+    // Then the held incident continues, approved by nobody but no longer held
+    assertEquals(3, engine.submitted.size());
+    assertEquals(JournalPhase.APPROVED, engine.submitted.get(2).getPhase());
+    assertNull(engine.submitted.get(2).getPausedBy());
+    engine.finish(2, RemediationStatus.ROTATED);
+    tick();
+    assertEquals(RemediationStatus.ROTATED, outcomes.readValue().getStatus());
+  }
+
+  @Test
+  void shouldNotActOnAnApprovalWhileTheFleetIsPaused() {
+    start(RemediationPolicy.parse("{\"default\":{\"mode\":\"approve\"}}"));
+    String id = SyntheticKeys.accessKeyId();
+    leaks.pipeInput(id, Leaks.ownedBy("inc-ap", id, "1000000000000001", "alice"));
+    engine.report(0, RemediationJournal.newBuilder(engine.submitted.get(0)).setPhase(JournalPhase.AWAITING_APPROVAL)
+        .setStatus(RemediationStatus.AWAITING_APPROVAL).build());
+    tick();
+    outcomes.readValue();
+
+    // Given the fleet is paused, a person's approval waits
+    control.pipeInput("*", pause("*", true));
+    approvals.pipeInput("inc-ap", decision("inc-ap", Decision.APPROVE));
+    tick();
+    assertEquals(1, engine.submitted.size());
+
+    // and is acted on once the fleet resumes
+    control.pipeInput("*", pause("*", false));
+    tick();
+    assertEquals(2, engine.submitted.size());
+    assertEquals(JournalPhase.APPROVED, engine.submitted.get(1).getPhase());
+  }
+
+  @Test
+  void shouldPauseTheAccountItselfOnceWhenTheBlastRadiusIsReached() {
+    // Given two runs of one account held by the blast-radius limit
+    String first = SyntheticKeys.accessKeyId();
+    String second = SyntheticKeys.accessKeyId();
+    leaks.pipeInput(first, Leaks.ownedBy("inc-b1", first, "1000000000000001", "alice"));
+    leaks.pipeInput(second, Leaks.ownedBy("inc-b2", second, "1000000000000001", "bob"));
+    String reason = "blast radius: 5 destructive actions in account 1000000000000001 within a minute (the limit) "
+        + "[scope 1000000000000001]";
+    for (int run = 0; run < 2; run++) {
+      engine.report(run, RemediationJournal.newBuilder(engine.submitted.get(run)).setPausedBy(reason)
+          .setPhase(JournalPhase.AWAITING_APPROVAL).setStatus(RemediationStatus.CONTAINED).setContained(true).build());
+    }
+    tick();
+
+    // Then the account is paused on the control topic once, by the remediator, with the reason
+    assertEquals(1, selfPauses.size());
+    assertEquals("1000000000000001", selfPauses.get(0).getScope());
+    assertTrue(selfPauses.get(0).getPaused());
+    assertEquals("remediator (blast radius)", selfPauses.get(0).getDecidedBy());
+    assertEquals("blast radius: 5 destructive actions in account 1000000000000001 within a minute (the limit)",
+        selfPauses.get(0).getReason());
+    // and the held incidents stay held until a person resumes the account (after the pause is in the table)
+    control.pipeInput("1000000000000001", selfPauses.get(0));
+    driver.advanceWallClockTime(Duration.ofMinutes(5));
+    assertEquals(2, engine.submitted.size());
+    control.pipeInput("1000000000000001", pause("1000000000000001", false));
+    tick();
+    assertEquals(4, engine.submitted.size());
   }
 
   @Test

@@ -23,7 +23,7 @@ import org.apache.kafka.common.serialization.Serdes;
  * reports. Internal topics (Avro single-object encoding, keyed by AccessKey ID unless said otherwise): leaks
  * detected, incidents (compacted), leaks enriched, remediation outcomes, notification outcomes, approvals (keyed by
  * incident ID), inventory (compacted), the bridge's source checkpoints (compacted), the detector's probe verdicts
- * (compacted), and one dead-letter topic per service.
+ * (compacted), the remediators' kill switch (control, compacted), and one dead-letter topic per service.
  */
 public final class TopicCatalog {
 
@@ -130,6 +130,15 @@ public final class TopicCatalog {
         Duration.ofDays(VERDICT_RETENTION_DAYS));
   }
 
+  /**
+   * The kill switch, compacted, keyed by scope ({@code *} or an account ID): {@link PauseSwitch} records that every
+   * remediator reads as a global table. Written by {@code leakguard pause}/{@code resume} and by a remediator whose
+   * blast-radius limit pauses an account.
+   */
+  public Topic<String, PauseSwitch> control() {
+    return avro("control", PauseSwitch.class, true);
+  }
+
   /** The dead-letter topic of one service: the service is its only writer. */
   public Topic<String, DeadLetter> deadLetters(String service) {
     if (service == null || service.isBlank() || !LEGAL.matcher(service).matches()) {
@@ -164,7 +173,7 @@ public final class TopicCatalog {
         rawContent(), githubAlerts(), securityCenterAlerts(), manualReports(), leaksDetected(), incidents(),
         leaksEnriched(),
         remediationOutcomes(), notificationOutcomes(), approvals(), inventory(), schemas(), bridgeCheckpoints(),
-        probeVerdicts()));
+        probeVerdicts(), control()));
     services.forEach(service -> topics.add(deadLetters(service)));
     return List.copyOf(topics);
   }

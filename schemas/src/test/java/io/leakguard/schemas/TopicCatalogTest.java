@@ -21,6 +21,7 @@ class TopicCatalogTest {
     assertTrue(topics.inventory().compacted());
     assertTrue(topics.bridgeCheckpoints().compacted());
     assertTrue(topics.probeVerdicts().compacted());
+    assertTrue(topics.control().compacted());
     assertEquals(java.time.Duration.ofDays(TopicCatalog.VERDICT_RETENTION_DAYS), topics.probeVerdicts().retention());
     assertEquals("prod.leakguard.bridge.checkpoints", topics.bridgeCheckpoints().name());
     assertEquals(TopicCatalog.SECRET_BEARING_RETENTION, topics.rawContent().retention());
