@@ -179,7 +179,9 @@ class RobustnessIT {
     readers.put(TOPICS.leaksEnriched().name(), List.of("remediator"));
     readers.put(TOPICS.approvals().name(), List.of("remediator"));
     readers.put(TOPICS.probeVerdicts().name(), List.of("detector"));
-    Set<String> globals = Set.of(TOPICS.inventory().name(), TOPICS.approvals().name(), TOPICS.probeVerdicts().name());
+    readers.put(TOPICS.control().name(), List.of("remediator"));
+    Set<String> globals = Set.of(TOPICS.inventory().name(), TOPICS.approvals().name(), TOPICS.probeVerdicts().name(),
+        TOPICS.control().name());
     Set<String> edges = Set.of(TOPICS.rawContent().name(), TOPICS.githubAlerts().name(),
         TOPICS.securityCenterAlerts().name(), TOPICS.manualReports().name());
 
