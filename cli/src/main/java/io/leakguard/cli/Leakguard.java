@@ -44,6 +44,7 @@ public final class Leakguard implements Runnable {
     CommandLine root = new CommandLine(new Leakguard());
     RunCommand.addServices(root.getSubcommands().get("run"));
     root.addSubcommand(RestoreCommandLine.create());
+    root.addSubcommand(EvidenceCommandLine.create());
     root.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false)
         .description("Print a bash/zsh completion script for this installation.")
         .footer("", "Example:", "  source <(leakguard generate-completion)   (zsh: autoload -U bashcompinit; bashcompinit first)");

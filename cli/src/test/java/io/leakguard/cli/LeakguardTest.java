@@ -64,7 +64,7 @@ class LeakguardTest {
   void shouldKnowEveryServiceAndOperatorCommand() {
     List<String> names = commands().map(c -> String.join(" ", c)).toList();
     assertTrue(names.containsAll(List.of("run detector", "run enricher", "run remediator", "run notifier", "run bridge",
-        "scan", "report", "approve", "reject", "pause", "resume", "retry", "restore", "generate-completion")),
+        "scan", "report", "approve", "reject", "pause", "resume", "retry", "restore", "evidence", "generate-completion")),
         names.toString());
     // The local stack is the distribution's: the cli alone (what an image holds) has none of it
     assertFalse(names.contains("local") || names.contains("demo") || names.contains("run broker"), names.toString());

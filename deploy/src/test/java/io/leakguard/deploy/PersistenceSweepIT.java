@@ -157,6 +157,33 @@ class PersistenceSweepIT {
     assertTrue(outcome.getSteps().stream().allMatch(s -> s.getOutcome() == StepResult.OK), outcome.getSteps().toString());
     assertFalse(outcome.toString().contains(mallorys.getAccessKeySecret()), "a secret is in the outcome");
 
+    // and the evidence record, stored in KMS before the first destructive step, matches its hash and lists it all
+    String evidence = emulator.state().snapshot().secrets().stream()
+        .filter(secret -> secret.secretName().equals(outcome.getEvidenceSecret())).findFirst().orElseThrow()
+        .versions().stream().filter(v -> v.versionId().equals(outcome.getIncidentId())).findFirst().orElseThrow()
+        .versionId();
+    assertEquals(outcome.getIncidentId(), evidence);
+    assertEquals(List.of(), outcome.getEvidenceGaps());
+    assertTrue(outcome.getSteps().stream().map(RemediationStep::getName).toList().indexOf("RecordEvidence")
+        < outcome.getSteps().stream().map(RemediationStep::getName).toList().indexOf("DeleteAccessKey"),
+        "evidence before the first destructive step");
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream out = System.out;
+    System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+    int exit;
+    try {
+      exit = io.leakguard.cli.Leakguard.execute("evidence", outcome.getIncidentId(), "--kafka.bootstrap.servers",
+          stack.broker().bootstrapServers(), "--topic.prefix", PREFIX, stack.cloudArgs()[0], stack.cloudArgs()[1]);
+    } finally {
+      System.setOut(out);
+    }
+    String record = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(0, exit, record);
+    assertTrue(record.contains("\"persistence\"") && record.contains(bobs.getAccessKeyId())
+        && record.contains("\"userName\" : \"ops\""), record);
+    assertEquals(outcome.getEvidenceSha256(), io.leakguard.schemas.KeyForms.fingerprint(
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(record).toString()));
+
     Instant lastRevert = outcome.getSteps().stream().map(RemediationStep::getFinishedAt).max(Instant::compareTo)
         .orElseThrow();
     Instant keyDeleted = outcome.getTimeline().getNeutralizedAt();

@@ -169,6 +169,8 @@ final class AccessKeyRemediation {
       awaitApproval(cloud, user, leakedListed);
       return;
     }
+    // Before anything is destroyed: what a responder needs later (the user's keys and policies, the persistence).
+    Evidence.record(steps, cloud, account, null);
     if (managed) {
       rotateManagedSecret(cloud, user, secretName, current.get());
       return;

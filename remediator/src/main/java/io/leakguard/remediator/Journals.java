@@ -122,6 +122,9 @@ final class Journals {
         .setSeverity(journal.getSeverity())
         .setDecidedBy(journal.getDecidedBy())
         .setPersistence(journal.getPersistence())
+        .setEvidenceSecret(journal.getEvidenceSecret())
+        .setEvidenceSha256(journal.getEvidenceSha256())
+        .setEvidenceGaps(journal.getEvidenceGaps())
         .setTimeline(timeline.build())
         .build();
   }

@@ -87,6 +87,8 @@ final class RoleRemediation {
       steps.publish();
       return;
     }
+    // Before anything is destroyed: the role's trust policy and policies, and the persistence, for a responder.
+    Evidence.record(steps, cloud, account, record);
     if (recorded.isEmpty()) {
       // Durable before anything changes: a resumed run reads exactly this.
       steps.step("RecordRole", () -> {

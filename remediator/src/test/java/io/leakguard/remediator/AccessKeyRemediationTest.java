@@ -36,8 +36,8 @@ class AccessKeyRemediationTest extends EmulatedCloudTest {
 
     // Then replace-first: create, store, re-read, delete; the leaked key is gone and KMS holds the new one
     assertRotatedExactlyOnce(done, "inc-rotate");
-    assertEquals(List.of("ListAccessKeys", "ReadKmsCurrent", "CreateAccessKey", "StoreSecret", "ConfirmTarget",
-        "DeleteAccessKey"), stepNames(done));
+    assertEquals(List.of("ListAccessKeys", "ReadKmsCurrent", "RecordEvidence", "CreateAccessKey", "StoreSecret",
+        "ConfirmTarget", "DeleteAccessKey"), stepNames(done));
     assertEquals(RemediationStrategy.REPLACE_FIRST, done.getRemediationStrategy());
     RemediationOutcome outcome = Journals.outcome(done, Instant.now());
     assertNotNull(outcome.getNeutralizationMillis());
@@ -68,8 +68,8 @@ class AccessKeyRemediationTest extends EmulatedCloudTest {
     // Then the leaked key went first, a new one replaced it, and the other key is untouched
     assertEquals(RemediationStatus.ROTATED, done.getStatus(), done.getReason());
     assertEquals(RemediationStrategy.REVOKE_FIRST, done.getRemediationStrategy());
-    assertEquals(List.of("ListAccessKeys", "ReadKmsCurrent", "ConfirmTarget", "DeleteAccessKey", "CreateAccessKey",
-        "StoreSecret"), stepNames(done));
+    assertEquals(List.of("ListAccessKeys", "ReadKmsCurrent", "RecordEvidence", "ConfirmTarget", "DeleteAccessKey",
+        "CreateAccessKey", "StoreSecret"), stepNames(done));
     assertEquals(List.of(other, done.getNewAccessKeyId()), aliceKeys());
     assertEquals("Active", emulator.state().key(other).orElseThrow().status());
     assertEquals(List.of(other), done.getPreexistingKeyIds());
