@@ -14,14 +14,7 @@ final class Approvals {
   static void send(KafkaTarget target, ApprovalDecision decision) throws Exception {
     Topic<String, ApprovalDecision> topic = target.topics().approvals();
     // The decision's writer schema goes out first, so a remediator older than this command can read it.
-    try {
-      target.writerSchemas().publish(java.util.List.of(ApprovalDecision.getClassSchema()));
-    } catch (IllegalStateException e) {
-      if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException timeout) {
-        throw target.unreachable(timeout);
-      }
-      throw e;
-    }
+    target.publishWriterSchema(ApprovalDecision.getClassSchema());
     target.send(topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer(),
         decision.getIncidentId(), decision);
   }

@@ -80,6 +80,21 @@ public record KafkaTarget(String bootstrapServers, String topicPrefix) {
         Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
   }
 
+  /**
+   * Publishes a record's writer schema before the record is sent, so a service older than this command can read it;
+   * {@link Exits.Unreachable} when Kafka does not answer.
+   */
+  void publishWriterSchema(org.apache.avro.Schema schema) throws Exception {
+    try {
+      writerSchemas().publish(java.util.List.of(schema));
+    } catch (IllegalStateException e) {
+      if (e.getCause() instanceof TimeoutException timeout) {
+        throw unreachable(timeout);
+      }
+      throw e;
+    }
+  }
+
   /** Sends one record and waits until the broker has it; {@link Exits.Unreachable} when Kafka does not answer. */
   public <V> RecordMetadata send(String topic, Serializer<String> keys, Serializer<V> values, String key, V value)
       throws InterruptedException {

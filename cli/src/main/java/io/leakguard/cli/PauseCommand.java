@@ -44,14 +44,7 @@ abstract class PauseCommand implements Callable<Integer> {
     String scope = account == null ? "*" : account;
     KafkaTarget target = kafka.target();
     Topic<String, PauseSwitch> topic = target.topics().control();
-    try {
-      target.writerSchemas().publish(java.util.List.of(PauseSwitch.getClassSchema()));
-    } catch (IllegalStateException e) {
-      if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException timeout) {
-        throw target.unreachable(timeout);
-      }
-      throw e;
-    }
+    target.publishWriterSchema(PauseSwitch.getClassSchema());
     target.send(topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer(), scope,
         PauseSwitch.newBuilder().setScope(scope).setPaused(paused()).setDecidedBy(by).setReason(reason)
             .setDecidedAt(Instant.now()).build());

@@ -46,13 +46,9 @@ final class PersistenceSweep {
   private final RemediationJournal.Builder journal;
 
   PersistenceSweep(CloudFleet fleet, StepJournal steps) {
-    this(fleet, steps, steps.entry());
-  }
-
-  private PersistenceSweep(CloudFleet fleet, StepJournal steps, RemediationJournal.Builder journal) {
     this.fleet = fleet;
     this.steps = steps;
-    this.journal = journal;
+    this.journal = steps.entry();
   }
 
   /** True while some persistence action has no handling yet, or failed: the sweep must run (again). */
@@ -63,24 +59,24 @@ final class PersistenceSweep {
 
   /** The sweep's steps as plan lines: what it will do about each action, by the journal's policy. */
   static List<String> plan(RemediationJournal journal) {
-    PersistenceSweep reader = new PersistenceSweep(null, null, RemediationJournal.newBuilder(journal));
+    java.util.Map<String, String> policy = journal.getPersistencePolicy();
     List<String> plan = new ArrayList<>();
     for (PersistenceAction action : journal.getPersistence()) {
       String by = " (" + action.getEventName() + " by " + io.leakguard.schemas.KeyForms.mask(
           action.getActorAccessKeyId()) + " at " + action.getEventTime() + ")";
       String user = action.getUserName();
       String line = switch (action.getEventName()) {
-        case "CreateAccessKey" -> reader.sweep("accessKeys").equals("revert")
+        case "CreateAccessKey" -> sweep(policy, "accessKeys").equals("revert")
             ? "RAM DeleteAccessKey " + action.getCreatedAccessKeyId() + " of user " + user : null;
-        case "CreateUser" -> reader.sweep("users").equals("contain")
+        case "CreateUser" -> sweep(policy, "users").equals("contain")
             ? "RAM DeleteAccessKey every key of user " + user + ", DeleteLoginProfile " + user
                 + "; the user is left for a person" : null;
-        case "CreateLoginProfile" -> reader.sweep("loginProfiles").equals("revert")
+        case "CreateLoginProfile" -> sweep(policy, "loginProfiles").equals("revert")
             ? "RAM DeleteLoginProfile " + user : null;
-        case "AttachPolicyToUser" -> reader.sweep("policies").equals("revert")
+        case "AttachPolicyToUser" -> sweep(policy, "policies").equals("revert")
             ? "RAM DetachPolicyFromUser " + action.getPolicyType() + ":" + action.getPolicyName() + " from " + user
             : null;
-        case "AttachPolicyToRole" -> reader.sweep("policies").equals("revert")
+        case "AttachPolicyToRole" -> sweep(policy, "policies").equals("revert")
             ? "RAM DetachPolicyFromRole " + action.getPolicyType() + ":" + action.getPolicyName() + " from "
                 + action.getRoleName() : null;
         default -> null;
@@ -140,7 +136,12 @@ final class PersistenceSweep {
   }
 
   private String sweep(String kind) {
-    String word = journal.getPersistencePolicy().get(kind);
+    return sweep(journal.getPersistencePolicy(), kind);
+  }
+
+  /** What the journal's policy says about a kind, or the default. */
+  private static String sweep(java.util.Map<String, String> policy, String kind) {
+    String word = policy.get(kind);
     return word != null ? word : io.leakguard.schemas.EnumWords.word(RemediationPolicy.SWEEP_DEFAULTS.get(kind));
   }
 
@@ -176,17 +177,11 @@ final class PersistenceSweep {
   }
 
   private String removeLogin(AlibabaCloud cloud, String user) throws CloudException {
-    boolean removed = steps.step("DeleteLoginProfile", () -> {
-      try {
-        cloud.ram().deleteLoginProfile(user);
-        return true;
-      } catch (CloudException e) {
-        if (e.errorClass() != CloudErrorClass.NOT_FOUND) {
-          throw e;
-        }
-        return false; // no login profile, or no user: nothing to remove
-      }
-    }, done -> done ? "removed the console login of " + user : "no console login of " + user + " to remove");
+    // No login profile, or no user: nothing to remove.
+    boolean removed = steps.step("DeleteLoginProfile", () -> unlessGone(() -> {
+      cloud.ram().deleteLoginProfile(user);
+      return true;
+    }, false), done -> done ? "removed the console login of " + user : "no console login of " + user + " to remove");
     return REVERTED + (removed ? "removed the console login of " + user : "the console login of " + user
         + " was already gone");
   }
@@ -199,50 +194,41 @@ final class PersistenceSweep {
       return REPORTED;
     }
     String where = (toUser ? "user " : "role ") + target;
-    boolean detached = steps.step(toUser ? "DetachPolicyFromUser" : "DetachPolicyFromRole", () -> {
-      try {
-        if (toUser) {
-          cloud.ram().detachPolicyFromUser(target, policy);
-        } else {
-          cloud.ram().detachPolicyFromRole(target, policy);
-        }
-        return true;
-      } catch (CloudException e) {
-        if (e.errorClass() != CloudErrorClass.NOT_FOUND) {
-          throw e;
-        }
-        return false; // not attached (any more), or the user or role is gone
+    // Not attached (any more), or the user or role is gone: nothing to detach.
+    boolean detached = steps.step(toUser ? "DetachPolicyFromUser" : "DetachPolicyFromRole", () -> unlessGone(() -> {
+      if (toUser) {
+        cloud.ram().detachPolicyFromUser(target, policy);
+      } else {
+        cloud.ram().detachPolicyFromRole(target, policy);
       }
-    }, done -> (done ? "detached " : "already detached: ") + policy + " from " + where);
+      return true;
+    }, false), done -> (done ? "detached " : "already detached: ") + policy + " from " + where);
     return REVERTED + (detached ? "detached " + policy + " from " + where : policy + " was no longer attached to "
         + where);
   }
 
   /** The user's keys, or null when the user does not exist (any more). */
   private List<AccessKey> listKeys(AlibabaCloud cloud, String user) throws CloudException {
-    return steps.step("ListAccessKeys", () -> {
-      try {
-        return cloud.ram().listAccessKeys(user);
-      } catch (CloudException e) {
-        if (e.errorClass() != CloudErrorClass.NOT_FOUND) {
-          throw e;
-        }
-        return null;
-      }
-    }, keys -> keys == null ? "RAM user " + user + " does not exist" : "RAM user " + user + " has " + keys.size()
+    return steps.step("ListAccessKeys", () -> unlessGone(() -> cloud.ram().listAccessKeys(user), null), keys -> keys == null ? "RAM user " + user + " does not exist" : "RAM user " + user + " has " + keys.size()
         + " key(s): " + keys.stream().map(AccessKey::accessKeyId).toList());
   }
 
   private void deleteAccessKey(AlibabaCloud cloud, String user, String keyId, String what) throws CloudException {
-    steps.step("DeleteAccessKey", () -> {
-      try {
-        cloud.ram().deleteAccessKey(user, keyId);
-      } catch (CloudException e) {
-        if (e.errorClass() != CloudErrorClass.NOT_FOUND) {
-          throw e;
-        }
-      }
+    steps.step("DeleteAccessKey", () -> unlessGone(() -> {
+      cloud.ram().deleteAccessKey(user, keyId);
       return keyId;
-    }, id -> "deleted " + id + " of " + user + ": " + what);
+    }, keyId), id -> "deleted " + id + " of " + user + ": " + what);
+  }
+
+  /** The call's answer, or {@code gone} when RAM says its target does not exist: every revert is idempotent. */
+  private static <T> T unlessGone(StepJournal.CloudCall<T> call, T gone) throws CloudException {
+    try {
+      return call.call();
+    } catch (CloudException e) {
+      if (e.errorClass() != CloudErrorClass.NOT_FOUND) {
+        throw e;
+      }
+      return gone;
+    }
   }
 }
