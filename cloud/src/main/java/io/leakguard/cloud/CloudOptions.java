@@ -27,6 +27,8 @@ public final class CloudOptions {
       "ActionTrail endpoint override");
   public static final Option<String> ENDPOINT_SAS = endpointOption("cloud.endpoint.sas",
       "Security Center endpoint override (default https://" + SecurityCenterGateway.DEFAULT_ENDPOINT + ")");
+  public static final Option<String> ENDPOINT_IMS = endpointOption("cloud.endpoint.ims",
+      "IMS (AccessKey network policies) endpoint override (default https://" + RamGateway.IMS_ENDPOINT + ")");
   public static final Option<Duration> CONNECT_TIMEOUT = Option.duration("cloud.connect.timeout", "5s",
       "HTTP connect timeout of cloud calls");
   public static final Option<Duration> READ_TIMEOUT = Option.duration("cloud.read.timeout", "10s",
@@ -53,7 +55,7 @@ public final class CloudOptions {
       "duration of assumed-role sessions (15m to the role's maximum); renewed 5 minutes before expiry");
 
   public static final List<Option<?>> ALL = List.of(REGION, ENDPOINT, ENDPOINT_RAM, ENDPOINT_STS, ENDPOINT_KMS,
-      ENDPOINT_ACTIONTRAIL, ENDPOINT_SAS, CONNECT_TIMEOUT, READ_TIMEOUT, MAX_ATTEMPTS, BACKOFF_BASE, BACKOFF_CAP, RATE_PER_SECOND,
+      ENDPOINT_ACTIONTRAIL, ENDPOINT_SAS, ENDPOINT_IMS, CONNECT_TIMEOUT, READ_TIMEOUT, MAX_ATTEMPTS, BACKOFF_BASE, BACKOFF_CAP, RATE_PER_SECOND,
       FLEET, SESSION_NAME, SESSION_DURATION);
 
   private CloudOptions() {}
@@ -72,7 +74,8 @@ public final class CloudOptions {
     Map<Product, URI> endpoints = new EnumMap<>(Product.class);
     String all = settings.get(ENDPOINT);
     Map<Product, Option<String>> perProduct = Map.of(Product.RAM, ENDPOINT_RAM, Product.STS, ENDPOINT_STS,
-        Product.KMS, ENDPOINT_KMS, Product.ACTIONTRAIL, ENDPOINT_ACTIONTRAIL, Product.SAS, ENDPOINT_SAS);
+        Product.KMS, ENDPOINT_KMS, Product.ACTIONTRAIL, ENDPOINT_ACTIONTRAIL, Product.SAS, ENDPOINT_SAS,
+        Product.IMS, ENDPOINT_IMS);
     for (Product product : Product.values()) {
       String own = settings.get(perProduct.get(product));
       String chosen = own.isBlank() ? all : own;

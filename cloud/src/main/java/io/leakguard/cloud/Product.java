@@ -7,7 +7,9 @@ public enum Product {
   KMS("Kms", "2016-01-20"),
   ACTIONTRAIL("Actiontrail", "2020-07-06"),
   /** Security Center; no V1 request classes exist for it, so it is called with the core SDK's CommonRequest. */
-  SAS("Sas", "2018-12-03");
+  SAS("Sas", "2018-12-03"),
+  /** Identity management (AccessKey network access restriction policies); called with CommonRequest too. */
+  IMS("Ims", "2019-08-15");
 
   private final String code;
   private final String version;

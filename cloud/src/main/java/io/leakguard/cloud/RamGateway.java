@@ -1,6 +1,8 @@
 package io.leakguard.cloud;
 
+import com.aliyuncs.CommonRequest;
 import com.aliyuncs.ram.model.v20150501.AttachPolicyToRoleRequest;
+import com.aliyuncs.ram.model.v20150501.CreatePolicyRequest;
 import com.aliyuncs.ram.model.v20150501.CreateAccessKeyRequest;
 import com.aliyuncs.ram.model.v20150501.CreateRoleRequest;
 import com.aliyuncs.ram.model.v20150501.DeleteRoleRequest;
@@ -60,6 +62,10 @@ public final class RamGateway {
     }
   }
 
+  /** IMS's central endpoint (AccessKey network access restriction policies). */
+  public static final String IMS_ENDPOINT = "ims.aliyuncs.com";
+  /** What GetAccessKeyPolicy answers for a key that never had a policy: disabled, no statements. */
+  public static final String NO_ACCESS_KEY_POLICY = "{\"Version\":1,\"Status\":\"Inactive\",\"Statements\":[]}";
   private static final int PAGE = 100;
   private final CloudCaller caller;
 
@@ -227,5 +233,48 @@ public final class RamGateway {
     DeleteLoginProfileRequest request = new DeleteLoginProfileRequest();
     request.setUserName(userName);
     caller.call(Product.RAM, request);
+  }
+
+  /** Creates a custom policy; {@code EntityAlreadyExists.Policy} when the account has one of that name. */
+  public void createPolicy(String policyName, String document, String description) throws CloudException {
+    CreatePolicyRequest request = new CreatePolicyRequest();
+    request.setPolicyName(policyName);
+    request.setPolicyDocument(document);
+    request.setDescription(description);
+    caller.call(Product.RAM, request);
+  }
+
+  /**
+   * A key's network access restriction policy (IMS GetAccessKeyPolicy), as the JSON string IMS answers;
+   * {@link #NO_ACCESS_KEY_POLICY} for a key that never had one.
+   * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-getaccesskeypolicy
+   *
+   * @param accountId the account the user is in: the logon name is {@code user@<account>.onaliyun.com}
+   */
+  public String accessKeyPolicy(String accountId, String userName, String accessKeyId) throws CloudException {
+    CommonRequest request = imsRequest("GetAccessKeyPolicy", accountId, userName, accessKeyId);
+    String policy = RpcJson.text(RpcJson.parse(caller.call(Product.IMS, request, IMS_ENDPOINT), "GetAccessKeyPolicy"),
+        "AccessKeyPolicy");
+    return policy == null || policy.isBlank() ? NO_ACCESS_KEY_POLICY : policy;
+  }
+
+  /**
+   * Sets a key's network access restriction policy (IMS SetAccessKeyPolicy): an Active policy lets the key call
+   * Alibaba Cloud only from the addresses it names; STS tokens are not subject to it.
+   * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-setaccesskeypolicy
+   */
+  public void setAccessKeyPolicy(String accountId, String userName, String accessKeyId, String policy)
+      throws CloudException {
+    CommonRequest request = imsRequest("SetAccessKeyPolicy", accountId, userName, accessKeyId);
+    request.putQueryParameter("AccessKeyPolicy", policy);
+    caller.call(Product.IMS, request, IMS_ENDPOINT);
+  }
+
+  private static CommonRequest imsRequest(String action, String accountId, String userName, String accessKeyId) {
+    CommonRequest request = new CommonRequest();
+    request.setSysAction(action);
+    request.putQueryParameter("UserPrincipalName", userName + "@" + accountId + ".onaliyun.com");
+    request.putQueryParameter("UserAccessKeyId", accessKeyId);
+    return request;
   }
 }

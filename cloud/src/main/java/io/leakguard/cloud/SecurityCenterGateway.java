@@ -2,8 +2,6 @@ package io.leakguard.cloud;
 
 import com.aliyuncs.CommonRequest;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,7 +25,6 @@ public final class SecurityCenterGateway {
   public static final String DEFAULT_ENDPOINT = "tds.aliyuncs.com";
   /** The most records one list page may hold. */
   public static final int MAX_PAGE_SIZE = 100;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Whether a record is handled. */
   public enum Status {
@@ -149,16 +146,10 @@ public final class SecurityCenterGateway {
   }
 
   private static JsonNode parse(String body, String action) throws CloudException {
-    try {
-      return JSON.readTree(body == null ? "{}" : body);
-    } catch (IOException e) {
-      throw new CloudException(CloudErrorClass.FATAL, "LeakGuard.BadResponse",
-          action + " answered with a body that is not JSON", null, e);
-    }
+    return RpcJson.parse(body, action);
   }
 
   private static String text(JsonNode node, String field) {
-    JsonNode value = node.path(field);
-    return value.isMissingNode() || value.isNull() ? null : value.asText();
+    return RpcJson.text(node, field);
   }
 }

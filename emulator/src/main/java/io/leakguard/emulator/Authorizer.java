@@ -23,8 +23,9 @@ final class Authorizer {
     /**
      * @param action   e.g. {@code ram:ListUsers}
      * @param resource the resource ARN the action touches
+     * @param sourceIp the caller's address, for {@code acs:SourceIp} conditions
      */
-    static void authorize(Model m, Caller caller, String action, String resource) {
+    static void authorize(Model m, Caller caller, String action, String resource, String sourceIp) {
         if (caller.kind() == Caller.Kind.ROOT) {
             return;
         }
@@ -50,7 +51,7 @@ final class Authorizer {
             if (policy.isEmpty()) {
                 continue;
             }
-            PolicyDocument.Decision d = policy.get().document.evaluate(action, resource);
+            PolicyDocument.Decision d = policy.get().document.evaluate(action, resource, sourceIp);
             if (d == PolicyDocument.Decision.DENY) {
                 throw ApiException.noPermission();
             }
@@ -61,7 +62,7 @@ final class Authorizer {
         if (decision != PolicyDocument.Decision.ALLOW) {
             throw ApiException.noPermission();
         }
-        if (sessionPolicy != null && sessionPolicy.evaluate(action, resource) != PolicyDocument.Decision.ALLOW) {
+        if (sessionPolicy != null && sessionPolicy.evaluate(action, resource, sourceIp) != PolicyDocument.Decision.ALLOW) {
             throw ApiException.noPermission();
         }
     }

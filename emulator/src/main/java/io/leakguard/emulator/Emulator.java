@@ -75,6 +75,7 @@ public final class Emulator implements AutoCloseable {
     public Emulator start() throws IOException {
         RpcHandler rpc = new RpcHandler(state, faults, trail, List.of(
                 new RamApi(state).product(),
+                new ImsApi(state).product(),
                 new StsApi(state).product(),
                 new KmsApi(state).product(),
                 new ActionTrailApi(state, trail).product(),

@@ -11,10 +11,11 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param createDate ISO-8601 UTC
  * @param lastUsed ISO-8601 UTC of the last authenticated call, or null if never used
  * @param exposed whether the key is marked publicly exposed (restrictive protection applies)
+ * @param networkPolicy the key's network access restriction policy document (IMS SetAccessKeyPolicy), or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record KeyView(String accessKeyId, String accountId, String userName, String status, String createDate,
-                      String lastUsed, boolean exposed) {
+                      String lastUsed, boolean exposed, String networkPolicy) {
 
     public static final String ROOT = "root";
 

@@ -120,6 +120,8 @@ final class Model {
         final Instant createDate;
         Instant lastUsed;
         boolean exposed;
+        /** The key's network access restriction policy (IMS SetAccessKeyPolicy), or null when none was set. */
+        NetworkPolicy networkPolicy;
 
         AccessKey(String id, String secret, String accountId, String userName, String status, Instant createDate) {
             this.id = id;
@@ -136,7 +138,19 @@ final class Model {
 
         KeyView view() {
             return new KeyView(id, accountId, isRoot() ? KeyView.ROOT : userName, status,
-                    Times.format(createDate), Times.format(lastUsed), exposed);
+                    Times.format(createDate), Times.format(lastUsed), exposed,
+                    networkPolicy == null ? null : networkPolicy.text());
+        }
+    }
+
+    /**
+     * An AccessKey network access restriction policy as SetAccessKeyPolicy stored it: the document as given, whether it
+     * is enforced (Status Active) and its ClassicWhiteList blocks (the emulator has no VPC, so VPCWhiteList statements
+     * are kept but never match a call).
+     */
+    record NetworkPolicy(String text, boolean active, List<Cidr> classic) {
+        boolean allows(String sourceIp) {
+            return !active || classic.stream().anyMatch(c -> c.contains(sourceIp));
         }
     }
 

@@ -14,9 +14,11 @@ import java.util.regex.Pattern;
  *
  * <p>Supported: {@code Statement[]} with {@code Effect} Allow|Deny, {@code Action} / {@code NotAction},
  * {@code Resource}, and for trust policies {@code Principal.RAM} / {@code Principal.Service} /
- * {@code Principal.Federated}; strings or arrays; {@code *} and {@code ?} wildcards. {@code Condition} blocks are
- * accepted and ignored for RAM principals, which is documented in the README: the emulator does not model request
- * context such as source IP conditions. For a federated (OIDC) principal the conditions are evaluated against the
+ * {@code Principal.Federated}; strings or arrays; {@code *} and {@code ?} wildcards. In a permission policy, a
+ * condition on {@code acs:SourceIp} is evaluated against the caller's address ({@code IpAddress}, {@code NotIpAddress}
+ * with addresses or CIDR blocks, as https://www.alibabacloud.com/help/en/ram/access-alibaba-cloud-resources-by-using-a-specific-ip-address-or-cidr-block documents
+ * them); conditions on any other key are accepted and ignored, which is documented in the README (the emulator models
+ * no other request context). For a federated (OIDC) principal the conditions are evaluated against the
  * token's claims ({@code oidc:iss}, {@code oidc:aud}, {@code oidc:sub}), as an RRSA trust policy needs:
  * {@code StringEquals}, {@code StringLike}, {@code StringNotEquals}, {@code StringNotLike}; any other operator
  * makes the statement not match, so an unsupported condition never widens trust.
@@ -24,6 +26,8 @@ import java.util.regex.Pattern;
 final class PolicyDocument {
 
     enum Decision { ALLOW, DENY, NONE }
+
+    static final String SOURCE_IP = "acs:SourceIp";
 
     private record Statement(boolean allow, List<Pattern> actions, List<Pattern> notActions,
                              List<Pattern> resources, List<Pattern> ramPrincipals, List<Pattern> federatedPrincipals,
@@ -89,6 +93,14 @@ final class PolicyDocument {
 
     /** The verdict of this document alone for an action (e.g. {@code ram:ListUsers}) on a resource ARN. */
     Decision evaluate(String action, String resource) {
+        return evaluate(action, resource, null);
+    }
+
+    /**
+     * The verdict for a call from {@code sourceIp} (null: a call with no address, whose {@code acs:SourceIp}
+     * conditions never hold).
+     */
+    Decision evaluate(String action, String resource, String sourceIp) {
         Decision decision = Decision.NONE;
         for (Statement s : statements) {
             boolean actionMatches = s.actions().isEmpty()
@@ -96,7 +108,8 @@ final class PolicyDocument {
                     : anyMatches(s.actions(), action);
             // A permission statement without Resource is malformed in real RAM; we read it as "*".
             boolean resourceMatches = s.resources().isEmpty() || anyMatches(s.resources(), resource);
-            if (actionMatches && resourceMatches) {
+            boolean conditionsHold = s.conditions().stream().allMatch(c -> holdsForRequest(c, sourceIp));
+            if (actionMatches && resourceMatches && conditionsHold) {
                 if (!s.allow()) {
                     return Decision.DENY;
                 }
@@ -142,6 +155,31 @@ final class PolicyDocument {
             }
         }
         return trusted;
+    }
+
+    /**
+     * A condition of a permission policy for a call: {@code acs:SourceIp} (condition keys are case-insensitive) is
+     * modelled; any other key is ignored. An operator the emulator does not know on a modelled key never holds.
+     */
+    private static boolean holdsForRequest(Condition c, String sourceIp) {
+        if (!c.key().equalsIgnoreCase(SOURCE_IP)) {
+            return true;
+        }
+        List<String> actual = sourceIp == null ? List.of() : List.of(sourceIp);
+        return switch (c.operator()) {
+            case "IpAddress" -> actual.stream().anyMatch(ip -> c.values().stream().anyMatch(v -> inBlock(v, ip)));
+            case "NotIpAddress" -> !actual.isEmpty()
+                    && actual.stream().noneMatch(ip -> c.values().stream().anyMatch(v -> inBlock(v, ip)));
+            default -> holds(c, actual);
+        };
+    }
+
+    private static boolean inBlock(String block, String ip) {
+        try {
+            return Cidr.parse(block).contains(ip);
+        } catch (IllegalArgumentException notABlock) {
+            return false;
+        }
     }
 
     private static boolean holds(Condition c, List<String> actual) {

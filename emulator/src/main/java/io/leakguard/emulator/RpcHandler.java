@@ -84,6 +84,7 @@ final class RpcHandler implements HttpHandler {
                 throw fault.error();
             }
             if (caller != null) {
+                checkNetworkPolicy(caller, sourceIp);
                 checkRestrictiveProtection(product, caller);
             }
             if (action.needsPermission()) {
@@ -92,7 +93,7 @@ final class RpcHandler implements HttpHandler {
                 Params ps = params;
                 Caller c = caller;
                 state.locked(m -> {
-                    Authorizer.authorize(m, c, p.permission(a), p.resource(c.accountId(), ps));
+                    Authorizer.authorize(m, c, p.permission(a), p.resource(c.accountId(), ps), sourceIp);
                     return null;
                 });
             }
@@ -156,6 +157,24 @@ final class RpcHandler implements HttpHandler {
         }
         return product.action(name).orElseThrow(() -> ApiException.badRequest("InvalidAction.NotFound",
                 "Specified api is not found, please check your url and method."));
+    }
+
+    /**
+     * An AccessKey network access restriction policy (IMS SetAccessKeyPolicy): an enforced policy lets a permanent key
+     * call any product only from the addresses it names; STS tokens are not subject to it.
+     */
+    private void checkNetworkPolicy(Caller caller, String sourceIp) {
+        if (caller.kind() == Caller.Kind.ASSUMED_ROLE) {
+            return;
+        }
+        boolean allowed = state.locked(m -> {
+            AccessKey key = m.keys.get(caller.accessKeyId());
+            return key == null || key.networkPolicy == null || key.networkPolicy.allows(sourceIp);
+        });
+        if (!allowed) {
+            throw ApiException.forbidden("NoPermission", "The network access restriction policy of this AccessKey "
+                    + "does not allow calls from " + sourceIp + ".");
+        }
     }
 
     /** Restrictive protection: a key known to be publicly exposed may no longer call RAM. */
