@@ -59,42 +59,90 @@ public final class Chromium implements AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * Starts the browser and attaches to its page. A Chromium that has not opened its DevTools endpoint within
+   * {@link #START_PATIENCE} (seen on a loaded two-core CI machine) is killed and started once more with a fresh
+   * profile; when that fails too, the exception carries the tail of the browser's stderr.
+   */
   public Chromium(Path executable, Path profile) throws Exception {
-    process = new ProcessBuilder(executable.toString(), "--headless=new", "--no-sandbox", "--disable-gpu",
-        "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check", "--disable-extensions",
-        "--disable-background-networking", "--disable-sync", "--disable-component-update",
-        "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "--user-data-dir=" + profile,
-        "about:blank").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Started first = start(executable, profile);
+    if (first.browserUrl == null) {
+      first.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      Path retry = Files.createTempDirectory(profile.getParent(), profile.getFileName() + "-retry");
+      Started second = start(executable, retry);
+      if (second.browserUrl == null) {
+        second.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        throw new IllegalStateException("chromium did not open its DevTools endpoint within "
+            + START_PATIENCE.toSeconds() + " s, twice; its stderr ended with:\n" + String.join("\n", second.tail)
+            + "\n(first attempt:)\n" + String.join("\n", first.tail));
+      }
+      first = second;
+    }
+    process = first.process;
     try {
-      socket = connect();
+      socket = attach(first.browserUrl);
     } catch (Exception | Error e) {
       process.destroyForcibly();
       throw e;
     }
   }
 
-  private WebSocket connect() throws Exception {
-    String browserUrl = CompletableFuture.supplyAsync(() -> {
+  static final Duration START_PATIENCE = Duration.ofSeconds(90);
+  private static final int TAIL_LINES = 20;
+
+  private record Started(Process process, String browserUrl, List<String> tail) { }
+
+  private static Started start(Path executable, Path profile) throws Exception {
+    Process process = new ProcessBuilder(executable.toString(), "--headless=new", "--no-sandbox", "--disable-gpu",
+        "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check", "--disable-extensions",
+        "--disable-background-networking", "--disable-sync", "--disable-component-update",
+        "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "--user-data-dir=" + profile,
+        "about:blank").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    java.util.Deque<String> tail = new java.util.ArrayDeque<>();
+    CompletableFuture<String> listening = new CompletableFuture<>();
+    // One reader for the browser's whole life: it finds the endpoint, keeps the last lines, and keeps draining
+    // stderr afterwards so that the browser never blocks on a full pipe.
+    Thread reader = new Thread(() -> {
       try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(),
           StandardCharsets.UTF_8))) {
         for (String line; (line = err.readLine()) != null; ) {
-          Matcher m = LISTENING.matcher(line);
-          if (m.find()) {
-            // Keep draining stderr so that the browser never blocks on a full pipe.
-            Thread drain = new Thread(() -> err.lines().forEach(l -> { }), "chromium-stderr");
-            drain.setDaemon(true);
-            drain.start();
-            return m.group(1);
+          if (!listening.isDone()) {
+            synchronized (tail) {
+              tail.addLast(line);
+              if (tail.size() > TAIL_LINES) {
+                tail.removeFirst();
+              }
+            }
+            Matcher m = LISTENING.matcher(line);
+            if (m.find()) {
+              listening.complete(m.group(1));
+            }
           }
         }
-        return null;
       } catch (java.io.IOException e) {
-        return null;
+        // the browser went away
       }
-    }).get(60, TimeUnit.SECONDS);
-    if (browserUrl == null) {
-      throw new IllegalStateException("chromium did not open its DevTools endpoint");
+      listening.complete(null);
+    }, "chromium-stderr");
+    reader.setDaemon(true);
+    reader.start();
+    String url;
+    try {
+      url = listening.get(START_PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      url = null;
     }
+    synchronized (tail) {
+      List<String> lines = List.copyOf(tail);
+      if (url == null && !process.isAlive()) {
+        lines = new java.util.ArrayList<>(lines);
+        lines.add("(exited with " + process.exitValue() + ")");
+      }
+      return new Started(process, url, lines);
+    }
+  }
+
+  private WebSocket attach(String browserUrl) throws Exception {
     URI browser = URI.create(browserUrl);
     HttpClient http = HttpClient.newHttpClient();
     JsonNode targets = json.readTree(http.send(HttpRequest.newBuilder(
