@@ -61,6 +61,10 @@ final class AccessKeyRemediation {
 
   /** Runs until the key is replaced and deleted, the incident waits for approval, or a cloud call fails (thrown). */
   void run() throws CloudException {
+    if (journal.getRejecting()) {
+      restoreAfterReject();
+      return;
+    }
     String leaked = journal.getAccessKeyId();
     Owner owner = journal.getOwner();
     boolean ourTrace = journal.getRounds() > 1 || !journal.getCreatedKeyIds().isEmpty()
@@ -282,12 +286,15 @@ final class AccessKeyRemediation {
       List<AccessKey> keys = steps.step("ConfirmTarget", () -> cloud.ram().listAccessKeys(user),
           ks -> describe(ks, user));
       if (listed(keys, journal.getAccessKeyId())) {
-        steps.step("UpdateAccessKey", () -> {
-          cloud.ram().updateAccessKey(user, journal.getAccessKeyId(), "Inactive");
-          return "Inactive";
-        }, s -> "disabled the leaked key " + journal.getMaskedKey() + " (reversible) while waiting for "
-            + (journal.getPausedBy() != null ? "the pause to end" : "approval"));
-        journal.setContained(true);
+        String waitingFor = journal.getPausedBy() != null ? "the pause to end" : "approval";
+        if (!restrict(cloud, user, waitingFor)) {
+          steps.step("UpdateAccessKey", () -> {
+            cloud.ram().updateAccessKey(user, journal.getAccessKeyId(), "Inactive");
+            return "Inactive";
+          }, s -> "disabled the leaked key " + journal.getMaskedKey() + " (reversible) while waiting for "
+              + waitingFor);
+          journal.setContained(true).setContainedBy(DISABLED);
+        }
       }
     }
     journal.setPhase(JournalPhase.AWAITING_APPROVAL)
@@ -295,6 +302,68 @@ final class AccessKeyRemediation {
         .setReason(journal.getPausedBy() != null ? Journals.heldReason(journal.getPausedBy())
             : "waiting for approval: leakguard approve " + journal.getIncidentId() + " (or reject)");
     steps.publish();
+  }
+
+  static final String NETWORK_POLICY = "network policy";
+  static final String DISABLED = "disabled";
+
+  /**
+   * Graduated containment: restricts the leaked key with an AccessKey network access restriction policy that allows
+   * only its known addresses, so its applications keep working while the attacker's calls are refused. The key's
+   * previous policy is journaled first and restored on reject. False when the rule says disable, no address is
+   * known, or IMS refused for good (the caller then disables the key); a transient error is thrown and retried.
+   * https://www.alibabacloud.com/help/en/ram/user-guide/accesskey-network-access-restriction-policy
+   */
+  private boolean restrict(AlibabaCloud cloud, String user, String waitingFor) throws CloudException {
+    if (!"restrict".equals(journal.getContainment()) || journal.getKnownIps().isEmpty()) {
+      return false;
+    }
+    String account = journal.getOwner().getAccountId();
+    String leaked = journal.getAccessKeyId();
+    try {
+      if (journal.getPreviousKeyPolicy() == null) {
+        String previous = steps.step("GetAccessKeyPolicy", () -> cloud.ram().accessKeyPolicy(account, user, leaked),
+            p -> "the leaked key's network access policy before containment: " + p);
+        journal.setPreviousKeyPolicy(previous);
+      }
+      String policy = KeyNetworkPolicy.allowOnly(journal.getKnownIps(), journal.getPreviousKeyPolicy());
+      steps.step("SetAccessKeyPolicy", () -> {
+        cloud.ram().setAccessKeyPolicy(account, user, leaked, policy);
+        return policy;
+      }, p -> "restricted the leaked key " + journal.getMaskedKey() + " to " + journal.getKnownIps()
+          + " (its addresses before the leak) while waiting for " + waitingFor + ": " + p);
+    } catch (CloudException e) {
+      if (e.errorClass().retryable()) {
+        throw e;
+      }
+      return false; // journaled as a failed step; disabling is the fallback
+    }
+    journal.setContained(true).setContainedBy(NETWORK_POLICY);
+    return true;
+  }
+
+  /**
+   * A person rejected the remediation of a key contained by a network policy: its previous policy goes back (the
+   * state before LeakGuard touched it), then the incident is REJECTED.
+   */
+  private void restoreAfterReject() throws CloudException {
+    String account = journal.getOwner().getAccountId();
+    String user = journal.getOwner().getUserName();
+    String previous = journal.getPreviousKeyPolicy() != null ? journal.getPreviousKeyPolicy()
+        : io.leakguard.cloud.RamGateway.NO_ACCESS_KEY_POLICY;
+    String restored = steps.step("SetAccessKeyPolicy", () -> {
+      try {
+        cloud(account).ram().setAccessKeyPolicy(account, user, journal.getAccessKeyId(), previous);
+        return "restored the leaked key's network access policy from before containment: " + previous;
+      } catch (CloudException e) {
+        if (e.errorClass() != CloudErrorClass.NOT_FOUND) {
+          throw e;
+        }
+        return "the leaked key no longer exists: nothing to restore";
+      }
+    }, detail -> detail);
+    journal.setContained(false);
+    steps.finish(RemediationStatus.REJECTED, journal.getReason() + "; " + restored.replaceFirst(":.*", ""));
   }
 
   private static boolean createdBefore(AccessKey key, Instant since) {

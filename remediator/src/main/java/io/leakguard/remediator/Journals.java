@@ -73,7 +73,27 @@ final class Journals {
         .setOpenedAt(now)
         .setPersistence(leak.getPersistence())
         .setPersistencePolicy(sweepWords(rule))
+        .setContainment(io.leakguard.schemas.EnumWords.word(rule.containment()))
+        .setKnownIps(knownIps(leak, rule))
         .build();
+  }
+
+  /**
+   * The addresses that network containment and deny-new-ips keep working: those ActionTrail saw the credential used
+   * from, less every address that used it only after the leak (the enrichment's suspicious addresses) and every
+   * address the persistence it created came from, plus the rule's {@code knownNetworks}.
+   */
+  static List<String> knownIps(LeakEnriched leak, RemediationPolicy.Rule rule) {
+    java.util.Set<String> attacker = new java.util.HashSet<>(leak.getSuspiciousIps());
+    leak.getPersistence().forEach(action -> {
+      if (action.getSourceIp() != null) {
+        attacker.add(action.getSourceIp());
+      }
+    });
+    java.util.Set<String> known = new java.util.LinkedHashSet<>();
+    leak.getUsedFromIps().stream().filter(ip -> !attacker.contains(ip) && IpBlocks.isBlock(ip)).forEach(known::add);
+    known.addAll(rule.knownNetworks());
+    return List.copyOf(known);
   }
 
   /** The rule's sweep settings as the journal keeps them: kind to word ({@code revert}, {@code contain}, ...). */
@@ -125,6 +145,9 @@ final class Journals {
         .setEvidenceSecret(journal.getEvidenceSecret())
         .setEvidenceSha256(journal.getEvidenceSha256())
         .setEvidenceGaps(journal.getEvidenceGaps())
+        .setContainedBy(journal.getContainedBy())
+        .setKnownIps(journal.getKnownIps())
+        .setDenyPolicy(journal.getDenyPolicy())
         .setTimeline(timeline.build())
         .build();
   }

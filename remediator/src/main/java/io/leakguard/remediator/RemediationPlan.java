@@ -63,4 +63,11 @@ final class RemediationPlan {
     }
     return plan;
   }
+
+  /** The steps of deny-new-ips: a Deny policy on every other source address, attached to the role. */
+  static List<String> forDenyNewIps(String policyName, String roleName, List<String> knownIps) {
+    return List.of("RAM CreatePolicy " + policyName + " (Deny * " + (knownIps.isEmpty()
+            ? "from every address: none is known)" : "when acs:SourceIp is not one of " + knownIps + ")"),
+        "RAM AttachPolicyToRole Custom:" + policyName + " to " + roleName);
+  }
 }

@@ -48,10 +48,24 @@ public final class RemediationPolicy {
   public static final Set<RemediationStrategy> TWO_KEY_FALLBACKS = Set.of(RemediationStrategy.REVOKE_FIRST,
       RemediationStrategy.ESCALATE);
   public static final Set<RemediationStrategy> STS_STRATEGIES = Set.of(RemediationStrategy.PURGE,
-      RemediationStrategy.REINCARNATE, RemediationStrategy.ESCALATE);
+      RemediationStrategy.REINCARNATE, RemediationStrategy.DENY_NEW_IPS, RemediationStrategy.ESCALATE);
   private static final Set<IdOnly> ID_ONLY = Set.copyOf(EnumSet.allOf(IdOnly.class));
   private static final Set<String> RULE_FIELDS = Set.of("mode", "accessKey", "whenTwoKeys", "contain", "stsToken",
-      "managedSecret", "idOnly", "persistence");
+      "managedSecret", "idOnly", "persistence", "containment", "knownNetworks");
+
+  /** How a key that must wait ({@code contain: true}) is contained. */
+  public enum Containment {
+    /**
+     * An AccessKey network access restriction policy (IMS SetAccessKeyPolicy) that allows only the addresses the key
+     * was used from before the leak and the rule's {@code knownNetworks}: its applications keep working, the
+     * attacker's calls are refused. Disabling is the fallback when no address is known or IMS refuses.
+     */
+    RESTRICT,
+    /** UpdateAccessKey Inactive: every caller, legitimate or not, is refused. */
+    DISABLE
+  }
+
+  private static final Set<Containment> CONTAINMENTS = Set.copyOf(EnumSet.allOf(Containment.class));
 
   /** What the persistence sweep may do about one kind of thing the leaked credential created or changed. */
   public enum Sweep {
@@ -90,10 +104,27 @@ public final class RemediationPolicy {
    * @param idOnly        an ID-only exposure (the probe proved the secret found with the ID wrong): notify (tell the
    *                      owner and the security team, touch nothing) or rotate
    * @param persistence   what the sweep does about each kind of persistence ({@link #SWEEP_KINDS})
+   * @param containment   how a waiting key is contained: restrict (network policy; disabling is the fallback) or
+   *                      disable
+   * @param knownNetworks addresses and CIDR blocks that are always the credential's own (office egress, NAT
+   *                      gateways): kept working by network containment and deny-new-ips beside the addresses
+   *                      ActionTrail saw before the leak
    */
   public record Rule(RemediationMode mode, RemediationStrategy accessKey, RemediationStrategy whenTwoKeys,
       boolean contain, RemediationStrategy stsToken, String managedSecret, IdOnly idOnly,
-      Map<String, Sweep> persistence) {
+      Map<String, Sweep> persistence, Containment containment, java.util.List<String> knownNetworks) {
+
+    public Rule {
+      knownNetworks = java.util.List.copyOf(knownNetworks);
+    }
+
+    /** The rule with the default containment (restrict) and no known networks. */
+    public Rule(RemediationMode mode, RemediationStrategy accessKey, RemediationStrategy whenTwoKeys,
+        boolean contain, RemediationStrategy stsToken, String managedSecret, IdOnly idOnly,
+        Map<String, Sweep> persistence) {
+      this(mode, accessKey, whenTwoKeys, contain, stsToken, managedSecret, idOnly, persistence,
+          Containment.RESTRICT, java.util.List.of());
+    }
 
     /** The rule without persistence settings of its own: the defaults. */
     public Rule(RemediationMode mode, RemediationStrategy accessKey, RemediationStrategy whenTwoKeys,
@@ -204,6 +235,10 @@ public final class RemediationPolicy {
     if (rule.has("contain") && !rule.get("contain").isBoolean()) {
       throw new IllegalArgumentException(where + ".contain: must be true or false");
     }
+    oneOf(rule, "containment", Containment.class, CONTAINMENTS, where);
+    if (rule.has("knownNetworks")) {
+      knownNetworks(rule.get("knownNetworks"), where + ".knownNetworks");
+    }
     if (rule.has("persistence")) {
       JsonNode sweep = rule.get("persistence");
       String at = where + ".persistence";
@@ -217,6 +252,23 @@ public final class RemediationPolicy {
         && !rule.get("managedSecret").asText().isBlank())) {
       throw new IllegalArgumentException(where + ".managedSecret: must be a secret name");
     }
+  }
+
+  /** The addresses of a {@code knownNetworks} entry, each checked to be a literal IPv4/IPv6 address or CIDR block. */
+  private static java.util.List<String> knownNetworks(JsonNode list, String where) {
+    if (!list.isArray()) {
+      throw new IllegalArgumentException(where + ": must be an array of IP addresses or CIDR blocks");
+    }
+    java.util.List<String> networks = new java.util.ArrayList<>();
+    for (JsonNode entry : list) {
+      String text = entry.isTextual() ? entry.asText().trim() : "";
+      if (!IpBlocks.isBlock(text)) {
+        throw new IllegalArgumentException(where + ": '" + entry.asText() + "' is not an IP address or CIDR block "
+            + "(203.0.113.7, 198.51.100.0/24, 2001:db8::/32)");
+      }
+      networks.add(text);
+    }
+    return networks;
   }
 
   private static <E extends Enum<E>> void oneOf(JsonNode rule, String field, Class<E> type, Set<E> allowed,
@@ -261,7 +313,8 @@ public final class RemediationPolicy {
         word(over, "whenTwoKeys", base.whenTwoKeys()),
         over.has("contain") ? over.get("contain").asBoolean() : base.contain(), word(over, "stsToken", base.stsToken()),
         text(over, "managedSecret", base.managedSecret()), word(over, "idOnly", base.idOnly()),
-        sweep(over.path("persistence"), base.persistence()));
+        sweep(over.path("persistence"), base.persistence()), word(over, "containment", base.containment()),
+        over.has("knownNetworks") ? knownNetworks(over.get("knownNetworks"), "knownNetworks") : base.knownNetworks());
   }
 
   private static Map<String, Sweep> sweep(JsonNode over, Map<String, Sweep> base) {

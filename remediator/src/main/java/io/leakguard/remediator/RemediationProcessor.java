@@ -432,10 +432,20 @@ final class RemediationProcessor implements Processor<String, LeakEnriched, Stri
         it.remove();
         submit(key, approved);
       } else if (decision != null && decision.getDecision() == Decision.REJECT) {
+        String rejectedBy = "rejected by " + decision.getDecidedBy()
+            + (decision.getComment() == null ? "" : ": " + decision.getComment());
+        if (entry.getContained() && AccessKeyRemediation.NETWORK_POLICY.equals(entry.getContainedBy())) {
+          // Contained by a network policy: a run restores the key's previous policy, then the incident is REJECTED.
+          RemediationJournal rejecting = next.setPhase(JournalPhase.APPROVED).setRejecting(true)
+              .setDecidedBy(decision.getDecidedBy()).setReason(rejectedBy).build();
+          journal.put(key, rejecting);
+          it.remove();
+          submit(key, rejecting);
+          continue;
+        }
         RemediationJournal rejected = next.setPhase(JournalPhase.DONE).setStatus(RemediationStatus.REJECTED)
             .setDecidedBy(decision.getDecidedBy())
-            .setReason("rejected by " + decision.getDecidedBy()
-                + (decision.getComment() == null ? "" : ": " + decision.getComment())
+            .setReason(rejectedBy
                 + (entry.getContained() ? "; the leaked key stays disabled (UpdateAccessKey Active re-enables it)"
                 : ""))
             .build();
@@ -445,7 +455,9 @@ final class RemediationProcessor implements Processor<String, LeakEnriched, Stri
       } else if (entry.getApprovalDeadline() != null && now >= entry.getApprovalDeadline().toEpochMilli()) {
         RemediationJournal escalated = next.setPhase(JournalPhase.DONE).setStatus(RemediationStatus.ESCALATED)
             .setReason("no approval decision within " + approvalTimeout + ": escalated to the security team"
-                + (entry.getContained() ? "; the leaked key stays disabled" : ""))
+                + (!entry.getContained() ? "" : AccessKeyRemediation.NETWORK_POLICY.equals(entry.getContainedBy())
+                ? "; the leaked key stays restricted to " + entry.getKnownIps() + " by its network access policy"
+                : "; the leaked key stays disabled"))
             .build();
         journal.put(key, escalated);
         it.remove();

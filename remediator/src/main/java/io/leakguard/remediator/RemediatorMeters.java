@@ -36,7 +36,8 @@ final class RemediatorMeters {
     gauge("leakguard.remediations.in.flight", "remediations running on a worker now", Snapshot::inFlight);
     gauge("leakguard.remediations.awaiting.approval", "remediations waiting for a person's decision",
         Snapshot::awaitingApproval);
-    gauge("leakguard.remediations.contained", "remediations waiting for approval with the leaked key disabled",
+    gauge("leakguard.remediations.contained",
+        "remediations waiting for approval with the leaked key contained (restricted to its addresses, or disabled)",
         Snapshot::contained);
     Gauge.builder("leakguard.remediation.oldest.approval.age", tasks, all -> all.values().stream()
             .mapToDouble(Snapshot::oldestApprovalAgeSeconds).max().orElse(0))

@@ -69,10 +69,15 @@ final class RoleRemediation {
       record = new RoleRecord(role.roleId(), role.roleName(), role.trustPolicy(), role.description(),
           role.maxSessionDuration(), policies.stream().map(PolicyAttachment::toString).toList());
     }
-    journal.setOldRoleId(record.roleId()).setMaxSessionDuration(record.maxSessionDuration())
-        .setDetachedPolicies(record.policies()).setRoleRecord(recordName + "#" + incident);
-    List<String> plan = new java.util.ArrayList<>(RemediationPlan.forRole(strategy, incident, recordName, roleName,
-        record));
+    boolean deny = strategy == RemediationStrategy.DENY_NEW_IPS;
+    journal.setOldRoleId(record.roleId()).setMaxSessionDuration(record.maxSessionDuration());
+    if (!deny) {
+      // What 'leakguard restore' reads: deny-new-ips detaches nothing and records no role.
+      journal.setDetachedPolicies(record.policies()).setRoleRecord(recordName + "#" + incident);
+    }
+    List<String> plan = new java.util.ArrayList<>(deny
+        ? RemediationPlan.forDenyNewIps(denyPolicyName(incident), roleName, journal.getKnownIps())
+        : RemediationPlan.forRole(strategy, incident, recordName, roleName, record));
     plan.addAll(PersistenceSweep.plan(steps.snapshot()));
     journal.setPlan(List.copyOf(plan));
     if (journal.getRemediationMode() == RemediationMode.DRY_RUN) {
@@ -89,6 +94,10 @@ final class RoleRemediation {
     }
     // Before anything is destroyed: the role's trust policy and policies, and the persistence, for a responder.
     Evidence.record(steps, cloud, account, record);
+    if (deny) {
+      denyNewIps(cloud, roleName, record);
+      return;
+    }
     if (recorded.isEmpty()) {
       // Durable before anything changes: a resumed run reads exactly this.
       steps.step("RecordRole", () -> {
@@ -158,6 +167,69 @@ final class RoleRemediation {
     }
     new PersistenceSweep(fleet, steps).run();
     steps.finish(RemediationStatus.NEUTRALIZED, null);
+  }
+
+  /** The custom policy deny-new-ips creates for an incident: RAM policy names are letters, digits and hyphens. */
+  static String denyPolicyName(String incident) {
+    return "LeakGuardDenyNewIps-" + incident.replaceAll("[^A-Za-z0-9-]", "-");
+  }
+
+  /**
+   * deny-new-ips: a custom policy denying every action to calls whose {@code acs:SourceIp} is none of the role's
+   * known addresses, attached to the role. A Deny wins over every Allow, and a session's permissions are evaluated at
+   * each call against the role's current policies, so every unexpired token, the leaked one included, stops working
+   * from any other address while production keeps using the role. With no known address the Deny is unconditional.
+   * https://www.alibabacloud.com/help/en/ram/user-guide/policy-elements (Condition, acs:SourceIp)
+   */
+  private void denyNewIps(AlibabaCloud cloud, String roleName, RoleRecord record) throws CloudException {
+    Optional<Role> now = findRole(cloud, roleName);
+    if (now.isEmpty() || !now.get().roleId().equals(record.roleId())) {
+      steps.finish(RemediationStatus.FAILED, now.isEmpty() ? "role " + roleName + " no longer exists"
+          : "role " + roleName + " was recreated by someone else (RoleId " + now.get().roleId() + ")");
+      return;
+    }
+    String name = denyPolicyName(journal.getIncidentId());
+    List<String> known = journal.getKnownIps();
+    String document = denyDocument(known);
+    journal.setDenyPolicy(name);
+    steps.step("CreatePolicy", () -> {
+      try {
+        cloud.ram().createPolicy(name, document, "LeakGuard incident " + journal.getIncidentId() + ": denies role "
+            + roleName + " every call from an address it was not used from before the leak");
+        return "created";
+      } catch (CloudException e) {
+        if (e.errorClass() != CloudErrorClass.CONFLICT) {
+          throw e;
+        }
+        return "found (created by an earlier run of this incident)";
+      }
+    }, r -> r + " custom policy " + name + ": " + document);
+    PolicyAttachment attachment = new PolicyAttachment("Custom", name);
+    boolean attached = cloud.ram().listPoliciesForRole(roleName).stream()
+        .anyMatch(p -> p.toString().equals(attachment.toString()));
+    if (!attached) {
+      steps.step("AttachPolicyToRole", () -> {
+        cloud.ram().attachPolicyToRole(roleName, attachment);
+        return attachment.toString();
+      }, p -> "attached " + p + " to " + roleName + ": its tokens work only from " + (known.isEmpty()
+          ? "nowhere (no address was known)" : known));
+    }
+    journal.setNeutralizedAt(steps.now());
+    new PersistenceSweep(fleet, steps).run();
+    steps.finish(RemediationStatus.NEUTRALIZED, null);
+  }
+
+  /** The Deny document: every action, every resource, when the source address is none of {@code known}. */
+  static String denyDocument(List<String> known) {
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var statement = json.createObjectNode().put("Effect", "Deny").put("Action", "*").put("Resource", "*");
+    if (!known.isEmpty()) {
+      var ips = statement.putObject("Condition").putObject("NotIpAddress").putArray("acs:SourceIp");
+      known.forEach(ips::add);
+    }
+    var policy = json.createObjectNode().put("Version", "1");
+    policy.putArray("Statement").add(statement);
+    return policy.toString();
   }
 
   private static Optional<Role> findRole(AlibabaCloud cloud, String roleName) throws CloudException {

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.leakguard.cloud.CloudException;
+import io.leakguard.cloud.RamGateway;
+import io.leakguard.schemas.LeakEnriched;
 import io.leakguard.testkit.SyntheticKeys;
 import io.leakguard.schemas.JournalPhase;
 import io.leakguard.schemas.RemediationJournal;
@@ -232,5 +234,87 @@ class AccessKeyRemediationTest extends EmulatedCloudTest {
 
     // Then it is rotated and the leaked key deleted, not merely disabled
     assertRotatedExactlyOnce(done, "inc-contain");
+  }
+
+  private static final String KNOWN_IP = "198.51.100.7";
+  private static final String ATTACKER_IP = "203.0.113.66";
+
+  @Test
+  void shouldRestrictTheKeyToItsKnownAddressesWhileWaitingAndRestoreItsPolicyOnReject() throws Exception {
+    seed(key(leakedId, leakedSecret));
+    // Given alice's key was used from 198.51.100.7 before the leak and from 203.0.113.66 only after it
+    LeakEnriched leak = LeakEnriched.newBuilder(Leaks.ownedBy("inc-restrict", leakedId, account, "alice"))
+        .setUsedFromIps(List.of(KNOWN_IP, ATTACKER_IP)).setSuspiciousIps(List.of(ATTACKER_IP)).build();
+    RemediationJournal opened = journalFor(leak, "{\"default\":{\"mode\":\"approve\",\"contain\":true,"
+        + "\"knownNetworks\":[\"192.0.2.0/24\"]}}");
+
+    // When it waits for approval
+    RemediationJournal waiting = run(opened);
+
+    // Then it is contained by a network policy, not disabled: its application works, the attacker is refused
+    assertEquals(RemediationStatus.CONTAINED, waiting.getStatus(), waiting.getReason());
+    assertEquals(AccessKeyRemediation.NETWORK_POLICY, waiting.getContainedBy());
+    assertEquals(List.of(KNOWN_IP, "192.0.2.0/24"), waiting.getKnownIps());
+    assertEquals("Active", emulator.state().key(leakedId).orElseThrow().status());
+    assertEquals(RamGateway.NO_ACCESS_KEY_POLICY, waiting.getPreviousKeyPolicy());
+    assertEquals("RAMUser", whoFrom(KNOWN_IP));
+    assertEquals("RAMUser", whoFrom("192.0.2.40"));
+    CloudException refused = assertThrows(CloudException.class, () -> whoFrom(ATTACKER_IP));
+    assertEquals("NoPermission", refused.code());
+    assertEquals(List.of("ListAccessKeys", "ReadKmsCurrent", "ConfirmTarget", "GetAccessKeyPolicy",
+        "SetAccessKeyPolicy"), stepNames(waiting));
+
+    // When a person rejects it (the processor marks the journal rejecting and hands it to a run)
+    RemediationJournal done = run(RemediationJournal.newBuilder(waiting).setPhase(JournalPhase.APPROVED)
+        .setRejecting(true).setDecidedBy("bob").setReason("rejected by bob").build());
+
+    // Then the previous policy is back (none: the key works from anywhere, as before) and the key is not deleted
+    assertEquals(RemediationStatus.REJECTED, done.getStatus());
+    assertTrue(done.getReason().startsWith("rejected by bob; restored the leaked key's network access policy"),
+        done.getReason());
+    assertEquals(RamGateway.NO_ACCESS_KEY_POLICY, fleet.account(account).ram().accessKeyPolicy(account, "alice",
+        leakedId));
+    assertEquals("RAMUser", whoFrom(ATTACKER_IP));
+    assertEquals(List.of(leakedId), aliceKeys());
+  }
+
+  @Test
+  void shouldDisableTheKeyWhenNoAddressOfItIsKnown() throws Exception {
+    seed(key(leakedId, leakedSecret));
+    // Given restrict (the default) but the key was only ever used from the attacker's address
+    LeakEnriched leak = LeakEnriched.newBuilder(Leaks.ownedBy("inc-nowhere", leakedId, account, "alice"))
+        .setUsedFromIps(List.of(ATTACKER_IP)).setSuspiciousIps(List.of(ATTACKER_IP)).build();
+
+    RemediationJournal waiting = run(journalFor(leak,
+        "{\"default\":{\"mode\":\"approve\",\"contain\":true}}"));
+
+    assertEquals(RemediationStatus.CONTAINED, waiting.getStatus());
+    assertEquals(AccessKeyRemediation.DISABLED, waiting.getContainedBy());
+    assertEquals("Inactive", emulator.state().key(leakedId).orElseThrow().status());
+  }
+
+  @Test
+  void shouldKeepTheVpcStatementsOfAnActivePreviousPolicy() {
+    String previous = "{\"Version\":1,\"Status\":\"Active\",\"Statements\":[{\"Type\":\"ClassicWhiteList\","
+        + "\"IPList\":[\"0.0.0.0/0\"]},{\"Type\":\"VPCWhiteList\",\"Value\":\"vpc-bp1example\",\"IPList\":"
+        + "[\"172.16.0.0/16\"]}]}";
+
+    String policy = KeyNetworkPolicy.allowOnly(List.of(KNOWN_IP), previous);
+
+    assertEquals("{\"Version\":1,\"Status\":\"Active\",\"Statements\":[{\"Type\":\"ClassicWhiteList\","
+        + "\"IPList\":[\"198.51.100.7\"]},{\"Type\":\"VPCWhiteList\",\"Value\":\"vpc-bp1example\",\"IPList\":"
+        + "[\"172.16.0.0/16\"]}]}", policy);
+    assertEquals("{\"Version\":1,\"Status\":\"Active\",\"Statements\":[{\"Type\":\"ClassicWhiteList\","
+        + "\"IPList\":[\"198.51.100.7\"]}]}", KeyNetworkPolicy.allowOnly(List.of(KNOWN_IP),
+        RamGateway.NO_ACCESS_KEY_POLICY));
+  }
+
+  /** GetCallerIdentity with the leaked pair, as a caller at {@code ip} (the emulator reads X-Forwarded-For). */
+  private String whoFrom(String ip) throws CloudException {
+    var request = new com.aliyuncs.sts.model.v20150401.GetCallerIdentityRequest();
+    request.putHeaderParameter("X-Forwarded-For", ip);
+    return new io.leakguard.cloud.CloudCaller(settings(), new com.aliyuncs.auth.StaticCredentialsProvider(
+        new com.aliyuncs.auth.BasicCredentials(leakedId, leakedSecret))).call(io.leakguard.cloud.Product.STS, request)
+        .getIdentityType();
   }
 }

@@ -57,13 +57,45 @@ class RemediationPolicyTest {
         "{\"default\":{\"whenTwoKeys\":\"replace-first\"}}",
         "default.whenTwoKeys: 'replace-first' is not one of [escalate, revoke-first]",
         "{\"default\":{\"stsToken\":\"rotate-secret\"}}",
-        "default.stsToken: 'rotate-secret' is not one of [escalate, purge, reincarnate]",
+        "default.stsToken: 'rotate-secret' is not one of [deny-new-ips, escalate, purge, reincarnate]",
         "{\"default\":{\"mode\":\"DRY_RUN\"}}", "default.mode: 'DRY_RUN' is not one of [approve, auto, dry-run]",
         "{\"default\":{\"idOnly\":\"ignore\"}}", "default.idOnly: 'ignore' is not one of [notify, rotate]",
         "{\"accounts\":{\"" + ACCOUNT + "\":{\"roles\":{\"r\":{\"stsToken\":\"purge\",\"colour\":1}}}}}",
         "accounts." + ACCOUNT + ".roles.r: unknown field 'colour'",
         "{\"default\":{\"contain\":\"yes\"}}", "default.contain: must be true or false",
         "[1]", "the policy must be a JSON object").entrySet()) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> RemediationPolicy.parse(bad.getKey()));
+      assertTrue(e.getMessage().startsWith(bad.getValue()), e.getMessage());
+    }
+  }
+
+  @Test
+  void shouldReadTheContainmentAndKnownNetworks() {
+    RemediationPolicy policy = RemediationPolicy.parse("""
+        {"default":{"contain":true,"knownNetworks":["198.51.100.0/24","2001:db8::/32"]},
+         "accounts":{"%s":{"containment":"disable","roles":{"app":{"stsToken":"deny-new-ips",
+                           "knownNetworks":["203.0.113.9"]}}}}}
+        """.formatted(ACCOUNT));
+
+    RemediationPolicy.Rule alice = policy.ruleFor("1000000000000002", "alice", null);
+    assertEquals(RemediationPolicy.Containment.RESTRICT, alice.containment());
+    assertEquals(List.of("198.51.100.0/24", "2001:db8::/32"), alice.knownNetworks());
+    assertEquals(RemediationPolicy.Containment.DISABLE, policy.ruleFor(ACCOUNT, "alice", null).containment());
+    RemediationPolicy.Rule app = policy.ruleFor(ACCOUNT, null, "app");
+    assertEquals(RemediationStrategy.DENY_NEW_IPS, app.stsToken());
+    assertEquals(List.of("203.0.113.9"), app.knownNetworks());
+    for (var bad : Map.of(
+        "{\"default\":{\"containment\":\"quarantine\"}}",
+        "default.containment: 'quarantine' is not one of [disable, restrict]",
+        "{\"default\":{\"knownNetworks\":\"10.0.0.0/8\"}}",
+        "default.knownNetworks: must be an array of IP addresses or CIDR blocks",
+        "{\"default\":{\"knownNetworks\":[\"office.example.com\"]}}",
+        "default.knownNetworks: 'office.example.com' is not an IP address or CIDR block",
+        "{\"default\":{\"knownNetworks\":[\"10.0.0.0/33\"]}}",
+        "default.knownNetworks: '10.0.0.0/33' is not an IP address or CIDR block",
+        "{\"default\":{\"knownNetworks\":[\"256.1.1.1\"]}}",
+        "default.knownNetworks: '256.1.1.1' is not an IP address or CIDR block").entrySet()) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> RemediationPolicy.parse(bad.getKey()));
       assertTrue(e.getMessage().startsWith(bad.getValue()), e.getMessage());

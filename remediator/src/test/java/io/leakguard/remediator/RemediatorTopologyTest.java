@@ -413,6 +413,30 @@ class RemediatorTopologyTest {
   }
 
   @Test
+  void shouldHandARejectedKeyContainedByANetworkPolicyToARunThatRestoresIt() {
+    start(RemediationPolicy.parse("{\"default\":{\"mode\":\"approve\"}}"));
+    String id = SyntheticKeys.accessKeyId();
+    leaks.pipeInput(id, Leaks.ownedBy("inc-restore", id, "1000000000000001", "alice"));
+    engine.report(0, RemediationJournal.newBuilder(engine.submitted.get(0))
+        .setPhase(JournalPhase.AWAITING_APPROVAL).setStatus(RemediationStatus.CONTAINED).setContained(true)
+        .setContainedBy(AccessKeyRemediation.NETWORK_POLICY).build());
+    tick();
+    assertEquals(RemediationStatus.CONTAINED, outcomes.readValue().getStatus());
+
+    approvals.pipeInput("inc-restore", decision("inc-restore", Decision.REJECT));
+    tick();
+
+    // No outcome yet: a run restores the key's previous policy first, and that run ends the incident REJECTED
+    assertTrue(outcomes.isEmpty());
+    assertEquals(2, engine.submitted.size());
+    RemediationJournal rejecting = engine.submitted.get(1);
+    assertTrue(rejecting.getRejecting());
+    assertEquals(JournalPhase.APPROVED, rejecting.getPhase());
+    assertEquals("carol", rejecting.getDecidedBy());
+    assertTrue(rejecting.getReason().startsWith("rejected by carol: not this one"), rejecting.getReason());
+  }
+
+  @Test
   void shouldEscalateWhenNoDecisionArrivesInTime() {
     start(RemediationPolicy.parse("{\"default\":{\"mode\":\"approve\"}}"));
     String id = SyntheticKeys.accessKeyId();

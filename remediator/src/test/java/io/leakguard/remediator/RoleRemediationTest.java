@@ -121,4 +121,52 @@ class RoleRemediationTest extends EmulatedCloudTest {
     assertEquals("reads RAM", role.description());
     assertEquals(2, fleet.account(account).ram().listPoliciesForRole(ROLE).size());
   }
+
+  @Test
+  void shouldKeepATokenWorkingFromItsKnownAddressesOnlyWhenDenyingNewIps() throws Exception {
+    // Given a token of the role that production uses from 198.51.100.7, and the attacker from 203.0.113.66
+    String appId = SyntheticKeys.accessKeyId();
+    String appSecret = SyntheticKeys.secret();
+    seedRole(appId, appSecret);
+    AssumeRoleResponse.Credentials token = assumeRole(appId, appSecret);
+    LeakEnriched leak = Leaks.builder("inc-deny", token.getAccessKeyId(), Instant.now())
+        .setKind(CredentialKind.STS_TOKEN).setOwnerKind(OwnerKind.ASSUMED_ROLE)
+        .setOwner(Owner.newBuilder().setAccountId(account).setRoleName(ROLE).build())
+        .setUsedFromIps(List.of(KNOWN_IP, ATTACKER_IP)).setSuspiciousIps(List.of(ATTACKER_IP)).build();
+
+    // When it leaks and the policy says deny-new-ips (run twice: a resumed run finds its policy and attachment)
+    RemediationJournal opened = journalFor(leak, "{\"default\":{\"stsToken\":\"deny-new-ips\"}}");
+    runUntil(opened, after("CreatePolicy"));
+    RemediationJournal done = run(opened);
+
+    // Then nothing is detached, the Deny policy is attached, and the token works only from the known address
+    assertEquals(RemediationStatus.NEUTRALIZED, done.getStatus(), done.getReason());
+    assertEquals(List.of(KNOWN_IP), done.getKnownIps());
+    assertEquals(List.of(), done.getDetachedPolicies());
+    String deny = "LeakGuardDenyNewIps-inc-deny";
+    assertEquals(deny, done.getDenyPolicy());
+    assertEquals(List.of("System:AliyunRAMReadOnlyAccess", "System:AliyunKMSFullAccess", "Custom:" + deny),
+        fleet.account(account).ram().listPoliciesForRole(ROLE).stream().map(Object::toString).toList());
+    listUsersFrom(token, KNOWN_IP);
+    CloudException refused = assertThrows(CloudException.class, () -> listUsersFrom(token, ATTACKER_IP));
+    assertEquals("NoPermission", refused.code());
+    // a fresh token of the role obeys the same Deny: production keeps working from where it runs
+    AssumeRoleResponse.Credentials fresh = assumeRole(appId, appSecret);
+    listUsersFrom(fresh, KNOWN_IP);
+    assertThrows(CloudException.class, () -> listUsersFrom(fresh, ATTACKER_IP));
+    assertEquals(1, done.getSteps().stream().filter(s -> s.getName().equals("AttachPolicyToRole")).count());
+    assertTrue(done.getPlan().get(0).contains("acs:SourceIp is not one of [" + KNOWN_IP + "]"),
+        done.getPlan().toString());
+  }
+
+  private static final String KNOWN_IP = "198.51.100.7";
+  private static final String ATTACKER_IP = "203.0.113.66";
+
+  /** ListUsers with the token, as a caller at {@code ip} (the emulator reads X-Forwarded-For). */
+  private void listUsersFrom(AssumeRoleResponse.Credentials token, String ip) throws CloudException {
+    var request = new com.aliyuncs.ram.model.v20150501.ListUsersRequest();
+    request.putHeaderParameter("X-Forwarded-For", ip);
+    new CloudCaller(settings(), new StaticCredentialsProvider(new BasicSessionCredentials(token.getAccessKeyId(),
+        token.getAccessKeySecret(), token.getSecurityToken()))).call(Product.RAM, request);
+  }
 }
