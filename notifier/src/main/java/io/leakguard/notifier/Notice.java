@@ -15,7 +15,7 @@ public record Notice(String incidentId, String maskedKey, String status, String 
     String kmsSecretName, String kmsSecretVersion, String reason, String sourceType, String sourceLocation,
     List<String> detachedPolicies, Instant detectedAt, Instant neutralizedAt, Long detectionToNeutralizationMillis,
     int attempt, boolean credentialMayBeLive, Instant nextRetryAt, String ownerKind, String severity,
-    List<String> persistence) {
+    List<String> persistence, String containedBy, List<String> knownIps, String denyPolicy) {
 
   public static Notice of(RemediationOutcome outcome) {
     var timeline = outcome.getTimeline();
@@ -30,7 +30,13 @@ public record Notice(String incidentId, String maskedKey, String status, String 
         List.copyOf(outcome.getDetachedPolicies()), timeline.getDetectedAt(), timeline.getNeutralizedAt(), elapsed,
         outcome.getAttempt(), outcome.getCredentialMayBeLive(), outcome.getNextRetryAt(),
         outcome.getOwnerKind().name(), outcome.getSeverity().name(),
-        outcome.getPersistence().stream().map(Notice::persistenceLine).toList());
+        outcome.getPersistence().stream().map(Notice::persistenceLine).toList(), outcome.getContainedBy(),
+        List.copyOf(outcome.getKnownIps()), outcome.getDenyPolicy());
+  }
+
+  /** True when the waiting key was restricted by a network policy rather than disabled. */
+  boolean restricted() {
+    return "network policy".equals(containedBy);
   }
 
   /**

@@ -113,8 +113,11 @@ public final class Templates {
           + " needs the security team";
       case "AWAITING_APPROVAL" -> zh ? "泄露的凭证 " + key + " 等待审批" : "Leaked credential " + key
           + " waits for approval";
-      case "CONTAINED" -> zh ? "泄露的 AccessKey " + key + " 已临时禁用，等待审批" : "Leaked AccessKey " + key
-          + " was disabled while it waits for approval";
+      case "CONTAINED" -> n.restricted()
+          ? (zh ? "泄露的 AccessKey " + key + " 已限制为仅允许已知地址访问，等待审批" : "Leaked AccessKey " + key
+              + " was restricted to its known addresses while it waits for approval")
+          : (zh ? "泄露的 AccessKey " + key + " 已临时禁用，等待审批" : "Leaked AccessKey " + key
+              + " was disabled while it waits for approval");
       case "REJECTED" -> zh ? "泄露凭证 " + key + " 的处置被拒绝" : "Remediation of leaked credential " + key
           + " was rejected";
       case "PLANNED" -> zh ? "演练：" + key + " 未做任何更改" : "Dry run for " + key + ": nothing was changed";
@@ -143,10 +146,19 @@ public final class Templates {
           : "Deleted the leaked key (not just disabled it), created AccessKey " + n.newAccessKeyId()
             + " and stored it in KMS secret " + n.kmsSecretName() + (n.kmsSecretVersion() == null ? ""
               : " (version " + n.kmsSecretVersion() + ")") + " as ACSCurrent.";
-      case "NEUTRALIZED" -> zh ? "已从角色 " + n.roleName() + " 上解除策略 " + n.detachedPolicies()
+      case "NEUTRALIZED" -> n.denyPolicy() != null
+          ? (zh ? "已为角色 " + n.roleName() + " 附加拒绝策略 " + n.denyPolicy() + "：该角色的所有令牌只能从 "
+              + n.knownIps() + " 调用，其他地址一律拒绝；生产应用不受影响。" : "Attached the Deny policy "
+              + n.denyPolicy() + " to role " + n.roleName() + ": every token of the role works only from "
+              + n.knownIps() + " and is refused from anywhere else, so production keeps working.")
+          : zh ? "已从角色 " + n.roleName() + " 上解除策略 " + n.detachedPolicies()
           + "，该角色的所有未过期令牌均已失去权限。" : "Detached " + n.detachedPolicies() + " from role " + n.roleName()
           + ": every unexpired token of the role lost its power.";
-      case "CONTAINED" -> zh ? "已临时禁用该密钥（可恢复），等待审批后轮换。" : "Disabled the key (reversible) until a "
+      case "CONTAINED" -> n.restricted()
+          ? (zh ? "已为该密钥设置网络访问限制策略（可恢复）：只允许 " + n.knownIps() + " 调用，应用不受影响，"
+              + "等待审批后轮换。" : "Restricted the key (reversible) with a network access policy: only "
+              + n.knownIps() + " may use it, so its applications keep working until a person approves the rotation.")
+          : zh ? "已临时禁用该密钥（可恢复），等待审批后轮换。" : "Disabled the key (reversible) until a "
           + "person approves the rotation.";
       case "PLANNED" -> zh ? "演练模式：只生成了计划，未做任何更改。" : "Dry-run mode: planned only, changed nothing.";
       case "AWAITING_APPROVAL" -> zh ? "尚未做任何更改，等待审批。" : "Nothing yet: the policy requires a person's "

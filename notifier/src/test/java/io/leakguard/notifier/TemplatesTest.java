@@ -57,6 +57,36 @@ class TemplatesTest {
   }
 
   @Test
+  void shouldSayHowTheWaitingKeyWasContained() {
+    RemediationOutcome restricted = RemediationOutcome.newBuilder(rotated).setStatus(RemediationStatus.CONTAINED)
+        .setNewAccessKeyId(null).setContainedBy("network policy").setKnownIps(List.of("198.51.100.7")).build();
+    RemediationOutcome disabled = RemediationOutcome.newBuilder(restricted).setContainedBy("disabled").build();
+
+    Message r = Templates.render(Notice.of(restricted), "en", "d");
+    Message d = Templates.render(Notice.of(disabled), "en", "d");
+
+    assertTrue(r.title().contains("was restricted to its known addresses"), r.title());
+    assertTrue(r.text().contains("only [198.51.100.7] may use it, so its applications keep working"), r.text());
+    assertFalse(r.text().contains("Disabled the key"), r.text());
+    assertTrue(d.title().contains("was disabled while it waits for approval"), d.title());
+    assertTrue(d.text().contains("Disabled the key (reversible)"), d.text());
+    assertTrue(Templates.render(Notice.of(restricted), "zh-CN", "d").title().contains("仅允许已知地址"));
+  }
+
+  @Test
+  void shouldSayWhatDenyNewIpsDidToTheRole() {
+    RemediationOutcome denied = RemediationOutcome.newBuilder(rotated).setStatus(RemediationStatus.NEUTRALIZED)
+        .setKind(io.leakguard.schemas.CredentialKind.STS_TOKEN).setRoleName("ingest-worker")
+        .setDenyPolicy("LeakGuardDenyNewIps-inc-7").setKnownIps(List.of("198.51.100.0/24")).build();
+
+    Message m = Templates.render(Notice.of(denied), "en", "d");
+
+    assertTrue(m.text().contains("Attached the Deny policy LeakGuardDenyNewIps-inc-7 to role ingest-worker: every "
+        + "token of the role works only from [198.51.100.0/24]"), m.text());
+    assertFalse(m.text().contains("Detached"), m.text());
+  }
+
+  @Test
   void shouldSayTheSameInChinese() {
     Message m = Templates.render(Notice.of(rotated), "zh-CN", "d");
 
