@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs incidents on a bounded pool of worker threads, fairly across accounts ({@link FairScheduler}): at most
  * {@code perAccount} incidents of one account at once, and incidents of the same RAM user (or role) one after the
- * other, never interleaved, so one incident's recovery can never mistake another's new key for an orphan.
+ * other, never interleaved, so one incident's recovery can never mistake another's new key for an orphan. Under a
+ * storm, a free worker takes the riskiest waiting incident first ({@link Journals#risk}), not the oldest.
  *
  * A run that fails with a retryable error after the SDK caller's own bounded retries is started again, as a new round
  * that reconciles first, after a back-off with full jitter, at most {@code maxRounds} times; then, or on a permanent
@@ -99,7 +100,7 @@ public final class CloudRemediationEngine implements RemediationEngine {
   }
 
   private void enqueue(Task task) {
-    scheduler.submit(task.account, task.subject, () -> runTask(task));
+    scheduler.submit(task.account, task.subject, Journals.risk(task.journal), () -> runTask(task));
   }
 
   private void runTask(Task task) {

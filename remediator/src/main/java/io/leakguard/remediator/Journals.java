@@ -35,6 +35,16 @@ final class Journals {
         && (journal.getNeutralizedAt() == null || PersistenceSweep.unfinished(journal));
   }
 
+  /**
+   * The order of incidents under a storm, higher first: the enrichment's severity (CRITICAL: used after the leak from
+   * a new address, or it created persistence; HIGH: live; MEDIUM: unknown; LOW: proven dead), then how much
+   * persistence the credential created. Arrival order only breaks ties.
+   */
+  static int risk(RemediationJournal journal) {
+    int severity = journal.getSeverity() == null ? 1 : journal.getSeverity().ordinal();
+    return severity * 100 + Math.min(journal.getPersistence().size(), 99);
+  }
+
   /** The reason of an incident held by the kill switch or the blast-radius limit. */
   static String heldReason(String pausedBy) {
     return "held, nothing destructive done: " + pausedBy + "; 'leakguard resume' (with the same --account) lets it "

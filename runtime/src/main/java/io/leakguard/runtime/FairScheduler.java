@@ -18,16 +18,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>at most {@code perAccount} jobs of one account run at once, so a throttled or slow account holds at most that
  *       many workers and the other accounts keep theirs;</li>
  *   <li>jobs with the same subject (a RAM user, a role) run one after the other, never interleaved;</li>
- *   <li>accounts take turns when workers free up, so a burst in one account does not queue ahead of the others.</li>
+ *   <li>the waiting job with the highest priority (the remediator's risk) runs first, in whichever account it waits;
+ *       among equal priorities accounts take turns when workers free up, so a burst in one account does not queue
+ *       ahead of the others, and one account's jobs run in arrival order.</li>
  * </ul>
  *
  * {@link #submit} never blocks: the stream thread calls it.
  */
 public final class FairScheduler implements AutoCloseable {
 
-  private record Job(String account, String subject, Runnable work) {}
+  private record Job(String account, String subject, int priority, Runnable work) {}
 
   private final int perAccount;
+  private final int threads;
+  private int runningTotal;
   private final ExecutorService workers;
   private final Map<String, ArrayDeque<Job>> queues = new LinkedHashMap<>();
   private final Map<String, Integer> running = new LinkedHashMap<>();
@@ -36,6 +40,7 @@ public final class FairScheduler implements AutoCloseable {
 
   public FairScheduler(int threads, int perAccount, String threadName) {
     this.perAccount = perAccount;
+    this.threads = threads;
     AtomicInteger n = new AtomicInteger();
     this.workers = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, threadName + "-" + n.incrementAndGet());
@@ -45,8 +50,13 @@ public final class FairScheduler implements AutoCloseable {
   }
 
   public void submit(String account, String subject, Runnable work) {
+    submit(account, subject, 0, work);
+  }
+
+  /** Queues a job; a higher {@code priority} runs before every lower one that waits, whatever its account. */
+  public void submit(String account, String subject, int priority, Runnable work) {
     synchronized (this) {
-      queues.computeIfAbsent(account, a -> new ArrayDeque<>()).add(new Job(account, subject, work));
+      queues.computeIfAbsent(account, a -> new ArrayDeque<>()).add(new Job(account, subject, priority, work));
     }
     dispatch();
   }
@@ -54,27 +64,42 @@ public final class FairScheduler implements AutoCloseable {
   /** Starts every job that may run now. */
   private synchronized void dispatch() {
     boolean started = true;
-    while (started) {
+    // Jobs are held here, not in the pool's queue, until a worker is free: only then is the choice made.
+    while (started && runningTotal < threads) {
       started = false;
       List<String> accounts = new ArrayList<>(queues.keySet());
-      for (int i = 0; i < accounts.size() && !started; i++) {
+      Job next = null;
+      int at = -1;
+      // The best runnable job of each account that has a free slot, in turn order; a later account wins only with a
+      // strictly higher priority, so equal priorities keep taking turns.
+      for (int i = 0; i < accounts.size(); i++) {
         String account = accounts.get((turn + i) % accounts.size());
         if (running.getOrDefault(account, 0) >= perAccount) {
           continue;
         }
-        ArrayDeque<Job> queue = queues.get(account);
-        Job next = queue.stream().filter(j -> !busySubjects.contains(j.subject())).findFirst().orElse(null);
-        if (next == null) {
-          continue;
+        Job best = null;
+        for (Job job : queues.get(account)) {
+          if (!busySubjects.contains(job.subject()) && (best == null || job.priority() > best.priority())) {
+            best = job;
+          }
         }
+        if (best != null && (next == null || best.priority() > next.priority())) {
+          next = best;
+          at = i;
+        }
+      }
+      if (next != null) {
+        ArrayDeque<Job> queue = queues.get(next.account());
         queue.remove(next);
         if (queue.isEmpty()) {
-          queues.remove(account);
+          queues.remove(next.account());
         }
-        running.merge(account, 1, Integer::sum);
+        running.merge(next.account(), 1, Integer::sum);
+        runningTotal++;
         busySubjects.add(next.subject());
-        turn = (turn + i + 1) % accounts.size();
-        workers.execute(() -> run(next));
+        turn = (turn + at + 1) % accounts.size();
+        Job chosen = next;
+        workers.execute(() -> run(chosen));
         started = true;
       }
     }
@@ -86,6 +111,7 @@ public final class FairScheduler implements AutoCloseable {
     } finally {
       synchronized (this) {
         running.merge(job.account(), -1, Integer::sum);
+        runningTotal--;
         busySubjects.remove(job.subject());
       }
       dispatch();

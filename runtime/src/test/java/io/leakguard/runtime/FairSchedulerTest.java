@@ -67,6 +67,36 @@ class FairSchedulerTest {
     }
   }
 
+  @Test
+  void shouldRunTheRiskiestWaitingJobFirstWhateverItsAccountAndTakeTurnsAmongEquals() throws Exception {
+    // Given one worker, busy, and a queue that arrived low risk first
+    CountDownLatch release = new CountDownLatch(1);
+    List<String> order = new CopyOnWriteArrayList<>();
+    CountDownLatch done = new CountDownLatch(7);
+    try (FairScheduler scheduler = new FairScheduler(1, 1, "test")) {
+      scheduler.submit("busy", "busy/user/x", 0, () -> block(release));
+      for (String[] job : new String[][] {{"A", "a1", "1"}, {"A", "a2", "1"}, {"B", "b1", "1"}, {"B", "b2", "3"},
+          {"C", "c1", "2"}, {"A", "a3", "3"}}) {
+        scheduler.submit(job[0], job[0] + "/user/" + job[1], Integer.parseInt(job[2]), () -> {
+          order.add(job[1]);
+          done.countDown();
+        });
+      }
+      scheduler.submit("C", "C/user/c2", 1, done::countDown);
+
+      // When the worker frees up
+      release.countDown();
+
+      // Then the two riskiest run first (the accounts taking turns between them), then the next level, then the
+      // low ones with the accounts taking turns and each account in arrival order
+      assertTrue(done.await(5, TimeUnit.SECONDS));
+      assertEquals(List.of("a3", "b2"), order.subList(0, 2).stream().sorted().toList());
+      assertEquals("c1", order.get(2));
+      assertEquals(List.of("a1", "b1"), order.subList(3, 5).stream().sorted().toList());
+      assertEquals("a2", order.get(5));
+    }
+  }
+
   private static void block(CountDownLatch latch) {
     try {
       latch.await(10, TimeUnit.SECONDS);
