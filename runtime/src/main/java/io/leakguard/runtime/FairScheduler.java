@@ -33,7 +33,8 @@ public final class FairScheduler implements AutoCloseable {
   private final int threads;
   private int runningTotal;
   private final ExecutorService workers;
-  private final Map<String, ArrayDeque<Job>> queues = new LinkedHashMap<>();
+  /** Per account, its waiting jobs by priority, highest first, each level in arrival order. */
+  private final Map<String, java.util.TreeMap<Integer, ArrayDeque<Job>>> queues = new LinkedHashMap<>();
   private final Map<String, Integer> running = new LinkedHashMap<>();
   private final Set<String> busySubjects = new HashSet<>();
   private int turn;
@@ -56,7 +57,8 @@ public final class FairScheduler implements AutoCloseable {
   /** Queues a job; a higher {@code priority} runs before every lower one that waits, whatever its account. */
   public void submit(String account, String subject, int priority, Runnable work) {
     synchronized (this) {
-      queues.computeIfAbsent(account, a -> new ArrayDeque<>()).add(new Job(account, subject, priority, work));
+      queues.computeIfAbsent(account, a -> new java.util.TreeMap<>(java.util.Comparator.reverseOrder()))
+          .computeIfAbsent(priority, p -> new ArrayDeque<>()).add(new Job(account, subject, priority, work));
     }
     dispatch();
   }
@@ -77,21 +79,20 @@ public final class FairScheduler implements AutoCloseable {
         if (running.getOrDefault(account, 0) >= perAccount) {
           continue;
         }
-        Job best = null;
-        for (Job job : queues.get(account)) {
-          if (!busySubjects.contains(job.subject()) && (best == null || job.priority() > best.priority())) {
-            best = job;
-          }
-        }
+        Job best = firstRunnable(queues.get(account));
         if (best != null && (next == null || best.priority() > next.priority())) {
           next = best;
           at = i;
         }
       }
       if (next != null) {
-        ArrayDeque<Job> queue = queues.get(next.account());
-        queue.remove(next);
-        if (queue.isEmpty()) {
+        java.util.TreeMap<Integer, ArrayDeque<Job>> levels = queues.get(next.account());
+        ArrayDeque<Job> level = levels.get(next.priority());
+        level.remove(next);
+        if (level.isEmpty()) {
+          levels.remove(next.priority());
+        }
+        if (levels.isEmpty()) {
           queues.remove(next.account());
         }
         running.merge(next.account(), 1, Integer::sum);
@@ -103,6 +104,18 @@ public final class FairScheduler implements AutoCloseable {
         started = true;
       }
     }
+  }
+
+  /** The account's highest-priority, earliest job whose subject is not running: usually the very first one. */
+  private Job firstRunnable(java.util.TreeMap<Integer, ArrayDeque<Job>> levels) {
+    for (ArrayDeque<Job> level : levels.values()) {
+      for (Job job : level) {
+        if (!busySubjects.contains(job.subject())) {
+          return job;
+        }
+      }
+    }
+    return null;
   }
 
   private void run(Job job) {
