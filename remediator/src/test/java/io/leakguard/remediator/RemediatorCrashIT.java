@@ -47,7 +47,11 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code Process.destroyForcibly()}) at random moments while it remediates 200 leaks over four member accounts
  * (assumed roles), then restarted from the same state directory. Afterwards every leaked key is deleted, every user
  * has exactly one new key and it is KMS {@code ACSCurrent} with the incident as version, no other key changed, and
- * there is exactly one outcome per incident. A fifth of the leaks arrive twice (duplicates must do nothing).
+ * there is exactly one outcome per incident. A fifth of the leaks arrive twice (duplicates must do nothing). A quarter
+ * of the leaked keys made themselves a way back in (the enrichment lists a key they created for another user and a
+ * policy they attached to that user), so kills also land in the middle of persistence sweeps: afterwards every planted
+ * key is deleted and every planted policy detached, each by exactly one successful call (nothing reverted twice,
+ * nothing missed), and every outcome lists both as reverted.
  *
  * <p>The emulator adds 25 ms to every call and each account runs at most 3 incidents at once, so the run lasts long
  * enough for the kills to land in the middle of steps. {@code -Dcrash.kills=N}, {@code -Dcrash.seed=S} tune it.
@@ -55,6 +59,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RemediatorCrashIT {
 
   private static final int ACCOUNTS = 4;
+  private static final String PLANTED_POLICY = "AliyunRAMReadOnlyAccess";
   private static final int LEAKS = 200;
   private static final TopicCatalog TOPICS = new TopicCatalog("crash.");
 
@@ -153,6 +158,40 @@ class RemediatorCrashIT {
       // And no other key changed
       assertEquals(bystandersBefore, fleet.bystanderKeys(emulator));
 
+      // And every sweep finished exactly once: each planted key deleted and each planted policy detached by one
+      // successful call, though runs were killed in the middle of sweeps, and every outcome says so
+      Map<String, Integer> sweepCalls = successfulSweepCalls(emulator);
+      int persisted = 0;
+      int redone = 0;
+      int interrupted = 0;
+      for (Leak leak : fleet.leaks()) {
+        if (leak.planted() == null) {
+          continue;
+        }
+        persisted++;
+        assertTrue(emulator.state().key(leak.plantedKey()).isEmpty(), "planted key of " + leak.planted());
+        assertEquals(List.of(), state.users().stream().filter(u -> u.accountId().equals(leak.account())
+            && u.userName().equals(leak.planted())).findFirst().orElseThrow().policies(), leak.planted());
+        assertEquals(1, sweepCalls.getOrDefault("DeleteAccessKey " + leak.plantedKey(), 0),
+            "successful deletions of " + leak.planted() + "'s planted key");
+        assertEquals(1, sweepCalls.getOrDefault("DetachPolicyFromUser " + leak.account() + "/" + leak.planted(), 0),
+            "successful detachments from " + leak.planted());
+        List<String> handling = outcomes.get(leak.incident()).get(0).getPersistence().stream()
+            .map(io.leakguard.schemas.PersistenceAction::getHandling).toList();
+        assertEquals(2, handling.size());
+        handling.forEach(h -> assertTrue(h != null && h.startsWith(PersistenceSweep.REVERTED), String.valueOf(h)));
+        // A revert a killed run had done before its journal said so: the resumed run found the target gone.
+        redone += (int) handling.stream().filter(h -> h.contains("already gone") || h.contains("no longer attached"))
+            .count();
+        interrupted += (int) outcomes.get(leak.incident()).get(0).getSteps().stream()
+            .filter(st -> st.getName().equals("DetachPolicyFromUser") && st.getDetail() != null
+                && st.getDetail().startsWith("interrupted")).count();
+      }
+      System.out.printf("crash test: %d sweeps (%d planted keys, %d planted policies), each reverted by exactly one "
+          + "successful call; %d reverts found done by a killed run, %d sweep steps interrupted by a kill; %d "
+          + "DeleteAccessKey/DetachPolicyFromUser calls failed (target already gone, or a retried error)%n",
+          persisted, persisted, persisted, redone, interrupted, failedSweepCalls(emulator));
+
       // Every key CreateAccessKey made is either a user's one remaining key (asserted above) or an orphan of an
       // interrupted run that a resumed run deleted: the audit trail counts the creations.
       int created = successfulCalls(emulator, List.of("CreateAccessKey")).get("CreateAccessKey");
@@ -168,7 +207,8 @@ class RemediatorCrashIT {
 
   // ------------------------------------------------------------------ fixture
 
-  record Leak(String account, String user, String keyId, String incident) {}
+  /** A leaked key; {@code planted} (or null) is the user whose key and policy the leaked key created. */
+  record Leak(String account, String user, String keyId, String incident, String planted, String plantedKey) {}
 
   /** The seeded organization: a home account for LeakGuard's user, member accounts with the users. */
   static final class Fleet {
@@ -191,9 +231,15 @@ class RemediatorCrashIT {
         TestFleet.Account member = seed.account(account)
             .user("bystander", u -> u.key(SyntheticKeys.accessKeyId(), SyntheticKeys.secret(), KEYS_CREATED));
         for (int u = 0; u < usersPerAccount; u++) {
-          Leak leak = new Leak(account, "user" + u, SyntheticKeys.accessKeyId(), "inc-" + a + "-" + u);
+          boolean persisted = u % 4 == 0;
+          Leak leak = new Leak(account, "user" + u, SyntheticKeys.accessKeyId(), "inc-" + a + "-" + u,
+              persisted ? "planted" + u : null, persisted ? SyntheticKeys.accessKeyId() : null);
           leaks.add(leak);
           member.user(leak.user(), user -> user.key(leak.keyId(), SyntheticKeys.secret(), KEYS_CREATED));
+          if (persisted) {
+            member.user(leak.planted(), user -> user.key(leak.plantedKey(), SyntheticKeys.secret(), KEYS_CREATED)
+                .systemPolicy(PLANTED_POLICY));
+          }
         }
         member.role("leakguard", r -> r.trustAccount(fleet.home)
             .systemPolicy("AliyunRAMFullAccess").systemPolicy("AliyunKMSFullAccess"));
@@ -263,6 +309,17 @@ class RemediatorCrashIT {
         topic.valueSerde().serializer())) {
       for (Leak leak : leaks) {
         LeakEnriched record = Leaks.ownedBy(leak.incident(), leak.keyId(), leak.account(), leak.user());
+        if (leak.planted() != null) {
+          Instant at = Instant.now().minusSeconds(30);
+          java.util.function.Function<String, io.leakguard.schemas.PersistenceAction.Builder> action = event ->
+              io.leakguard.schemas.PersistenceAction.newBuilder().setEventId(leak.incident() + "-" + event)
+                  .setEventName(event).setEventTime(at).setSourceIp("203.0.113.66").setAccountId(leak.account())
+                  .setActorAccessKeyId(leak.keyId()).setUserName(leak.planted());
+          record = LeakEnriched.newBuilder(record).setPersistence(List.of(
+              action.apply("CreateAccessKey").setCreatedAccessKeyId(leak.plantedKey()).build(),
+              action.apply("AttachPolicyToUser").setPolicyType("System").setPolicyName(PLANTED_POLICY).build()))
+              .build();
+        }
         producer.send(new ProducerRecord<>(topic.name(), leak.keyId(), record));
         if (random.nextInt(5) == 0) {
           producer.send(new ProducerRecord<>(topic.name(), leak.keyId(), record));
@@ -292,6 +349,45 @@ class RemediatorCrashIT {
       }
     }
     return counts;
+  }
+
+  /** Successful sweep calls by target: "DeleteAccessKey <key ID>", "DetachPolicyFromUser <account>/<user>". */
+  private Map<String, Integer> successfulSweepCalls(Emulator emulator) throws Exception {
+    Map<String, Integer> counts = new HashMap<>();
+    for (JsonNode event : events(emulator)) {
+      String name = event.path("eventName").asText();
+      JsonNode params = event.path("requestParameters");
+      if (!event.path("errorCode").asText("").isEmpty()) {
+        continue;
+      }
+      if (name.equals("DeleteAccessKey")) {
+        counts.merge(name + " " + params.path("UserAccessKeyId").asText(), 1, Integer::sum);
+      } else if (name.equals("DetachPolicyFromUser")) {
+        counts.merge(name + " " + event.path("userIdentity").path("accountId").asText() + "/"
+            + params.path("UserName").asText(), 1, Integer::sum);
+      }
+    }
+    return counts;
+  }
+
+  private int failedSweepCalls(Emulator emulator) throws Exception {
+    int failed = 0;
+    for (JsonNode event : events(emulator)) {
+      String name = event.path("eventName").asText();
+      if ((name.equals("DetachPolicyFromUser") || name.equals("DeleteAccessKey"))
+          && !event.path("errorCode").asText("").isEmpty()) {
+        failed++;
+      }
+    }
+    return failed;
+  }
+
+  private JsonNode events(Emulator emulator) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(emulator.endpoint() + "/admin/events?limit=10000"))
+        .header("Authorization", "Bearer " + emulator.adminToken()).build();
+    JsonNode events = json.readTree(http.send(request, HttpResponse.BodyHandlers.ofString()).body()).path("events");
+    assertTrue(events.size() < 10_000, "the admin API's page (10,000 newest events) must hold the whole test");
+    return events;
   }
 
   private static KafkaConsumer<String, RemediationOutcome> outcomesConsumer(KafkaFixture broker) {
