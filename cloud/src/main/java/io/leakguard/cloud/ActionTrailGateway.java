@@ -67,6 +67,15 @@ public final class ActionTrailGateway {
   /** The events signed with an AccessKey in a time window, newest first, at most {@code limit}. */
   public List<TrailEvent> eventsOfAccessKey(String accessKeyId, Instant start, Instant end, int limit)
       throws CloudException {
+    return eventsOfAccessKey(accessKeyId, start, end, limit, null);
+  }
+
+  /**
+   * The same, each page made only when the client-side rate limit (LookupEvents: 2 a second per account) lets it go
+   * within {@code maxRateWait}; else THROTTLED {@code LeakGuard.RateLimited}. Null: wait as long as it takes.
+   */
+  public List<TrailEvent> eventsOfAccessKey(String accessKeyId, Instant start, Instant end, int limit,
+      java.time.Duration maxRateWait) throws CloudException {
     List<TrailEvent> events = new ArrayList<>();
     String nextToken = null;
     do {
@@ -81,7 +90,8 @@ public final class ActionTrailGateway {
       if (nextToken != null) {
         request.setNextToken(nextToken);
       }
-      LookupEventsResponse response = caller.call(Product.ACTIONTRAIL, request);
+      LookupEventsResponse response = maxRateWait == null ? caller.call(Product.ACTIONTRAIL, request)
+          : caller.callWithin(Product.ACTIONTRAIL, request, maxRateWait);
       for (Map<Object, Object> event : response.getEvents()) {
         events.add(event(event));
       }

@@ -84,7 +84,18 @@ public final class CloudCaller implements AutoCloseable {
   /** Sends the request with retries; the response, or a classified {@link CloudException}. */
   public <T extends AcsResponse> T call(Product product, AcsRequest<T> request) throws CloudException {
     settings.endpoint(product).ifPresent(endpoint -> pointAt(request, endpoint));
-    return send(product, request.getSysActionName(), () -> client.getAcsResponse(request));
+    return send(product, request.getSysActionName(), () -> client.getAcsResponse(request), Long.MAX_VALUE);
+  }
+
+  /**
+   * Like {@link #call(Product, AcsRequest)}, for a call that is worth making only soon: when the client-side rate
+   * limit would make it wait more than {@code maxRateWait}, it is not made (and reserves nothing); the answer is a
+   * THROTTLED {@code LeakGuard.RateLimited}, not retried.
+   */
+  public <T extends AcsResponse> T callWithin(Product product, AcsRequest<T> request, java.time.Duration maxRateWait)
+      throws CloudException {
+    settings.endpoint(product).ifPresent(endpoint -> pointAt(request, endpoint));
+    return send(product, request.getSysActionName(), () -> client.getAcsResponse(request), maxRateWait.toNanos());
   }
 
   /**
@@ -100,13 +111,21 @@ public final class CloudCaller implements AutoCloseable {
     request.setSysDomain(endpoint.getPort() < 0 ? endpoint.getHost() : endpoint.getHost() + ":" + endpoint.getPort());
     request.setSysProtocol("http".equals(endpoint.getScheme()) ? ProtocolType.HTTP : ProtocolType.HTTPS);
     request.setSysRegionId(settings.region());
-    return send(product, request.getSysAction(), () -> client.getCommonResponse(request).getData());
+    return send(product, request.getSysAction(), () -> client.getCommonResponse(request).getData(), Long.MAX_VALUE);
   }
 
-  private <T> T send(Product product, String action, Attempt<T> once) throws CloudException {
+  private <T> T send(Product product, String action, Attempt<T> once, long maxRateWaitNanos)
+      throws CloudException {
     for (int attempt = 1; ; attempt++) {
       try {
-        limiter.acquire(account, product, action);
+        if (maxRateWaitNanos == Long.MAX_VALUE) {
+          limiter.acquire(account, product, action);
+        } else if (!limiter.acquireWithin(account, product, action, maxRateWaitNanos)) {
+          count(product, action, "throttled");
+          throw new CloudException(CloudErrorClass.THROTTLED, "LeakGuard.RateLimited", action + " in account "
+              + account + " would wait longer than " + maxRateWaitNanos / 1_000_000 + " ms for the client-side rate "
+              + "limit: not made", null, null);
+        }
         long started = System.nanoTime();
         try {
           T answer = once.run();

@@ -75,8 +75,32 @@ public final class RateLimiter {
     }
   }
 
+  /**
+   * Like {@link #acquire}, but only when the wait would be at most {@code maxWaitNanos}: false (and no slot reserved)
+   * otherwise, so a caller that gives up does not push every later caller's slot back.
+   */
+  public boolean acquireWithin(String accountId, Product product, String action, long maxWaitNanos)
+      throws InterruptedException {
+    long waitNanos = reserve(accountId, product, action, maxWaitNanos);
+    if (waitNanos < 0) {
+      return false;
+    }
+    Timer.builder("leakguard.rate.limiter.wait").description("time a call waited for its client-side rate limit")
+        .serviceLevelObjectives(WAIT_BUCKETS).tag("product", product.code()).register(meters)
+        .record(waitNanos, TimeUnit.NANOSECONDS);
+    if (waitNanos > 0) {
+      TimeUnit.NANOSECONDS.sleep(waitNanos);
+    }
+    return true;
+  }
+
   /** Reserves the next slot and returns how long the caller must wait for it, in nanoseconds. */
   long reserve(String accountId, Product product, String action) {
+    return reserve(accountId, product, action, Long.MAX_VALUE);
+  }
+
+  /** Reserves the next slot when its wait is at most {@code maxWaitNanos} and returns the wait, else -1. */
+  private long reserve(String accountId, Product product, String action, long maxWaitNanos) {
     String api = product.code() + ":" + action;
     double rate = perApi.getOrDefault(api, defaultPerSecond);
     if (rate <= 0) {
@@ -89,6 +113,9 @@ public final class RateLimiter {
       long now = nanoClock.getAsLong();
       long arrival = theoretical[0] == Long.MIN_VALUE ? now : Math.max(now, theoretical[0]);
       long wait = Math.max(0, arrival - burstAllowance - now);
+      if (wait > maxWaitNanos) {
+        return -1;
+      }
       theoretical[0] = arrival + interval;
       return wait;
     }

@@ -1,6 +1,8 @@
 package io.leakguard.cloud;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,6 +41,23 @@ class RateLimiterTest {
     // Then account B, and A's other APIs, go at once
     assertEquals(0, limiter.reserve("B", Product.ACTIONTRAIL, "LookupEvents"));
     assertEquals(0, limiter.reserve("A", Product.RAM, "ListUsers"));
+  }
+
+  @Test
+  void shouldNotReserveASlotForACallerThatWillNotWaitThatLong() throws Exception {
+    // Given two LookupEvents made, the third would wait 500 ms
+    assertTrue(limiter.acquireWithin("A", Product.ACTIONTRAIL, "LookupEvents", 0));
+    assertTrue(limiter.acquireWithin("A", Product.ACTIONTRAIL, "LookupEvents", 0));
+
+    // When callers that wait at most 100 ms give up, a hundred times
+    for (int i = 0; i < 100; i++) {
+      assertFalse(limiter.acquireWithin("A", Product.ACTIONTRAIL, "LookupEvents", 100_000_000L));
+    }
+
+    // Then they pushed nobody back: the next slot is still 500 ms away, and free once that time has passed
+    assertEquals(500_000_000L, limiter.reserve("A", Product.ACTIONTRAIL, "LookupEvents"));
+    now.addAndGet(1_000_000_000L);
+    assertTrue(limiter.acquireWithin("A", Product.ACTIONTRAIL, "LookupEvents", 0));
   }
 
   @Test

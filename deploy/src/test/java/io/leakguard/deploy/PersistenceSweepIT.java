@@ -183,6 +183,11 @@ class PersistenceSweepIT {
         && record.contains("\"userName\" : \"ops\""), record);
     assertEquals(outcome.getEvidenceSha256(), io.leakguard.schemas.KeyForms.fingerprint(
         new com.fasterxml.jackson.databind.ObjectMapper().readTree(record).toString()));
+    // and it holds the leaked key's own calls from ActionTrail, the attacker's among them
+    var events = new com.fasterxml.jackson.databind.ObjectMapper().readTree(record).path("events");
+    assertTrue(java.util.stream.StreamSupport.stream(events.spliterator(), false).anyMatch(e
+        -> e.path("eventName").asText().equals("CreateUser") && e.path("sourceIpAddress").asText().equals(ATTACKER_IP)),
+        record);
 
     Instant lastRevert = outcome.getSteps().stream().map(RemediationStep::getFinishedAt).max(Instant::compareTo)
         .orElseThrow();

@@ -47,7 +47,11 @@ final class AccessKeyRemediation {
   private final StepJournal steps;
   private final RemediationJournal.Builder journal;
 
-  AccessKeyRemediation(CloudFleet fleet, String secretNameTemplate, StepJournal steps) {
+  private final java.time.Duration evidenceWindow;
+
+  AccessKeyRemediation(CloudFleet fleet, String secretNameTemplate, StepJournal steps,
+      java.time.Duration evidenceWindow) {
+    this.evidenceWindow = evidenceWindow;
     this.fleet = fleet;
     this.secretNameTemplate = secretNameTemplate;
     this.steps = steps;
@@ -174,7 +178,7 @@ final class AccessKeyRemediation {
       return;
     }
     // Before anything is destroyed: what a responder needs later (the user's keys and policies, the persistence).
-    Evidence.record(steps, cloud, account, null);
+    Evidence.record(steps, cloud, account, null, evidenceWindow);
     if (managed) {
       rotateManagedSecret(cloud, user, secretName, current.get());
       return;

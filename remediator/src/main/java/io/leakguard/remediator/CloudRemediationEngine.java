@@ -39,15 +39,21 @@ public final class CloudRemediationEngine implements RemediationEngine {
   private final FairScheduler scheduler;
   private final ScheduledExecutorService retries;
   private final BlastRadius blastRadius;
+  private final Duration evidenceWindow;
 
   public CloudRemediationEngine(CloudFleet fleet, String secretNameTemplate, Clock clock, int threads, int perAccount,
       int maxRounds, Duration retryBase) {
-    this(fleet, secretNameTemplate, clock, threads, perAccount, maxRounds, retryBase, BlastRadius.Limits.NONE);
+    this(fleet, secretNameTemplate, clock, threads, perAccount, maxRounds, retryBase, BlastRadius.Limits.NONE,
+        Evidence.DEFAULT_WINDOW);
   }
 
-  /** @param limits destructive steps allowed per account and fleet-wide, per minute and per hour */
+  /**
+   * @param limits         destructive steps allowed per account and fleet-wide, per minute and per hour
+   * @param evidenceWindow how far before the sighting the evidence record's ActionTrail events reach (0: none)
+   */
   CloudRemediationEngine(CloudFleet fleet, String secretNameTemplate, Clock clock, int threads, int perAccount,
-      int maxRounds, Duration retryBase, BlastRadius.Limits limits) {
+      int maxRounds, Duration retryBase, BlastRadius.Limits limits, Duration evidenceWindow) {
+    this.evidenceWindow = evidenceWindow;
     this.blastRadius = new BlastRadius(limits, clock);
     this.fleet = fleet;
     this.secretNameTemplate = secretNameTemplate;
@@ -117,7 +123,7 @@ public final class CloudRemediationEngine implements RemediationEngine {
   /** Runs one round; true when it must be retried. */
   private boolean runOnce(Task task) {
     RemediationRun run = new RemediationRun(fleet, secretNameTemplate, clock, task.journal, task::report,
-        () -> task.cancelled, blastRadius);
+        () -> task.cancelled, blastRadius, evidenceWindow);
     try {
       try {
         run.run();

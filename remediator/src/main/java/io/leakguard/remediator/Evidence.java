@@ -27,10 +27,29 @@ import java.util.List;
  * prints the record and checks it. A read that is refused or fails is
  * a gap, named in the record and the outcome: the leak is still neutralized, since a missing snapshot must never keep
  * a leaked key alive. Names and IDs only, never a secret.
+ *
+ * <p>The record also holds the leaked credential's own ActionTrail events from {@code window} before the first
+ * sighting until now (LookupEvents on {@code EventAccessKeyId}; one page, the newest 50): name, time, address, error,
+ * request parameters and response elements, any field named like a secret, token or password left out at any depth.
+ * The read waits at most {@link #EVENTS_BUDGET}: LookupEvents allows 2 calls a second per account, and under a storm
+ * the evidence must not hold up a deletion; a read not done in time is a gap, and ActionTrail keeps the events.
  */
 final class Evidence {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  static final java.time.Duration DEFAULT_WINDOW = java.time.Duration.ofHours(24);
+  static final java.time.Duration EVENTS_BUDGET = java.time.Duration.ofSeconds(2);
+  static final int EVENTS_MAX = 50;
+  /** The record's size at most, in bytes: within a KMS secret value's limit with room to spare. */
+  static final int MAX_BYTES = 28_000;
+  private static final java.util.regex.Pattern SECRET_FIELD = java.util.regex.Pattern.compile(
+      "(?i).*(secret|password|securitytoken|signature|privatekey).*");
+  private static final java.util.concurrent.ExecutorService READS = java.util.concurrent.Executors.newCachedThreadPool(
+      r -> {
+        Thread t = new Thread(r, "leakguard-evidence-trail");
+        t.setDaemon(true);
+        return t;
+      });
 
   private Evidence() {}
 
@@ -43,8 +62,8 @@ final class Evidence {
    * Records the evidence once per incident (a resumed run finds it in the journal): reads, stores in KMS, and sets
    * the journal's secret name, hash and gaps. A failed KMS write fails the step (thrown, retried like any step).
    */
-  static void record(StepJournal steps, AlibabaCloud cloud, String account, RoleRecord role)
-      throws CloudException {
+  static void record(StepJournal steps, AlibabaCloud cloud, String account, RoleRecord role,
+      java.time.Duration window) throws CloudException {
     RemediationJournal.Builder journal = steps.entry();
     if (journal.getEvidenceSha256() != null || account == null) {
       return;
@@ -85,6 +104,9 @@ final class Evidence {
           .put("maxSessionDuration", role.maxSessionDuration());
       role.policies().forEach(node.putArray("policies")::add);
     }
+    if (!window.isZero()) {
+      events(record, cloud, journal, window, steps.now(), gaps);
+    }
     ArrayNode persistence = record.putArray("persistence");
     for (PersistenceAction action : journal.getPersistence()) {
       ObjectNode node = persistence.addObject().put("eventId", action.getEventId())
@@ -96,6 +118,7 @@ final class Evidence {
           .put("roleName", action.getRoleName()).put("resource", action.getResource());
       node.put("policyType", action.getPolicyType());
     }
+    fitInOneSecret(record, gaps);
     ArrayNode gapList = record.putArray("gaps");
     gaps.forEach(gapList::add);
     String text = record.toString();
@@ -116,6 +139,76 @@ final class Evidence {
         + (gaps.isEmpty() || !t.equals(text) ? "" : "; gaps: " + gaps));
     journal.setEvidenceSecret(name).setEvidenceSha256(KeyForms.fingerprint(kept))
         .setEvidenceGaps(kept.equals(text) ? List.copyOf(gaps) : gapsOf(kept));
+  }
+
+  /** The leaked credential's ActionTrail events, read within {@link #EVENTS_BUDGET}, or a gap saying why not. */
+  private static void events(ObjectNode record, AlibabaCloud cloud, RemediationJournal.Builder journal,
+      java.time.Duration window, java.time.Instant now, List<String> gaps) {
+    java.time.Instant from = journal.getTimeline().getSightedAt().minus(window);
+    record.put("eventsFrom", from.toString());
+    String what = "ActionTrail events of " + journal.getMaskedKey() + ": ";
+    java.util.concurrent.Future<List<io.leakguard.cloud.ActionTrailGateway.TrailEvent>> read = READS.submit(
+        () -> cloud.actionTrail().eventsOfAccessKey(journal.getAccessKeyId(), from, now, EVENTS_MAX,
+            EVENTS_BUDGET.dividedBy(2)));
+    try {
+      ArrayNode events = record.putArray("events");
+      for (var event : read.get(EVENTS_BUDGET.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        ObjectNode node = events.addObject().put("eventId", event.eventId()).put("eventName", event.eventName())
+            .put("serviceName", event.serviceName()).put("eventRW", event.eventRW())
+            .put("eventTime", event.eventTime() == null ? null : event.eventTime().toString())
+            .put("sourceIpAddress", event.sourceIpAddress()).put("errorCode", event.errorCode())
+            .put("userName", event.userName()).put("accountId", event.accountId());
+        node.set("requestParameters", withoutSecrets(JSON.valueToTree(event.requestParameters())));
+        node.set("responseElements", withoutSecrets(JSON.valueToTree(event.responseElements())));
+      }
+    } catch (java.util.concurrent.TimeoutException e) {
+      read.cancel(true);
+      gaps.add(what + "not read within " + EVENTS_BUDGET.toSeconds() + " s (LookupEvents allows 2 calls a second "
+          + "per account); ActionTrail keeps them");
+    } catch (java.util.concurrent.ExecutionException e) {
+      gaps.add(what + (e.getCause() instanceof CloudException c ? c.code() + (c.code().equals("LeakGuard.RateLimited")
+          ? " (LookupEvents allows 2 calls a second per account); ActionTrail keeps them" : "") : "failed"));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      gaps.add(what + "interrupted");
+    }
+  }
+
+  /**
+   * Keeps the record within {@link #MAX_BYTES}, below a KMS secret value's size limit, by leaving out its oldest
+   * events (the list is newest first); how many were left out is a gap.
+   */
+  private static void fitInOneSecret(ObjectNode record, List<String> gaps) {
+    ArrayNode events = record.has("events") ? (ArrayNode) record.get("events") : null;
+    int left = 0;
+    while (events != null && !events.isEmpty()
+        && record.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_BYTES - 2_000) {
+      events.remove(events.size() - 1);
+      left++;
+    }
+    if (left > 0) {
+      gaps.add("ActionTrail events: the " + left + " oldest left out to keep the record within " + MAX_BYTES
+          + " bytes; ActionTrail keeps them");
+    }
+  }
+
+  /** A copy of a JSON tree without any field whose name says it holds a secret, at any depth. */
+  static com.fasterxml.jackson.databind.JsonNode withoutSecrets(com.fasterxml.jackson.databind.JsonNode node) {
+    if (node.isObject()) {
+      ObjectNode copy = JSON.createObjectNode();
+      node.fields().forEachRemaining(f -> {
+        if (!SECRET_FIELD.matcher(f.getKey()).matches()) {
+          copy.set(f.getKey(), withoutSecrets(f.getValue()));
+        }
+      });
+      return copy;
+    }
+    if (node.isArray()) {
+      ArrayNode copy = JSON.createArrayNode();
+      node.forEach(item -> copy.add(withoutSecrets(item)));
+      return copy;
+    }
+    return node;
   }
 
   /** The gaps a stored record names. */

@@ -19,15 +19,21 @@ final class RemediationRun {
   private final CloudFleet fleet;
   private final String secretNameTemplate;
   private final StepJournal steps;
+  private final java.time.Duration evidenceWindow;
 
   RemediationRun(CloudFleet fleet, String secretNameTemplate, Clock clock, RemediationJournal journal,
       Consumer<RemediationJournal> progress, BooleanSupplier cancelled) {
-    this(fleet, secretNameTemplate, clock, journal, progress, cancelled, null);
+    this(fleet, secretNameTemplate, clock, journal, progress, cancelled, null, Evidence.DEFAULT_WINDOW);
   }
 
-  /** @param blastRadius the limit on destructive steps, or null for none */
+  /**
+   * @param blastRadius    the limit on destructive steps, or null for none
+   * @param evidenceWindow how far before the sighting the evidence record's ActionTrail events reach (0: none)
+   */
   RemediationRun(CloudFleet fleet, String secretNameTemplate, Clock clock, RemediationJournal journal,
-      Consumer<RemediationJournal> progress, BooleanSupplier cancelled, BlastRadius blastRadius) {
+      Consumer<RemediationJournal> progress, BooleanSupplier cancelled, BlastRadius blastRadius,
+      java.time.Duration evidenceWindow) {
+    this.evidenceWindow = evidenceWindow;
     this.fleet = fleet;
     this.secretNameTemplate = secretNameTemplate;
     this.steps = new StepJournal(clock, journal, progress, cancelled, blastRadius);
@@ -55,9 +61,9 @@ final class RemediationRun {
     journal.setRounds(journal.getRounds() + 1);
     steps.publish();
     if (Journals.isStsToken(steps.snapshot())) {
-      new RoleRemediation(fleet, steps).run();
+      new RoleRemediation(fleet, steps, evidenceWindow).run();
     } else {
-      new AccessKeyRemediation(fleet, secretNameTemplate, steps).run();
+      new AccessKeyRemediation(fleet, secretNameTemplate, steps, evidenceWindow).run();
     }
   }
 

@@ -69,6 +69,9 @@ public final class RemediatorApp implements ServiceDefinition {
       1000, 0, 1_000_000, "destructive actions in one account per hour, past which the account is paused; 0: no limit");
   public static final Option<Integer> BLAST_FLEET_MINUTE = Option.integer("remediation.blast.fleet.per.minute", 500,
       0, 1_000_000, "destructive actions over all accounts per minute, past which the fleet is paused; 0: no limit");
+  public static final Option<Duration> EVIDENCE_WINDOW = Option.duration("remediation.evidence.window", "24h",
+      "how far before the first sighting the evidence record's ActionTrail events of the leaked credential reach "
+          + "(one LookupEvents page, at most 50 events, waited for at most 2 s); 0: none");
   public static final Option<Integer> BLAST_FLEET_HOUR = Option.integer("remediation.blast.fleet.per.hour", 5000, 0,
       1_000_000, "destructive actions over all accounts per hour, past which the fleet is paused; 0: no limit");
 
@@ -91,7 +94,7 @@ public final class RemediatorApp implements ServiceDefinition {
     List<Option<?>> options = new ArrayList<>(CloudOptions.ALL);
     options.addAll(List.of(SECRET_NAME_TEMPLATE, POLICY_FILE, APPROVAL_TIMEOUT, WORKERS, WORKERS_PER_ACCOUNT, ROUNDS,
         RETRY_BASE, DRAIN_INTERVAL, RETRY_SCHEDULE, RETRY_MAX_ATTEMPTS, BLAST_ACCOUNT_MINUTE, BLAST_ACCOUNT_HOUR,
-        BLAST_FLEET_MINUTE, BLAST_FLEET_HOUR));
+        BLAST_FLEET_MINUTE, BLAST_FLEET_HOUR, EVIDENCE_WINDOW));
     return options;
   }
 
@@ -119,7 +122,7 @@ public final class RemediatorApp implements ServiceDefinition {
         settings.get(SECRET_NAME_TEMPLATE), Clock.systemUTC(), settings.get(WORKERS),
         settings.get(WORKERS_PER_ACCOUNT), settings.get(ROUNDS), settings.get(RETRY_BASE),
         new BlastRadius.Limits(settings.get(BLAST_ACCOUNT_MINUTE), settings.get(BLAST_ACCOUNT_HOUR),
-            settings.get(BLAST_FLEET_MINUTE), settings.get(BLAST_FLEET_HOUR))));
+            settings.get(BLAST_FLEET_MINUTE), settings.get(BLAST_FLEET_HOUR)), settings.get(EVIDENCE_WINDOW)));
     ControlWriter pauser = resources.register(new ControlWriter(settings.kafka(), topics.control()));
     return RemediatorTopology.build(topics, engine, policy, settings.get(APPROVAL_TIMEOUT),
         settings.get(DRAIN_INTERVAL), new RetrySchedule(settings.get(RETRY_SCHEDULE),

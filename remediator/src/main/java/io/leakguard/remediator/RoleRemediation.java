@@ -31,7 +31,10 @@ final class RoleRemediation {
   private final StepJournal steps;
   private final RemediationJournal.Builder journal;
 
-  RoleRemediation(CloudFleet fleet, StepJournal steps) {
+  private final java.time.Duration evidenceWindow;
+
+  RoleRemediation(CloudFleet fleet, StepJournal steps, java.time.Duration evidenceWindow) {
+    this.evidenceWindow = evidenceWindow;
     this.fleet = fleet;
     this.steps = steps;
     this.journal = steps.entry();
@@ -93,7 +96,7 @@ final class RoleRemediation {
       return;
     }
     // Before anything is destroyed: the role's trust policy and policies, and the persistence, for a responder.
-    Evidence.record(steps, cloud, account, record);
+    Evidence.record(steps, cloud, account, record, evidenceWindow);
     if (deny) {
       denyNewIps(cloud, roleName, record);
       return;

@@ -11,6 +11,7 @@ import io.leakguard.cloud.CloudException;
 import io.leakguard.cloud.RamGateway;
 import io.leakguard.schemas.LeakEnriched;
 import io.leakguard.testkit.SyntheticKeys;
+import io.leakguard.testkit.TestFleet;
 import io.leakguard.schemas.JournalPhase;
 import io.leakguard.schemas.RemediationJournal;
 import io.leakguard.schemas.RemediationOutcome;
@@ -307,6 +308,43 @@ class AccessKeyRemediationTest extends EmulatedCloudTest {
     assertEquals("{\"Version\":1,\"Status\":\"Active\",\"Statements\":[{\"Type\":\"ClassicWhiteList\","
         + "\"IPList\":[\"198.51.100.7\"]}]}", KeyNetworkPolicy.allowOnly(List.of(KNOWN_IP),
         RamGateway.NO_ACCESS_KEY_POLICY));
+  }
+
+  @Test
+  void shouldKeepTheLeakedKeysOwnActionTrailEventsInTheEvidence() throws Exception {
+    seed(key(leakedId, leakedSecret));
+    TestFleet.account(account).user("leakguard", u -> u.systemPolicy("AliyunActionTrailFullAccess")).seed(emulator);
+    // Given the attacker used the key from 203.0.113.66: once successfully, once refused
+    whoFrom(ATTACKER_IP);
+    var listUsers = new com.aliyuncs.ram.model.v20150501.ListUsersRequest();
+    listUsers.putHeaderParameter("X-Forwarded-For", ATTACKER_IP);
+    assertThrows(CloudException.class, () -> new io.leakguard.cloud.CloudCaller(settings(),
+        new com.aliyuncs.auth.StaticCredentialsProvider(new com.aliyuncs.auth.BasicCredentials(leakedId,
+            leakedSecret))).call(io.leakguard.cloud.Product.RAM, listUsers));
+
+    // When it is remediated
+    RemediationJournal done = run(aliceJournal("inc-trail", null));
+
+    // Then the evidence record holds both calls, newest first, with their address and error, and no secret
+    assertRotatedExactlyOnce(done, "inc-trail");
+    String record = fleet.account(account).kms().textVersion(done.getEvidenceSecret(), "inc-trail").orElseThrow();
+    var events = new com.fasterxml.jackson.databind.ObjectMapper().readTree(record).path("events");
+    assertEquals(List.of("ListUsers NoPermission " + ATTACKER_IP, "GetCallerIdentity  " + ATTACKER_IP),
+        java.util.stream.StreamSupport.stream(events.spliterator(), false).map(e -> e.path("eventName").asText()
+            + " " + e.path("errorCode").asText("") + " " + e.path("sourceIpAddress").asText()).toList());
+    assertEquals(List.of(), done.getEvidenceGaps());
+    assertFalse(record.contains(leakedSecret));
+    assertFalse(record.toLowerCase(java.util.Locale.ROOT).contains("signature"), record);
+  }
+
+  @Test
+  void shouldLeaveSecretFieldsOutOfTheEventsAtAnyDepth() throws Exception {
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var event = json.readTree("{\"UserName\":\"bob\",\"AccessKey\":{\"AccessKeyId\":\"LTAI-x\","
+        + "\"AccessKeySecret\":\"s\"},\"Password\":\"p\",\"List\":[{\"SecurityToken\":\"t\",\"k\":1}]}");
+
+    assertEquals("{\"UserName\":\"bob\",\"AccessKey\":{\"AccessKeyId\":\"LTAI-x\"},\"List\":[{\"k\":1}]}",
+        Evidence.withoutSecrets(event).toString());
   }
 
   /** GetCallerIdentity with the leaked pair, as a caller at {@code ip} (the emulator reads X-Forwarded-For). */
