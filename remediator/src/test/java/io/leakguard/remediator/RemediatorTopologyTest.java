@@ -393,15 +393,21 @@ class RemediatorTopologyTest {
     assertEquals(4, engine.submitted.size());
   }
 
-  @Test
-  void shouldEndRejectedWhenAPersonRejects() {
+  /** An approve-mode incident whose run contained its key ({@code containedBy}) and waits for a decision. */
+  private void containedAndWaiting(String incident, String containedBy) {
     start(RemediationPolicy.parse("{\"default\":{\"mode\":\"approve\"}}"));
     String id = SyntheticKeys.accessKeyId();
-    leaks.pipeInput(id, Leaks.ownedBy("inc-reject", id, "1000000000000001", "alice"));
+    leaks.pipeInput(id, Leaks.ownedBy(incident, id, "1000000000000001", "alice"));
     engine.report(0, RemediationJournal.newBuilder(engine.submitted.get(0))
-        .setPhase(JournalPhase.AWAITING_APPROVAL).setStatus(RemediationStatus.CONTAINED).setContained(true).build());
+        .setPhase(JournalPhase.AWAITING_APPROVAL).setStatus(RemediationStatus.CONTAINED).setContained(true)
+        .setContainedBy(containedBy).build());
     tick();
     assertEquals(RemediationStatus.CONTAINED, outcomes.readValue().getStatus());
+  }
+
+  @Test
+  void shouldEndRejectedWhenAPersonRejects() {
+    containedAndWaiting("inc-reject", AccessKeyRemediation.DISABLED);
 
     approvals.pipeInput("inc-reject", decision("inc-reject", Decision.REJECT));
     tick();
@@ -414,14 +420,7 @@ class RemediatorTopologyTest {
 
   @Test
   void shouldHandARejectedKeyContainedByANetworkPolicyToARunThatRestoresIt() {
-    start(RemediationPolicy.parse("{\"default\":{\"mode\":\"approve\"}}"));
-    String id = SyntheticKeys.accessKeyId();
-    leaks.pipeInput(id, Leaks.ownedBy("inc-restore", id, "1000000000000001", "alice"));
-    engine.report(0, RemediationJournal.newBuilder(engine.submitted.get(0))
-        .setPhase(JournalPhase.AWAITING_APPROVAL).setStatus(RemediationStatus.CONTAINED).setContained(true)
-        .setContainedBy(AccessKeyRemediation.NETWORK_POLICY).build());
-    tick();
-    assertEquals(RemediationStatus.CONTAINED, outcomes.readValue().getStatus());
+    containedAndWaiting("inc-restore", AccessKeyRemediation.NETWORK_POLICY);
 
     approvals.pipeInput("inc-restore", decision("inc-restore", Decision.REJECT));
     tick();

@@ -64,10 +64,13 @@ class RoleRemediationTest extends EmulatedCloudTest {
   }
 
   private RemediationJournal tokenJournal(AssumeRoleResponse.Credentials token, String incident, String policy) {
-    LeakEnriched leak = Leaks.builder(incident, token.getAccessKeyId(), Instant.now())
+    return journalFor(tokenLeak(token, incident).build(), policy);
+  }
+
+  private LeakEnriched.Builder tokenLeak(AssumeRoleResponse.Credentials token, String incident) {
+    return Leaks.builder(incident, token.getAccessKeyId(), Instant.now())
         .setKind(CredentialKind.STS_TOKEN).setOwnerKind(OwnerKind.ASSUMED_ROLE)
-        .setOwner(Owner.newBuilder().setAccountId(account).setRoleName(ROLE).build()).build();
-    return journalFor(leak, policy);
+        .setOwner(Owner.newBuilder().setAccountId(account).setRoleName(ROLE).build());
   }
 
   @Test
@@ -129,10 +132,7 @@ class RoleRemediationTest extends EmulatedCloudTest {
     String appSecret = SyntheticKeys.secret();
     seedRole(appId, appSecret);
     AssumeRoleResponse.Credentials token = assumeRole(appId, appSecret);
-    LeakEnriched leak = Leaks.builder("inc-deny", token.getAccessKeyId(), Instant.now())
-        .setKind(CredentialKind.STS_TOKEN).setOwnerKind(OwnerKind.ASSUMED_ROLE)
-        .setOwner(Owner.newBuilder().setAccountId(account).setRoleName(ROLE).build())
-        .setUsedFromIps(List.of(KNOWN_IP, ATTACKER_IP)).setSuspiciousIps(List.of(ATTACKER_IP)).build();
+    LeakEnriched leak = tokenLeak(token, "inc-deny").setUsedFromIps(List.of(KNOWN_IP, ATTACKER_IP)).setSuspiciousIps(List.of(ATTACKER_IP)).build();
 
     // When it leaks and the policy says deny-new-ips (run twice: a resumed run finds its policy and attachment)
     RemediationJournal opened = journalFor(leak, "{\"default\":{\"stsToken\":\"deny-new-ips\"}}");
