@@ -18,6 +18,10 @@ import java.util.Set;
 public record Activity(Instant lastUsedAt, List<String> ips, List<String> services, List<String> suspiciousIps) {
 
   static Activity of(List<TrailEvent> events, Instant leakedAt) {
+    // ActionTrail's event times have whole seconds: an event in the leak's own second may be after it (LeakGuard's
+    // own liveness probe is), so only an earlier second counts as before. Found by ConsolePipelineIT: the probe's
+    // address was taken for one the key used before the leak.
+    Instant leakSecond = leakedAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     Set<String> before = new LinkedHashSet<>();
     Set<String> all = new LinkedHashSet<>();
     Set<String> services = new LinkedHashSet<>();
@@ -26,7 +30,7 @@ public record Activity(Instant lastUsedAt, List<String> ips, List<String> servic
     for (TrailEvent event : events) {
       if (event.sourceIpAddress() != null) {
         all.add(event.sourceIpAddress());
-        if (event.eventTime() != null && event.eventTime().isBefore(leakedAt)) {
+        if (event.eventTime() != null && event.eventTime().isBefore(leakSecond)) {
           before.add(event.sourceIpAddress());
         } else {
           after.add(event.sourceIpAddress());
