@@ -118,9 +118,7 @@ public final class CloudCaller implements AutoCloseable {
       throws CloudException {
     for (int attempt = 1; ; attempt++) {
       try {
-        if (maxRateWaitNanos == Long.MAX_VALUE) {
-          limiter.acquire(account, product, action);
-        } else if (!limiter.acquireWithin(account, product, action, maxRateWaitNanos)) {
+        if (!limiter.acquireWithin(account, product, action, maxRateWaitNanos)) {
           count(product, action, "throttled");
           throw new CloudException(CloudErrorClass.THROTTLED, "LeakGuard.RateLimited", action + " in account "
               + account + " would wait longer than " + maxRateWaitNanos / 1_000_000 + " ms for the client-side rate "

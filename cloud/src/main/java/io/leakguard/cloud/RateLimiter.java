@@ -66,13 +66,7 @@ public final class RateLimiter {
 
   /** Blocks the calling thread until the account may call the API again. */
   public void acquire(String accountId, Product product, String action) throws InterruptedException {
-    long waitNanos = reserve(accountId, product, action);
-    Timer.builder("leakguard.rate.limiter.wait").description("time a call waited for its client-side rate limit")
-        .serviceLevelObjectives(WAIT_BUCKETS).tag("product", product.code()).register(meters)
-        .record(waitNanos, TimeUnit.NANOSECONDS);
-    if (waitNanos > 0) {
-      TimeUnit.NANOSECONDS.sleep(waitNanos);
-    }
+    acquireWithin(accountId, product, action, Long.MAX_VALUE);
   }
 
   /**

@@ -143,8 +143,7 @@ final class RoleRemediation {
       journal.setNeutralizedAt(steps.now());
       now = Optional.empty();
     } else if (strategy == RemediationStrategy.PURGE) {
-      steps.finish(RemediationStatus.FAILED, now.isEmpty() ? "role " + roleName + " no longer exists"
-          : "role " + roleName + " was recreated by someone else (RoleId " + now.get().roleId() + ")");
+      steps.finish(RemediationStatus.FAILED, notTheRecordedRole(roleName, now));
       return;
     }
     if (journal.getNeutralizedAt() == null) {
@@ -187,8 +186,7 @@ final class RoleRemediation {
   private void denyNewIps(AlibabaCloud cloud, String roleName, RoleRecord record) throws CloudException {
     Optional<Role> now = findRole(cloud, roleName);
     if (now.isEmpty() || !now.get().roleId().equals(record.roleId())) {
-      steps.finish(RemediationStatus.FAILED, now.isEmpty() ? "role " + roleName + " no longer exists"
-          : "role " + roleName + " was recreated by someone else (RoleId " + now.get().roleId() + ")");
+      steps.finish(RemediationStatus.FAILED, notTheRecordedRole(roleName, now));
       return;
     }
     String name = denyPolicyName(journal.getIncidentId());
@@ -233,6 +231,12 @@ final class RoleRemediation {
     var policy = json.createObjectNode().put("Version", "1");
     policy.putArray("Statement").add(statement);
     return policy.toString();
+  }
+
+  /** Why a role that is gone, or is not the one recorded, cannot be purged or restricted. */
+  private static String notTheRecordedRole(String roleName, Optional<Role> now) {
+    return now.isEmpty() ? "role " + roleName + " no longer exists"
+        : "role " + roleName + " was recreated by someone else (RoleId " + now.get().roleId() + ")";
   }
 
   private static Optional<Role> findRole(AlibabaCloud cloud, String roleName) throws CloudException {
