@@ -6,11 +6,12 @@ import io.leakguard.emulator.Model.Role;
 import io.leakguard.emulator.Model.StsSession;
 import io.leakguard.emulator.Model.User;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
 /**
- * RAM authorization: root may do anything; a RAM user has its attached policies; an assumed role has its
+ * RAM authorization: root may do anything; a RAM user has its attached policies and those of its groups; an assumed role has its
  * role's policies as they are at the moment of the call (so detaching them strips live tokens at once),
  * further limited by the session policy given to AssumeRole. An explicit Deny wins; no Allow means
  * {@code NoPermission}.
@@ -35,7 +36,11 @@ final class Authorizer {
         if (caller.kind() == Caller.Kind.RAM_USER) {
             User user = account.users.get(caller.userName());
             if (user != null) {
-                attachments = user.policies.values();
+                List<Attachment> own = new ArrayList<>(user.policies.values());
+                // A group's policies are its members' too.
+                account.groups.values().stream().filter(g -> g.members.containsKey(user.userName))
+                        .forEach(g -> own.addAll(g.policies.values()));
+                attachments = own;
             }
         } else {
             Role role = account.roles.get(caller.roleName());

@@ -2,6 +2,8 @@ package io.leakguard.emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.leakguard.emulator.Fleet.AccountSeed;
+import io.leakguard.emulator.Fleet.GroupSeed;
+import io.leakguard.emulator.Fleet.MemberSeed;
 import io.leakguard.emulator.Fleet.KeySeed;
 import io.leakguard.emulator.Fleet.LeakSeed;
 import io.leakguard.emulator.Fleet.OidcProviderSeed;
@@ -14,6 +16,7 @@ import io.leakguard.emulator.Fleet.VersionSeed;
 import io.leakguard.emulator.Model.AccessKey;
 import io.leakguard.emulator.Model.Account;
 import io.leakguard.emulator.Model.Attachment;
+import io.leakguard.emulator.Model.Group;
 import io.leakguard.emulator.Model.LeakRecord;
 import io.leakguard.emulator.Model.OidcProvider;
 import io.leakguard.emulator.Model.Policy;
@@ -48,6 +51,7 @@ public final class CloudState {
     static final Pattern ACCOUNT_ID = Pattern.compile("\\d{16}");
     static final Pattern USER_NAME = Pattern.compile("[a-zA-Z0-9.@_-]{1,64}");
     static final Pattern ROLE_NAME = Pattern.compile("[a-zA-Z0-9.@-]{1,64}");
+    static final Pattern GROUP_NAME = Pattern.compile("[a-zA-Z0-9.-]{1,64}");
     static final Pattern OIDC_PROVIDER_NAME = Pattern.compile("[a-zA-Z0-9.-]{1,128}");
     static final Pattern POLICY_NAME = Pattern.compile("[a-zA-Z0-9-]{1,128}");
     private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9]{8,64}");
@@ -266,6 +270,14 @@ public final class CloudState {
                 require(r.maxSessionDuration() >= 3600 && r.maxSessionDuration() <= 43200,
                         "role " + r.roleName() + " maxSessionDuration must be 3600..43200");
             }
+            for (GroupSeed g : a.groups()) {
+                require(g.groupName() != null && GROUP_NAME.matcher(g.groupName()).matches(),
+                        "groupName must match " + GROUP_NAME + ", got " + g.groupName());
+                g.members().forEach(member -> require(member != null && member.userName() != null,
+                        "group " + g.groupName() + " has a member without userName"));
+                g.policies().forEach(ref -> require(ref != null && ref.policyName() != null,
+                        "group " + g.groupName() + " has a policy without policyName"));
+            }
             for (OidcProviderSeed o : a.oidcProviders()) {
                 require(o.name() != null && OIDC_PROVIDER_NAME.matcher(o.name()).matches(),
                         "OIDC provider name must match " + OIDC_PROVIDER_NAME + ", got " + o.name());
@@ -360,6 +372,14 @@ public final class CloudState {
         for (RoleSeed r : a.roles()) {
             r.policies().forEach(ref -> checkRef(m, existing, a, ref, "role " + r.roleName()));
         }
+        for (GroupSeed g : a.groups()) {
+            g.policies().forEach(ref -> checkRef(m, existing, a, ref, "group " + g.groupName()));
+            for (MemberSeed member : g.members()) {
+                boolean seeded = a.users().stream().anyMatch(u -> u.userName().equals(member.userName()));
+                require(seeded || existing != null && existing.users.containsKey(member.userName()),
+                        "group " + g.groupName() + ": no user named " + member.userName());
+            }
+        }
         for (SecretSeed s : a.secrets()) {
             Secret secret = existing == null ? null : existing.secrets.get(s.secretName());
             List<VersionSeed> versions = s.secretData() != null
@@ -448,6 +468,22 @@ public final class CloudState {
             for (PolicyRef ref : r.policies()) {
                 Attachment attachment = resolve(m, account, ref, "role " + r.roleName(), now);
                 role.policies.putIfAbsent(attachment.key(), attachment);
+            }
+        }
+        for (GroupSeed g : seed.groups()) {
+            Group group = account.groups.get(g.groupName());
+            if (group == null) {
+                group = new Group(g.groupId() != null ? g.groupId() : Ids.groupId(), g.groupName(), g.comments(),
+                        parseOr(g.createDate(), now));
+                account.groups.put(g.groupName(), group);
+            }
+            group.comments = g.comments();
+            for (MemberSeed member : g.members()) {
+                group.members.putIfAbsent(member.userName(), parseOr(member.joinDate(), now));
+            }
+            for (PolicyRef ref : g.policies()) {
+                Attachment attachment = resolve(m, account, ref, "group " + g.groupName(), now);
+                group.policies.putIfAbsent(attachment.key(), attachment);
             }
         }
         for (OidcProviderSeed o : seed.oidcProviders()) {
@@ -559,6 +595,7 @@ public final class CloudState {
             List<KeyView> keys = new ArrayList<>();
             List<StateSnapshot.RoleView> roles = new ArrayList<>();
             List<StateSnapshot.PolicyView> policies = new ArrayList<>();
+            List<StateSnapshot.GroupView> groups = new ArrayList<>();
             List<StateSnapshot.SecretView> secrets = new ArrayList<>();
             for (Account a : m.accounts.values()) {
                 accounts.add(new StateSnapshot.AccountView(a.id, a.alias));
@@ -573,6 +610,10 @@ public final class CloudState {
                     roles.add(new StateSnapshot.RoleView(a.id, r.roleName, r.roleId, roleArn(a.id, r.roleName),
                             r.description, r.maxSessionDuration, Times.format(r.createDate),
                             names(r.policies.values())));
+                }
+                for (Group g : a.groups.values()) {
+                    groups.add(new StateSnapshot.GroupView(a.id, g.groupName, g.groupId, g.comments,
+                            Times.format(g.createDate), List.copyOf(g.members.keySet()), names(g.policies.values())));
                 }
                 for (Policy p : a.policies.values()) {
                     policies.add(new StateSnapshot.PolicyView(a.id, p.name, p.type, p.description,
@@ -599,14 +640,14 @@ public final class CloudState {
             for (Account a : m.accounts.values()) {
                 a.leaks.values().forEach(l -> leaks.add(leakView(a, l)));
             }
-            return new StateSnapshot(accounts, users, keys, roles, policies, secrets, sessions, leaks);
+            return new StateSnapshot(accounts, users, keys, roles, policies, secrets, sessions, leaks, groups);
         });
     }
 
     /**
      * The whole state, secrets included, in the fleet format: what the state file holds. Seeding the
      * result into an empty emulator reproduces users, keys (with their IDs and dates), roles (with their
-     * RoleIds), policies, attachments and secret versions. STS sessions are deliberately not saved.
+     * RoleIds), policies, groups and their members, attachments and secret versions. STS sessions are deliberately not saved.
      */
     public Fleet export() {
         return locked(m -> {
@@ -642,8 +683,14 @@ public final class CloudState {
                                 Times.format(l.firstDetected), Times.format(l.lastDetected), l.status, l.dealType,
                                 Times.format(l.dealTime), l.whitelistStatus, l.remark))
                         .toList();
+                List<GroupSeed> groups = a.groups.values().stream()
+                        .map(g -> new GroupSeed(g.groupName, g.groupId, g.comments, Times.format(g.createDate),
+                                g.members.entrySet().stream()
+                                        .map(e -> new MemberSeed(e.getKey(), Times.format(e.getValue()))).toList(),
+                                refs(g.policies.values())))
+                        .toList();
                 accounts.add(new AccountSeed(a.id, a.alias, rootKeys, users, policies, roles, secrets,
-                        oidcProviders, leaks));
+                        oidcProviders, leaks, groups));
             }
             return new Fleet(accounts);
         });

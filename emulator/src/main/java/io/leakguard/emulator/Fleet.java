@@ -40,8 +40,10 @@ public record Fleet(List<AccountSeed> accounts) {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record AccountSeed(String accountId, String alias, List<KeySeed> rootKeys, List<UserSeed> users,
                               List<PolicySeed> policies, List<RoleSeed> roles, List<SecretSeed> secrets,
-                              List<OidcProviderSeed> oidcProviders, List<LeakSeed> securityCenterLeaks) {
+                              List<OidcProviderSeed> oidcProviders, List<LeakSeed> securityCenterLeaks,
+                              List<GroupSeed> groups) {
         public AccountSeed {
+            groups = list(groups);
             rootKeys = list(rootKeys);
             users = list(users);
             policies = list(policies);
@@ -51,22 +53,30 @@ public record Fleet(List<AccountSeed> accounts) {
             securityCenterLeaks = list(securityCenterLeaks);
         }
 
+        /** An account without user groups. */
+        public AccountSeed(String accountId, String alias, List<KeySeed> rootKeys, List<UserSeed> users,
+                           List<PolicySeed> policies, List<RoleSeed> roles, List<SecretSeed> secrets,
+                           List<OidcProviderSeed> oidcProviders, List<LeakSeed> securityCenterLeaks) {
+            this(accountId, alias, rootKeys, users, policies, roles, secrets, oidcProviders, securityCenterLeaks,
+                    null);
+        }
+
         /** An account without Security Center leak records. */
         public AccountSeed(String accountId, String alias, List<KeySeed> rootKeys, List<UserSeed> users,
                            List<PolicySeed> policies, List<RoleSeed> roles, List<SecretSeed> secrets,
                            List<OidcProviderSeed> oidcProviders) {
-            this(accountId, alias, rootKeys, users, policies, roles, secrets, oidcProviders, null);
+            this(accountId, alias, rootKeys, users, policies, roles, secrets, oidcProviders, null, null);
         }
 
         /** An account without OIDC providers. */
         public AccountSeed(String accountId, String alias, List<KeySeed> rootKeys, List<UserSeed> users,
                            List<PolicySeed> policies, List<RoleSeed> roles, List<SecretSeed> secrets) {
-            this(accountId, alias, rootKeys, users, policies, roles, secrets, null, null);
+            this(accountId, alias, rootKeys, users, policies, roles, secrets, null, null, null);
         }
 
         /** An account with root keys and users only, the common case in tests. */
         public AccountSeed(String accountId, List<KeySeed> rootKeys, List<UserSeed> users) {
-            this(accountId, null, rootKeys, users, null, null, null, null, null);
+            this(accountId, null, rootKeys, users, null, null, null, null, null, null);
         }
     }
 
@@ -113,6 +123,32 @@ public record Fleet(List<AccountSeed> accounts) {
     public record PolicySeed(String policyName, String description, JsonNode policyDocument) {
         public PolicySeed {
             description = description == null ? "" : description;
+        }
+    }
+
+    /**
+     * A RAM user group: its members (users of the same account, seeded with it or before) and attached policies,
+     * which apply to every member. {@code groupId} defaults to a generated {@code g-} ID.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record GroupSeed(String groupName, String groupId, String comments, String createDate,
+                            List<MemberSeed> members, List<PolicyRef> policies) {
+        public GroupSeed {
+            comments = comments == null ? "" : comments;
+            members = list(members);
+            policies = list(policies);
+        }
+    }
+
+    /**
+     * A group member: the user's name and, optionally, when it joined (ISO-8601 UTC; the seeding time otherwise).
+     * A plain string is a user name.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record MemberSeed(String userName, String joinDate) {
+        @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
+        public static MemberSeed of(String userName) {
+            return new MemberSeed(userName, null);
         }
     }
 

@@ -41,6 +41,11 @@ final class Ids {
     }
 
     /** A numeric identifier without a leading zero, as RAM user and role IDs are. */
+    /** A RAM user group ID, {@code g-} and 12 alphanumerics, as RAM's documentation shows them. */
+    static String groupId() {
+        return "g-" + alphanumeric(12);
+    }
+
     static String numeric(int length) {
         StringBuilder sb = new StringBuilder(length);
         sb.append((char) ('1' + RANDOM.nextInt(9)));

@@ -63,6 +63,7 @@ final class Model {
         final Instant createDate;
         final Map<String, User> users = new TreeMap<>();
         final Map<String, Role> roles = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        final Map<String, Group> groups = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         final Map<String, Policy> policies = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         final Map<String, Secret> secrets = new TreeMap<>();
         final Map<String, OidcProvider> oidcProviders = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -77,7 +78,7 @@ final class Model {
         }
     }
 
-    /** A policy attached to a user or a role. */
+    /** A policy attached to a user, a group or a role. */
     record Attachment(String policyType, String policyName, Instant attachDate) {
         String key() {
             return policyType + ":" + policyName.toLowerCase();
@@ -167,6 +168,28 @@ final class Model {
         Role(String roleId, String roleName, Instant createDate) {
             this.roleId = roleId;
             this.roleName = roleName;
+            this.createDate = createDate;
+            this.updateDate = createDate;
+        }
+    }
+
+    /**
+     * A RAM user group: its members (user name to the time they joined) and the policies attached to it, which every
+     * member has as if attached to the member itself.
+     */
+    static final class Group {
+        final String groupId;
+        final String groupName;
+        String comments;
+        final Instant createDate;
+        Instant updateDate;
+        final Map<String, Instant> members = new LinkedHashMap<>();
+        final Map<String, Attachment> policies = new LinkedHashMap<>();
+
+        Group(String groupId, String groupName, String comments, Instant createDate) {
+            this.groupId = groupId;
+            this.groupName = groupName;
+            this.comments = comments;
             this.createDate = createDate;
             this.updateDate = createDate;
         }

@@ -3,6 +3,7 @@ package io.leakguard.emulator;
 import io.leakguard.emulator.Model.AccessKey;
 import io.leakguard.emulator.Model.Account;
 import io.leakguard.emulator.Model.Attachment;
+import io.leakguard.emulator.Model.Group;
 import io.leakguard.emulator.Model.Policy;
 import io.leakguard.emulator.Model.Role;
 import io.leakguard.emulator.Model.User;
@@ -59,15 +60,29 @@ final class RamApi {
                 .read("ListPoliciesForUser", this::listPoliciesForUser)
                 .write("AttachPolicyToUser", this::attachPolicyToUser)
                 .write("DetachPolicyFromUser", this::detachPolicyFromUser)
+                .write("CreateGroup", this::createGroup)
+                .read("GetGroup", this::getGroup)
+                .write("AddUserToGroup", this::addUserToGroup)
+                .write("RemoveUserFromGroup", this::removeUserFromGroup)
+                .read("ListGroupsForUser", this::listGroupsForUser)
+                .read("ListPoliciesForGroup", this::listPoliciesForGroup)
+                .write("AttachPolicyToGroup", this::attachPolicyToGroup)
+                .write("DetachPolicyFromGroup", this::detachPolicyFromGroup)
                 .write("CreatePolicy", this::createPolicy)
                 .read("GetPolicy", this::getPolicy);
     }
 
-    /** RAM resource ARNs: {@code acs:ram:*:<account>:user/<name>}, {@code role/..}, {@code policy/..}. */
+    /**
+     * RAM resource ARNs: {@code acs:ram:*:<account>:user/<name>}, {@code role/..}, {@code group/..},
+     * {@code policy/..}. A call naming a group and a user (AddUserToGroup) is about the group.
+     */
     static String resource(String accountId, Params params) {
         String prefix = "acs:ram:*:" + accountId + ":";
         if (params.optional("RoleName") != null) {
             return prefix + "role/" + params.get("RoleName");
+        }
+        if (params.optional("GroupName") != null) {
+            return prefix + "group/" + params.get("GroupName");
         }
         if (params.optional("UserName") != null) {
             return prefix + "user/" + params.get("UserName");
@@ -126,6 +141,7 @@ final class RamApi {
                         "The user CAN NOT has any attached policy while deleting the user.");
             }
             account.users.remove(userName);
+            account.groups.values().forEach(g -> g.members.remove(userName));
             return obj();
         });
     }
@@ -382,6 +398,115 @@ final class RamApi {
         });
     }
 
+    // ---------------------------------------------------------------- groups
+    // RAM 2015-05-01 CreateGroup, GetGroup, AddUserToGroup, RemoveUserFromGroup, ListGroupsForUser,
+    // ListPoliciesForGroup, AttachPolicyToGroup, DetachPolicyFromGroup; response shapes as documented, e.g.
+    // https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-listgroupsforuser
+    // ({"Groups":{"Group":[{"GroupId","GroupName","Comments","JoinDate"}]}}). A group's policies apply to its members.
+
+    private Map<String, Object> createGroup(Call call) {
+        Params p = call.params();
+        String groupName = validName(p.required("GroupName"), CloudState.GROUP_NAME, "GroupName");
+        return state.locked(m -> {
+            Account account = account(m, call);
+            if (account.groups.containsKey(groupName)) {
+                throw ApiException.conflict("EntityAlreadyExists.Group", "The group already exists.");
+            }
+            Group group = new Group(Ids.groupId(), groupName, nullToEmpty(p.optional("Comments")), call.now());
+            account.groups.put(groupName, group);
+            return obj("Group", groupJson(group));
+        });
+    }
+
+    private Map<String, Object> getGroup(Call call) {
+        String groupName = call.params().required("GroupName");
+        return state.locked(m -> obj("Group", groupJson(group(account(m, call), groupName))));
+    }
+
+    private Map<String, Object> addUserToGroup(Call call) {
+        String userName = call.params().required("UserName");
+        String groupName = call.params().required("GroupName");
+        return state.locked(m -> {
+            Account account = account(m, call);
+            Group group = group(account, groupName);
+            user(account, userName);
+            if (group.members.putIfAbsent(userName, call.now()) != null) {
+                throw ApiException.conflict("EntityAlreadyExists.User.Group", "The user is already in the group.");
+            }
+            return obj();
+        });
+    }
+
+    private Map<String, Object> removeUserFromGroup(Call call) {
+        String userName = call.params().required("UserName");
+        String groupName = call.params().required("GroupName");
+        return state.locked(m -> {
+            Account account = account(m, call);
+            Group group = group(account, groupName);
+            user(account, userName);
+            if (group.members.remove(userName) == null) {
+                throw ApiException.notFound("EntityNotExist.User.Group", "The user is not in the group.");
+            }
+            return obj();
+        });
+    }
+
+    private Map<String, Object> listGroupsForUser(Call call) {
+        String userName = call.params().required("UserName");
+        return state.locked(m -> {
+            Account account = account(m, call);
+            user(account, userName);
+            List<Map<String, Object>> groups = new ArrayList<>();
+            for (Group g : account.groups.values()) {
+                Instant joined = g.members.get(userName);
+                if (joined != null) {
+                    groups.add(obj("GroupId", g.groupId, "GroupName", g.groupName, "Comments", g.comments,
+                            "JoinDate", Times.format(joined)));
+                }
+            }
+            return obj("Groups", wrap("Group", groups));
+        });
+    }
+
+    private Map<String, Object> listPoliciesForGroup(Call call) {
+        String groupName = call.params().required("GroupName");
+        return state.locked(m -> {
+            Account account = account(m, call);
+            return policiesJson(m, account, group(account, groupName).policies.values());
+        });
+    }
+
+    private Map<String, Object> attachPolicyToGroup(Call call) {
+        String groupName = call.params().required("GroupName");
+        return state.locked(m -> {
+            Account account = account(m, call);
+            attach(m, account, call.params(), group(account, groupName).policies, "Group", call.now());
+            return obj();
+        });
+    }
+
+    private Map<String, Object> detachPolicyFromGroup(Call call) {
+        String groupName = call.params().required("GroupName");
+        return state.locked(m -> {
+            Account account = account(m, call);
+            detach(m, account, call.params(), group(account, groupName).policies, "Group");
+            return obj();
+        });
+    }
+
+    private static Map<String, Object> groupJson(Group g) {
+        return obj("GroupId", g.groupId, "GroupName", g.groupName, "Comments", g.comments,
+                "CreateDate", Times.format(g.createDate), "UpdateDate", Times.format(g.updateDate));
+    }
+
+    static Group group(Account account, String groupName) {
+        Group group = account.groups.get(groupName);
+        if (group == null) {
+            throw ApiException.notFound("EntityNotExist.Group", "The group does not exist.");
+        }
+        return group;
+    }
+
     // ---------------------------------------------------------------- policies
 
     private Map<String, Object> listPoliciesForUser(Call call) {
@@ -437,7 +562,9 @@ final class RamApi {
             long attachments = account.users.values().stream()
                     .filter(u -> u.policies.containsKey(type + ":" + policy.name.toLowerCase())).count()
                     + account.roles.values().stream()
-                    .filter(r -> r.policies.containsKey(type + ":" + policy.name.toLowerCase())).count();
+                    .filter(r -> r.policies.containsKey(type + ":" + policy.name.toLowerCase())).count()
+                    + account.groups.values().stream()
+                    .filter(g -> g.policies.containsKey(type + ":" + policy.name.toLowerCase())).count();
             String created = Times.format(policy.createDate);
             return obj("Policy", obj("PolicyName", policy.name, "PolicyType", policy.type,
                             "Description", policy.description, "DefaultVersion", "v1",

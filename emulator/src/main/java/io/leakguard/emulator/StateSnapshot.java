@@ -11,7 +11,8 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StateSnapshot(List<AccountView> accounts, List<UserView> users, List<KeyView> keys,
                             List<RoleView> roles, List<PolicyView> policies, List<SecretView> secrets,
-                            List<SessionView> sessions, List<LeakView> securityCenterLeaks) {
+                            List<SessionView> sessions, List<LeakView> securityCenterLeaks,
+                            List<GroupView> groups) {
 
     public record AccountView(String accountId, String alias) {
     }
@@ -23,6 +24,16 @@ public record StateSnapshot(List<AccountView> accounts, List<UserView> users, Li
     public record UserView(String accountId, String userName, String userId, String displayName, String email,
                            String mobilePhone, String comments, String createDate, List<String> policies,
                            boolean consoleLogin) {
+    }
+
+    /**
+     * A RAM user group.
+     *
+     * @param members  user names, in the order they joined
+     * @param policies attached policies as "Type:Name"
+     */
+    public record GroupView(String accountId, String groupName, String groupId, String comments, String createDate,
+                            List<String> members, List<String> policies) {
     }
 
     public record RoleView(String accountId, String roleName, String roleId, String arn, String description,

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leakguard.emulator.Emulator;
 import io.leakguard.emulator.Fleet;
 import io.leakguard.emulator.Fleet.AccountSeed;
+import io.leakguard.emulator.Fleet.GroupSeed;
 import io.leakguard.emulator.Fleet.KeySeed;
 import io.leakguard.emulator.Fleet.OidcProviderSeed;
 import io.leakguard.emulator.Fleet.PolicyRef;
@@ -107,6 +108,7 @@ public final class TestFleet {
     private final List<Role> roles = new ArrayList<>();
     private final List<Secret> secrets = new ArrayList<>();
     private final List<OidcProviderSeed> oidcProviders = new ArrayList<>();
+    private final List<Group> groups = new ArrayList<>();
 
     private Account(Builder fleet, String accountId) {
       this.fleet = fleet;
@@ -153,6 +155,14 @@ public final class TestFleet {
       return this;
     }
 
+    /** A RAM user group of the account; its members are users of the account. */
+    public Account group(String groupName, Consumer<Group> group) {
+      Group built = new Group(groupName);
+      group.accept(built);
+      groups.add(built);
+      return this;
+    }
+
     /** A KMS secret of the account. */
     public Account secret(String secretName, Consumer<Secret> secret) {
       Secret built = new Secret(secretName);
@@ -189,7 +199,8 @@ public final class TestFleet {
 
     private AccountSeed seed() {
       return new AccountSeed(accountId, alias, rootKeys, users.stream().map(User::seed).toList(), policies,
-          roles.stream().map(Role::seed).toList(), secrets.stream().map(Secret::seed).toList(), oidcProviders);
+          roles.stream().map(Role::seed).toList(), secrets.stream().map(Secret::seed).toList(), oidcProviders, null,
+          groups.stream().map(Group::seed).toList());
     }
   }
 
@@ -310,6 +321,37 @@ public final class TestFleet {
     private RoleSeed seed() {
       return new RoleSeed(roleName, null, description, trustPolicy,
           maxSessionDuration == null ? null : maxSessionDuration.toSeconds(), null, policies);
+    }
+  }
+
+  /** A RAM user group: its members and the policies attached to it (which its members have). */
+  public static final class Group {
+    private final String groupName;
+    private final List<Fleet.MemberSeed> members = new ArrayList<>();
+    private final List<PolicyRef> policies = new ArrayList<>();
+
+    private Group(String groupName) {
+      this.groupName = groupName;
+    }
+
+    public Group member(String userName) {
+      members.add(Fleet.MemberSeed.of(userName));
+      return this;
+    }
+
+    public Group systemPolicy(String policyName) {
+      policies.add(new PolicyRef(policyName, "System"));
+      return this;
+    }
+
+    /** Attaches a custom policy of the account (see {@link Account#policy}). */
+    public Group customPolicy(String policyName) {
+      policies.add(new PolicyRef(policyName, "Custom"));
+      return this;
+    }
+
+    private GroupSeed seed() {
+      return new GroupSeed(groupName, null, null, null, members, policies);
     }
   }
 
