@@ -10,6 +10,9 @@ import com.aliyuncs.ram.model.v20150501.DeleteLoginProfileRequest;
 import com.aliyuncs.ram.model.v20150501.DetachPolicyFromRoleRequest;
 import com.aliyuncs.ram.model.v20150501.DetachPolicyFromUserRequest;
 import com.aliyuncs.ram.model.v20150501.ListPoliciesForUserRequest;
+import com.aliyuncs.ram.model.v20150501.GetPolicyRequest;
+import com.aliyuncs.ram.model.v20150501.ListGroupsForUserRequest;
+import com.aliyuncs.ram.model.v20150501.ListPoliciesForGroupRequest;
 import com.aliyuncs.ram.model.v20150501.GetRoleRequest;
 import com.aliyuncs.ram.model.v20150501.GetRoleResponse;
 import com.aliyuncs.ram.model.v20150501.ListPoliciesForRoleRequest;
@@ -54,7 +57,10 @@ public final class RamGateway {
   public record Role(String roleId, String roleName, String arn, String description, String trustPolicy,
       long maxSessionDuration) {}
 
-  /** A policy attached to a user or role. */
+  /** A RAM user group a user is in, and when it joined. */
+  public record GroupMembership(String groupName, String groupId, String joinDate) {}
+
+  /** A policy attached to a user, group or role. */
   public record PolicyAttachment(String policyType, String policyName) {
     @Override
     public String toString() {
@@ -218,6 +224,34 @@ public final class RamGateway {
     return caller.call(Product.RAM, request).getPolicies().stream()
         .map(p -> new PolicyAttachment(p.getPolicyType(), p.getPolicyName()))
         .toList();
+  }
+
+  /** The groups a user is in (RAM ListGroupsForUser; not paginated). */
+  public List<GroupMembership> listGroupsForUser(String userName) throws CloudException {
+    ListGroupsForUserRequest request = new ListGroupsForUserRequest();
+    request.setUserName(userName);
+    return caller.call(Product.RAM, request).getGroups().stream()
+        .map(g -> new GroupMembership(g.getGroupName(), g.getGroupId(), g.getJoinDate()))
+        .toList();
+  }
+
+  /** The policies attached to a group; its members have them. */
+  public List<PolicyAttachment> listPoliciesForGroup(String groupName) throws CloudException {
+    ListPoliciesForGroupRequest request = new ListPoliciesForGroupRequest();
+    request.setGroupName(groupName);
+    return caller.call(Product.RAM, request).getPolicies().stream()
+        .map(p -> new PolicyAttachment(p.getPolicyType(), p.getPolicyName()))
+        .toList();
+  }
+
+  /** A policy's default version's document, the JSON text RAM keeps (GetPolicy). */
+  public String policyDocument(PolicyAttachment policy) throws CloudException {
+    GetPolicyRequest request = new GetPolicyRequest();
+    request.setPolicyType(policy.policyType());
+    request.setPolicyName(policy.policyName());
+    var answer = caller.call(Product.RAM, request);
+    return answer.getDefaultPolicyVersion() != null && answer.getDefaultPolicyVersion().getPolicyDocument() != null
+        ? answer.getDefaultPolicyVersion().getPolicyDocument() : answer.getPolicy().getPolicyDocument();
   }
 
   public void detachPolicyFromUser(String userName, PolicyAttachment policy) throws CloudException {

@@ -1,6 +1,7 @@
 package io.leakguard.enricher;
 
 import io.leakguard.cloud.ActionTrailGateway;
+import io.leakguard.cloud.AdminPolicies;
 import io.leakguard.cloud.CloudException;
 import io.leakguard.cloud.CloudFleet;
 import io.leakguard.cloud.RamGateway;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Enriches a leak from the fleet: the owner (from the inventory, the leaked pair's own GetCallerIdentity, or the
- * {@link OwnerDirectory}'s shared walk of every account), the key's ActionTrail activity since before the leak, and a
+ * {@link OwnerDirectory}'s shared walk of every account), the key's ActionTrail activity since before the leak, a RAM
+ * user owner's admin-level policies ({@link AdminPolicies}, read beside the activity within the same bound), and a
  * severity. Everything runs off the stream thread, fairly across accounts.
  *
  * <p>The activity lookup has a time bound: when ActionTrail is slow or throttled (LookupEvents allows 2 calls per
@@ -156,9 +158,12 @@ public final class FleetEnrichment implements Enrichment, AutoCloseable {
     workers.submit(accountId == null ? "?" : accountId, leak.getAccessKeyId(), () -> {
       try (IncidentMdc mdc = IncidentMdc.open(leak.getIncidentId(), leak.getMaskedKey())) {
         Ownership owned = ownership.get();
+        Instant deadline = clock.instant().plus(activityTimeout);
+        Future<List<String>> privileges = privileges(leak, owned);
         ActivityResult activity = owned.owner().getAccountId() != null && owned.kind() != OwnerKind.OUTSIDE_FLEET
             ? activity(leak, owned.owner().getAccountId()) : new ActivityResult(Activity.none(), List.of(), false);
-        result.complete(record(leak, owned, activity.activity(), activity.persistence(), activity.partial()));
+        Privileges admin = awaitPrivileges(leak, privileges, deadline);
+        result.complete(record(leak, owned, activity.activity(), activity.persistence(), activity.partial(), admin));
       } catch (RuntimeException e) {
         result.completeExceptionally(e);
       }
@@ -167,11 +172,55 @@ public final class FleetEnrichment implements Enrichment, AutoCloseable {
   }
 
   private LeakEnriched record(LeakDetected leak, Ownership owned, Activity activity, boolean activityPartial) {
-    return record(leak, owned, activity, List.of(), activityPartial);
+    return record(leak, owned, activity, List.of(), activityPartial, Privileges.NONE);
+  }
+
+  /** The owner's admin-level policies as far as they were read; partial when RAM refused or did not answer in time. */
+  private record Privileges(List<String> policies, boolean partial) {
+    static final Privileges NONE = new Privileges(List.of(), false);
+  }
+
+  /**
+   * Reads a RAM user owner's admin-level policies ({@link AdminPolicies}) on the lookup pool, beside its activity;
+   * null for any other owner.
+   */
+  private Future<List<String>> privileges(LeakDetected leak, Ownership owned) {
+    String account = owned.owner().getAccountId();
+    String user = owned.owner().getUserName();
+    if (owned.kind() != OwnerKind.RAM_USER || account == null || user == null) {
+      return null;
+    }
+    return lookups.submit(() -> {
+      try (IncidentMdc mdc = IncidentMdc.open(leak.getIncidentId(), leak.getMaskedKey())) {
+        return fleet.accountIds().contains(account) ? AdminPolicies.of(fleet.account(account).ram(), user)
+            : List.<String>of();
+      }
+    });
+  }
+
+  private Privileges awaitPrivileges(LeakDetected leak, Future<List<String>> read, Instant deadline) {
+    if (read == null) {
+      return Privileges.NONE;
+    }
+    try {
+      long left = Math.max(1, Duration.between(clock.instant(), deadline).toMillis());
+      return new Privileges(read.get(left, TimeUnit.MILLISECONDS), false);
+    } catch (TimeoutException e) {
+      read.cancel(true);
+      LOG.info("incident {}: the owner's policies were not read in time; handing on without them",
+          leak.getIncidentId());
+    } catch (ExecutionException e) {
+      String reason = e.getCause() instanceof CloudException ce ? ce.code() : e.getCause().getClass().getSimpleName();
+      LOG.info("incident {}: cannot read the owner's policies ({}); handing on without them", leak.getIncidentId(),
+          reason);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return new Privileges(List.of(), true);
   }
 
   private LeakEnriched record(LeakDetected leak, Ownership owned, Activity activity,
-      List<PersistenceAction> persistence, boolean activityPartial) {
+      List<PersistenceAction> persistence, boolean activityPartial, Privileges privileges) {
     Instant now = clock.instant();
     return LeakEnriched.newBuilder()
         .setIncidentId(leak.getIncidentId())
@@ -193,7 +242,8 @@ public final class FleetEnrichment implements Enrichment, AutoCloseable {
         .setPersistence(persistence)
         .setSuspicious(!activity.suspiciousIps().isEmpty())
         .setSeverity(severity(owned.kind(), leak.getLive(), activity, !persistence.isEmpty()))
-        .setPartial(owned.partial() || activityPartial)
+        .setOwnerPrivileges(privileges.policies())
+        .setPartial(owned.partial() || activityPartial || privileges.partial())
         .setSightingCount(leak.getSightingCount())
         .setTimeline(Timeline.newBuilder(leak.getTimeline()).setEnrichedAt(now).build())
         .build();

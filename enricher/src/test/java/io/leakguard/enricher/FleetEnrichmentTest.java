@@ -157,6 +157,38 @@ class FleetEnrichmentTest {
   }
 
   @Test
+  void shouldListTheOwnersAdminLevelPoliciesDirectAndThroughGroups() {
+    // Given bob may do anything in RAM through a group's custom policy, and carol only reads through hers
+    String bobKey = SyntheticKeys.accessKeyId();
+    String carolKey = SyntheticKeys.accessKeyId();
+    TestFleet.account(account)
+        .policy("FullRam", """
+            {"Version":"1","Statement":[{"Effect":"Allow","Action":["ram:*"],"Resource":"*"}]}""")
+        .policy("ReadApp", """
+            {"Version":"1","Statement":[{"Effect":"Allow","Action":"kms:GetSecretValue","Resource":"*"}]}""")
+        .user("bob", u -> u.key(bobKey, SyntheticKeys.secret()).customPolicy("ReadApp"))
+        .user("carol", u -> u.key(carolKey, SyntheticKeys.secret()))
+        .group("Ops", g -> g.member("bob").customPolicy("FullRam"))
+        .group("Readers", g -> g.member("carol").member("bob").customPolicy("ReadApp").systemPolicy("ReadOnlyAccess"))
+        .seed(emulator);
+
+    // When the three keys' leaks are enriched
+    LeakEnriched alice = enrich(enrichment, leak(clock.instant(), null, true));
+    LeakEnriched bob = enrich(enrichment, LeakDetected.newBuilder(leak(clock.instant(), null, true))
+        .setIncidentId("inc-bob").setAccessKeyId(bobKey).setMaskedKey(KeyForms.mask(bobKey)).build());
+    LeakEnriched carol = enrich(enrichment, LeakDetected.newBuilder(leak(clock.instant(), null, true))
+        .setIncidentId("inc-carol").setAccessKeyId(carolKey).setMaskedKey(KeyForms.mask(carolKey)).build());
+
+    // Then alice's own AdministratorAccess and bob's group policy are admin-level, carol has none
+    assertEquals(List.of("System:AdministratorAccess"), alice.getOwnerPrivileges());
+    assertEquals(List.of("Custom:FullRam via group Ops"), bob.getOwnerPrivileges());
+    assertEquals("carol", carol.getOwner().getUserName());
+    assertEquals(List.of(), carol.getOwnerPrivileges());
+    // (carol's is the third LookupEvents within a second, which ActionTrail may throttle: only the first two are whole)
+    assertEquals(List.of(false, false), List.of(alice.getPartial(), bob.getPartial()));
+  }
+
+  @Test
   void shouldNameARootKeyFromItsOwnIdentity() {
     CallerIdentity root = CallerIdentity.newBuilder().setIdentityType("Account").setAccountId(account)
         .setArn("acs:ram::" + account + ":root").build();

@@ -14,8 +14,9 @@ import java.util.List;
 
 /**
  * The evidence record of an incident: what a responder needs later of what the remediation is about to change,
- * snapshotted before its first destructive step. For a RAM user's key: the user's keys (IDs, status, creation) and
- * attached policies; for an STS token: the role's trust policy, maximum session and policies; for both: where the leak
+ * snapshotted before its first destructive step. For a RAM user's key: the user's keys (IDs, status, creation),
+ * attached policies, the groups it is in (with when it joined and each group's policies) and its admin-level policies
+ * as the enrichment found them; for an STS token: the role's trust policy, maximum session and policies; for both: where the leak
  * was seen and everything the leaked credential created or changed (the persistence list: ActionTrail event IDs,
  * times, addresses, targets), so the raw events can be fetched from ActionTrail, which keeps them whatever LeakGuard
  * deletes.
@@ -97,6 +98,8 @@ final class Evidence {
       } catch (CloudException e) {
         gaps.add("policies of user " + user + ": " + e.code());
       }
+      groups(record, cloud.ram(), user, gaps);
+      journal.getOwnerPrivileges().forEach(record.putArray("ownerPrivileges")::add);
     }
     if (role != null) {
       ObjectNode node = record.putObject("role").put("roleName", role.roleName()).put("roleId", role.roleId())
@@ -139,6 +142,28 @@ final class Evidence {
         + (gaps.isEmpty() || !t.equals(text) ? "" : "; gaps: " + gaps));
     journal.setEvidenceSecret(name).setEvidenceSha256(KeyForms.fingerprint(kept))
         .setEvidenceGaps(kept.equals(text) ? List.copyOf(gaps) : gapsOf(kept));
+  }
+
+  /** The groups the user is in, with when it joined and each group's policies (which the user has too). */
+  private static void groups(ObjectNode record, RamGateway ram, String user, List<String> gaps) {
+    ArrayNode groups = record.putArray("userGroups");
+    List<RamGateway.GroupMembership> memberships;
+    try {
+      memberships = ram.listGroupsForUser(user);
+    } catch (CloudException e) {
+      gaps.add("groups of user " + user + ": " + e.code());
+      return;
+    }
+    for (RamGateway.GroupMembership group : memberships) {
+      ObjectNode node = groups.addObject().put("groupName", group.groupName()).put("groupId", group.groupId())
+          .put("joinDate", group.joinDate());
+      try {
+        ArrayNode policies = node.putArray("policies");
+        ram.listPoliciesForGroup(group.groupName()).forEach(p -> policies.add(p.toString()));
+      } catch (CloudException e) {
+        gaps.add("policies of group " + group.groupName() + ": " + e.code());
+      }
+    }
   }
 
   /** The leaked credential's ActionTrail events, read within {@link #EVENTS_BUDGET}, or a gap saying why not. */

@@ -37,12 +37,14 @@ final class Journals {
 
   /**
    * The order of incidents under a storm, higher first: the enrichment's severity (CRITICAL: used after the leak from
-   * a new address, or it created persistence; HIGH: live; MEDIUM: unknown; LOW: proven dead), then how much
-   * persistence the credential created. Arrival order only breaks ties.
+   * a new address, or it created persistence; HIGH: live; MEDIUM: unknown; LOW: proven dead), then whether the owner
+   * is admin-level (the enrichment's {@code ownerPrivileges}: a key that can do anything, or grant itself anything),
+   * then how much persistence the credential created. Arrival order only breaks ties.
    */
   static int risk(RemediationJournal journal) {
     int severity = journal.getSeverity() == null ? 1 : journal.getSeverity().ordinal();
-    return severity * 100 + Math.min(journal.getPersistence().size(), 99);
+    return severity * 1000 + (journal.getOwnerPrivileges().isEmpty() ? 0 : 500)
+        + Math.min(journal.getPersistence().size(), 499);
   }
 
   /** The reason of an incident held by the kill switch or the blast-radius limit. */
@@ -82,6 +84,7 @@ final class Journals {
         .setKmsSecretName(sts ? null : rule.managedSecret())
         .setOpenedAt(now)
         .setPersistence(leak.getPersistence())
+        .setOwnerPrivileges(leak.getOwnerPrivileges())
         .setPersistencePolicy(sweepWords(rule))
         .setContainment(io.leakguard.schemas.EnumWords.word(rule.containment()))
         .setKnownIps(knownIps(leak, rule))

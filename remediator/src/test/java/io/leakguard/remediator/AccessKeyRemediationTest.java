@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.leakguard.cloud.CloudException;
 import io.leakguard.cloud.RamGateway;
+import io.leakguard.schemas.KeyForms;
 import io.leakguard.schemas.LeakEnriched;
 import io.leakguard.testkit.SyntheticKeys;
 import io.leakguard.testkit.TestFleet;
@@ -335,6 +336,36 @@ class AccessKeyRemediationTest extends EmulatedCloudTest {
     assertEquals(List.of(), done.getEvidenceGaps());
     assertFalse(record.contains(leakedSecret));
     assertFalse(record.toLowerCase(java.util.Locale.ROOT).contains("signature"), record);
+  }
+
+  @Test
+  void shouldKeepTheOwnersGroupsAndTheirPoliciesInTheEvidence() throws Exception {
+    // Given alice is in two groups, one of which makes her an administrator
+    fleetWith(key(leakedId, leakedSecret))
+        .group("Admins", g -> g.member("alice").systemPolicy("AdministratorAccess"))
+        .group("Readers", g -> g.member("alice").systemPolicy("ReadOnlyAccess").systemPolicy("AliyunKMSFullAccess"))
+        .seed(emulator);
+    LeakEnriched leak = LeakEnriched.newBuilder(Leaks.ownedBy("inc-groups", leakedId, account, "alice"))
+        .setOwnerPrivileges(List.of("System:AdministratorAccess via group Admins")).build();
+
+    // When it is remediated
+    RemediationJournal done = run(journalFor(leak, null));
+
+    // Then the record names both groups with their policies, and the enrichment's admin-level finding
+    assertRotatedExactlyOnce(done, "inc-groups");
+    String record = fleet.account(account).kms().textVersion(done.getEvidenceSecret(), "inc-groups").orElseThrow();
+    var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(record);
+    assertEquals(List.of("Admins [System:AdministratorAccess]", "Readers [System:ReadOnlyAccess, "
+        + "System:AliyunKMSFullAccess]"), java.util.stream.StreamSupport.stream(tree.path("userGroups").spliterator(),
+        false).map(g -> g.path("groupName").asText() + " " + java.util.stream.StreamSupport.stream(
+        g.path("policies").spliterator(), false).map(com.fasterxml.jackson.databind.JsonNode::asText).toList()).toList());
+    assertTrue(tree.path("userGroups").get(0).path("groupId").asText().startsWith("g-"));
+    assertFalse(tree.path("userGroups").get(0).path("joinDate").asText().isEmpty());
+    assertEquals("System:AdministratorAccess via group Admins", tree.path("ownerPrivileges").get(0).asText());
+    // (LeakGuard's user here may not read ActionTrail: that gap is the only one)
+    assertEquals(List.of("ActionTrail events of " + KeyForms.mask(leakedId) + ": NoPermission"),
+        done.getEvidenceGaps());
+    assertEquals(KeyForms.fingerprint(record), done.getEvidenceSha256());
   }
 
   @Test
