@@ -9,6 +9,7 @@ import com.aliyuncs.ram.model.v20150501.DeleteRoleRequest;
 import com.aliyuncs.ram.model.v20150501.DeleteLoginProfileRequest;
 import com.aliyuncs.ram.model.v20150501.DetachPolicyFromRoleRequest;
 import com.aliyuncs.ram.model.v20150501.DetachPolicyFromUserRequest;
+import com.aliyuncs.ram.model.v20150501.DetachPolicyFromGroupRequest;
 import com.aliyuncs.ram.model.v20150501.ListPoliciesForUserRequest;
 import com.aliyuncs.ram.model.v20150501.GetPolicyRequest;
 import com.aliyuncs.ram.model.v20150501.ListGroupsForUserRequest;
@@ -242,6 +243,14 @@ public final class RamGateway {
     return caller.call(Product.RAM, request).getPolicies().stream()
         .map(p -> new PolicyAttachment(p.getPolicyType(), p.getPolicyName()))
         .toList();
+  }
+
+  public void detachPolicyFromGroup(String groupName, PolicyAttachment policy) throws CloudException {
+    DetachPolicyFromGroupRequest request = new DetachPolicyFromGroupRequest();
+    request.setGroupName(groupName);
+    request.setPolicyType(policy.policyType());
+    request.setPolicyName(policy.policyName());
+    caller.call(Product.RAM, request);
   }
 
   /** A policy's default version's document, the JSON text RAM keeps (GetPolicy). */

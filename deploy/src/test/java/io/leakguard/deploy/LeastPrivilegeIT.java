@@ -519,7 +519,7 @@ class LeastPrivilegeIT {
 
   /**
    * Leaks taking every path of the remediator: a key whose owner is unknown (found by walking the account, then
-   * replaced, its new key stored in a new KMS secret), the sweep's, a key in approve mode (contained by disabling),
+   * replaced, its new key stored in a new KMS secret; its owner is in a group, whose policies the evidence lists), the sweep's, a key in approve mode (contained by disabling),
    * one whose known address lets it be restricted by a network policy, a key managed by a RAMCredentials secret (KMS
    * rotates it), an STS token of a role with a policy (recorded in KMS, reincarnated) and one of a role whose policy
    * says deny-new-ips (a Deny policy created and attached).
@@ -540,6 +540,7 @@ class LeastPrivilegeIT {
             .extendedConfig("{\"SecretSubType\":\"RamUserAccessKey\",\"UserName\":\"" + managedUser + "\"}")
             .version("v1", "{\"AccessKeyId\":\"" + managed[0] + "\",\"AccessKeySecret\":\"" + managed[1] + "\"}",
                 "ACSCurrent"))
+        .group("g-" + tag, g -> g.member("u-" + tag).systemPolicy("AliyunRAMReadOnlyAccess"))
         .role("role-" + tag, r -> r.trustAccount(account).systemPolicy("AliyunRAMReadOnlyAccess"))
         .role("d-" + tag, r -> r.trustAccount(account).systemPolicy("AliyunRAMReadOnlyAccess"))
         .seed(emulator);
@@ -588,15 +589,25 @@ class LeastPrivilegeIT {
   /**
    * Two leaks taking every path of the enricher, one after the other (the second's walk would put the first key in
    * the inventory): a key whose probe named its RAM user (GetUser), and a key nobody identified (the account is
-   * walked); both have their ActionTrail activity read.
+   * walked); both have their ActionTrail activity and their owner's policies read, the first's through a group with
+   * a custom policy (ListGroupsForUser, ListPoliciesForGroup, GetPolicy).
    */
   private static List<String> enrich(String account, String tag, List<String> problems) throws Exception {
     List<String> failures = new ArrayList<>();
     String[] identified = pair();
-    TestFleet.account(account).user("i-" + tag, u -> u.key(identified[0], identified[1])).seed(emulator);
+    // In a group whose custom policy the enricher reads to tell whether the owner is admin-level
+    TestFleet.account(account).user("i-" + tag, u -> u.key(identified[0], identified[1]))
+        .policy("cp-" + tag, "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"ram:*\","
+            + "\"Resource\":\"*\"}]}")
+        .group("g-" + tag, g -> g.member("i-" + tag).customPolicy("cp-" + tag)).seed(emulator);
     detect(tag + "-identified", identified, CallerIdentity.newBuilder().setIdentityType("RAMUser")
         .setAccountId(account).setArn("acs:ram::" + account + ":user/i-" + tag).setPrincipalId("1").build(),
         failures, problems);
+    LeakEnriched identifiedLeak = enrichments.get(tag + "-identified");
+    List<String> admin = List.of("Custom:cp-" + tag + " via group g-" + tag);
+    if (identifiedLeak != null && !identifiedLeak.getPartial() && !identifiedLeak.getOwnerPrivileges().equals(admin)) {
+      problems.add(tag + "-identified: owner privileges " + identifiedLeak.getOwnerPrivileges() + ", expected " + admin);
+    }
     String[] walked = pair();
     TestFleet.account(account).user("w-" + tag, u -> u.key(walked[0], walked[1])).seed(emulator);
     detect(tag + "-walked", walked, null, failures, problems);
@@ -627,14 +638,16 @@ class LeastPrivilegeIT {
   /**
    * A leak whose key made itself a way back in, as the enrichment lists it: a user {@code x-<tag>} with a console
    * login, a policy and a key, which the persistence sweep contains (ListAccessKeys, DeleteAccessKey,
-   * DeleteLoginProfile) and whose policy it detaches (DetachPolicyFromUser).
+   * DeleteLoginProfile) and whose policy it detaches (DetachPolicyFromUser), in a group the key gave a policy, which
+   * the sweep detaches (DetachPolicyFromGroup).
    */
   private static String sweep(String account, String tag) throws Exception {
     String[] leaked = pair();
     String[] planted = pair();
     String user = "x-" + tag;
     TestFleet.account(account).user("p-" + tag, u -> u.key(leaked[0], leaked[1]).systemPolicy("AliyunRAMFullAccess"))
-        .user(user, u -> u.key(planted[0], planted[1]).systemPolicy("AliyunRAMReadOnlyAccess")).seed(emulator);
+        .user(user, u -> u.key(planted[0], planted[1]).systemPolicy("AliyunRAMReadOnlyAccess"))
+        .group("xg-" + tag, g -> g.member(user).systemPolicy("AliyunRAMReadOnlyAccess")).seed(emulator);
     addLoginProfile(leaked, user);
     Instant at = Instant.now();
     java.util.function.BiFunction<String, String, io.leakguard.schemas.PersistenceAction.Builder> action =
@@ -652,7 +665,9 @@ class LeastPrivilegeIT {
         .setPersistence(List.of(action.apply("CreateUser", null).build(),
             action.apply("AttachPolicyToUser", null).setPolicyType("System").setPolicyName("AliyunRAMReadOnlyAccess")
                 .build(),
-            action.apply("CreateAccessKey", planted[0]).build()))
+            action.apply("CreateAccessKey", planted[0]).build(),
+            action.apply("AttachPolicyToGroup", null).setUserName(null).setGroupName("xg-" + tag)
+                .setPolicyType("System").setPolicyName("AliyunRAMReadOnlyAccess").build()))
         .build();
     enrichedProducer.send(new ProducerRecord<>(TOPICS.leaksEnriched().name(), leaked[0], leak)).get();
     return incident;

@@ -22,8 +22,8 @@ import java.util.Set;
  *   <li>a RAM user it created: every key of the user deleted and its console login removed; the user is left for a
  *       person to delete ({@code users: contain});</li>
  *   <li>a login profile it created for a user: removed ({@code loginProfiles: revert});</li>
- *   <li>a policy it attached to a user or a role: detached ({@code policies: revert});</li>
- *   <li>everything else (roles and trust policies, policy versions, group changes, ECS commands and instances, KMS
+ *   <li>a policy it attached to a user, a group or a role: detached ({@code policies: revert});</li>
+ *   <li>everything else (roles and trust policies, policy versions, users added to groups, ECS commands and instances, KMS
  *       secrets, an AssumeRole whose session's own actions are swept too): reported.</li>
  * </ul>
  *
@@ -39,7 +39,8 @@ final class PersistenceSweep {
   static final String REPORTED = "reported";
   static final String FAILED = "failed: ";
 
-  private static final Set<String> POLICY_ATTACHMENTS = Set.of("AttachPolicyToUser", "AttachPolicyToRole");
+  private static final Set<String> POLICY_ATTACHMENTS = Set.of("AttachPolicyToUser", "AttachPolicyToRole",
+      "AttachPolicyToGroup");
 
   private final CloudFleet fleet;
   private final StepJournal steps;
@@ -79,6 +80,9 @@ final class PersistenceSweep {
         case "AttachPolicyToRole" -> sweep(policy, "policies").equals("revert")
             ? "RAM DetachPolicyFromRole " + action.getPolicyType() + ":" + action.getPolicyName() + " from "
                 + action.getRoleName() : null;
+        case "AttachPolicyToGroup" -> sweep(policy, "policies").equals("revert")
+            ? "RAM DetachPolicyFromGroup " + action.getPolicyType() + ":" + action.getPolicyName() + " from "
+                + action.getGroupName() : null;
         default -> null;
       };
       plan.add("sweep: " + (line == null ? "report " + action.getEventName() : line) + by);
@@ -126,7 +130,7 @@ final class PersistenceSweep {
           ? containUser(fleet.account(account), user) : REPORTED;
       case "CreateLoginProfile" -> sweep("loginProfiles").equals("revert") && user != null
           ? removeLogin(fleet.account(account), user) : REPORTED;
-      case "AttachPolicyToUser", "AttachPolicyToRole" -> sweep("policies").equals("revert")
+      case "AttachPolicyToUser", "AttachPolicyToRole", "AttachPolicyToGroup" -> sweep("policies").equals("revert")
           && action.getPolicyName() != null && action.getPolicyType() != null
           ? detach(fleet.account(account), action) : REPORTED;
       case "UpdateLoginProfile" -> REPORTED + ": a changed password cannot be restored; reset it";
@@ -188,18 +192,26 @@ final class PersistenceSweep {
 
   private String detach(AlibabaCloud cloud, PersistenceAction action) throws CloudException {
     PolicyAttachment policy = new PolicyAttachment(action.getPolicyType(), action.getPolicyName());
-    boolean toUser = action.getEventName().equals("AttachPolicyToUser");
-    String target = toUser ? action.getUserName() : action.getRoleName();
+    String kind = switch (action.getEventName()) {
+      case "AttachPolicyToUser" -> "User";
+      case "AttachPolicyToGroup" -> "Group";
+      default -> "Role";
+    };
+    String target = switch (kind) {
+      case "User" -> action.getUserName();
+      case "Group" -> action.getGroupName();
+      default -> action.getRoleName();
+    };
     if (target == null || !POLICY_ATTACHMENTS.contains(action.getEventName())) {
       return REPORTED;
     }
-    String where = (toUser ? "user " : "role ") + target;
-    // Not attached (any more), or the user or role is gone: nothing to detach.
-    boolean detached = steps.step(toUser ? "DetachPolicyFromUser" : "DetachPolicyFromRole", () -> unlessGone(() -> {
-      if (toUser) {
-        cloud.ram().detachPolicyFromUser(target, policy);
-      } else {
-        cloud.ram().detachPolicyFromRole(target, policy);
+    String where = kind.toLowerCase(java.util.Locale.ROOT) + " " + target;
+    // Not attached (any more), or the user, group or role is gone: nothing to detach.
+    boolean detached = steps.step("DetachPolicyFrom" + kind, () -> unlessGone(() -> {
+      switch (kind) {
+        case "User" -> cloud.ram().detachPolicyFromUser(target, policy);
+        case "Group" -> cloud.ram().detachPolicyFromGroup(target, policy);
+        default -> cloud.ram().detachPolicyFromRole(target, policy);
       }
       return true;
     }, false), done -> (done ? "detached " : "already detached: ") + policy + " from " + where);

@@ -48,7 +48,8 @@ class PersistenceSweepTest extends EmulatedCloudTest {
   void attack() throws Exception {
     TestFleet.Account fleet = fleetWith(u -> u.key(leakedId, leakedSecret, KEYS_CREATED)
         .systemPolicy("AdministratorAccess"))
-        .user("bob", u -> u.key(bobKey, SyntheticKeys.secret(), KEYS_CREATED));
+        .user("bob", u -> u.key(bobKey, SyntheticKeys.secret(), KEYS_CREATED))
+        .group("Ops", g -> g.member("bob").systemPolicy("ReadOnlyAccess"));
     fleet.seed(emulator);
     CloudCaller attacker = new CloudCaller(settings(),
         new StaticCredentialsProvider(new BasicCredentials(leakedId, leakedSecret)));
@@ -65,7 +66,12 @@ class PersistenceSweepTest extends EmulatedCloudTest {
     forMallory.setUserName("mallory");
     CreateAccessKeyRequest forBob = new CreateAccessKeyRequest();
     forBob.setUserName("bob");
-    for (RpcAcsRequest<?> request : List.<RpcAcsRequest<?>>of(user, login, admin, forMallory, forBob)) {
+    com.aliyuncs.ram.model.v20150501.AttachPolicyToGroupRequest opsAdmin =
+        new com.aliyuncs.ram.model.v20150501.AttachPolicyToGroupRequest();
+    opsAdmin.setGroupName("Ops");
+    opsAdmin.setPolicyType("System");
+    opsAdmin.setPolicyName("AdministratorAccess");
+    for (RpcAcsRequest<?> request : List.<RpcAcsRequest<?>>of(user, login, admin, forMallory, forBob, opsAdmin)) {
       request.putHeaderParameter("X-Forwarded-For", ATTACKER_IP);
     }
     attacker.call(Product.RAM, user);
@@ -73,6 +79,7 @@ class PersistenceSweepTest extends EmulatedCloudTest {
     attacker.call(Product.RAM, admin);
     malloryKey = attacker.call(Product.RAM, forMallory).getAccessKey().getAccessKeyId();
     bobsNewKey = attacker.call(Product.RAM, forBob).getAccessKey().getAccessKeyId();
+    attacker.call(Product.RAM, opsAdmin);
     // What the enricher lists for these calls (its own tests read them from the trail).
     persistence.add(action("CreateUser", "mallory", null, null));
     persistence.add(action("CreateLoginProfile", "mallory", null, null));
@@ -80,6 +87,8 @@ class PersistenceSweepTest extends EmulatedCloudTest {
     persistence.add(action("CreateAccessKey", "mallory", malloryKey, null));
     persistence.add(action("CreateAccessKey", "bob", bobsNewKey, null));
     persistence.add(action("RunCommand", null, null, null));
+    persistence.add(PersistenceAction.newBuilder(action("AttachPolicyToGroup", null, null, "AdministratorAccess"))
+        .setGroupName("Ops").build());
   }
 
   private PersistenceAction action(String event, String user, String createdKey, String policy) {
@@ -122,6 +131,11 @@ class PersistenceSweepTest extends EmulatedCloudTest {
     assertEquals("reverted: AccessKey " + malloryKey + " of mallory was already gone", handling.get(3));
     assertEquals("reverted: deleted AccessKey " + bobsNewKey + " of bob", handling.get(4));
     assertEquals("reported", handling.get(5));
+    // and the Ops group lost the policy the attacker gave it, and kept its member and its own policy
+    assertEquals("reverted: detached System:AdministratorAccess from group Ops", handling.get(6));
+    StateSnapshot.GroupView ops = emulator.state().snapshot().groups().get(0);
+    assertEquals(List.of("System:ReadOnlyAccess"), ops.policies());
+    assertEquals(List.of("bob"), ops.members());
     assertTrue(outcome.getPlan().stream().anyMatch(p -> p.startsWith("sweep: RAM DeleteAccessKey " + bobsNewKey)),
         outcome.getPlan().toString());
     assertFalse(outcome.getCredentialMayBeLive());
