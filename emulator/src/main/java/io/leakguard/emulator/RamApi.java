@@ -54,20 +54,20 @@ final class RamApi {
                 .read("GetRole", this::getRole)
                 .write("CreateRole", this::createRole)
                 .write("DeleteRole", this::deleteRole)
-                .read("ListPoliciesForRole", this::listPoliciesForRole)
-                .write("AttachPolicyToRole", this::attachPolicyToRole)
-                .write("DetachPolicyFromRole", this::detachPolicyFromRole)
-                .read("ListPoliciesForUser", this::listPoliciesForUser)
-                .write("AttachPolicyToUser", this::attachPolicyToUser)
-                .write("DetachPolicyFromUser", this::detachPolicyFromUser)
+                .read("ListPoliciesForRole", c -> listPolicies(c, "Role", (a, n) -> role(a, n).policies))
+                .write("AttachPolicyToRole", c -> attachPolicy(c, "Role", (a, n) -> role(a, n).policies))
+                .write("DetachPolicyFromRole", c -> detachPolicy(c, "Role", (a, n) -> role(a, n).policies))
+                .read("ListPoliciesForUser", c -> listPolicies(c, "User", (a, n) -> user(a, n).policies))
+                .write("AttachPolicyToUser", c -> attachPolicy(c, "User", (a, n) -> user(a, n).policies))
+                .write("DetachPolicyFromUser", c -> detachPolicy(c, "User", (a, n) -> user(a, n).policies))
                 .write("CreateGroup", this::createGroup)
                 .read("GetGroup", this::getGroup)
                 .write("AddUserToGroup", this::addUserToGroup)
                 .write("RemoveUserFromGroup", this::removeUserFromGroup)
                 .read("ListGroupsForUser", this::listGroupsForUser)
-                .read("ListPoliciesForGroup", this::listPoliciesForGroup)
-                .write("AttachPolicyToGroup", this::attachPolicyToGroup)
-                .write("DetachPolicyFromGroup", this::detachPolicyFromGroup)
+                .read("ListPoliciesForGroup", c -> listPolicies(c, "Group", (a, n) -> group(a, n).policies))
+                .write("AttachPolicyToGroup", c -> attachPolicy(c, "Group", (a, n) -> group(a, n).policies))
+                .write("DetachPolicyFromGroup", c -> detachPolicy(c, "Group", (a, n) -> group(a, n).policies))
                 .write("CreatePolicy", this::createPolicy)
                 .read("GetPolicy", this::getPolicy);
     }
@@ -371,33 +371,6 @@ final class RamApi {
         });
     }
 
-    private Map<String, Object> listPoliciesForRole(Call call) {
-        String roleName = call.params().required("RoleName");
-        return state.locked(m -> {
-            Account account = account(m, call);
-            return policiesJson(m, account, role(account, roleName).policies.values());
-        });
-    }
-
-    private Map<String, Object> attachPolicyToRole(Call call) {
-        String roleName = call.params().required("RoleName");
-        return state.locked(m -> {
-            Account account = account(m, call);
-            Role role = role(account, roleName);
-            attach(m, account, call.params(), role.policies, "Role", call.now());
-            return obj();
-        });
-    }
-
-    private Map<String, Object> detachPolicyFromRole(Call call) {
-        String roleName = call.params().required("RoleName");
-        return state.locked(m -> {
-            Account account = account(m, call);
-            detach(m, account, call.params(), role(account, roleName).policies, "Role");
-            return obj();
-        });
-    }
-
     // ---------------------------------------------------------------- groups
     // RAM 2015-05-01 CreateGroup, GetGroup, AddUserToGroup, RemoveUserFromGroup, ListGroupsForUser,
     // ListPoliciesForGroup, AttachPolicyToGroup, DetachPolicyFromGroup; response shapes as documented, e.g.
@@ -468,32 +441,6 @@ final class RamApi {
         });
     }
 
-    private Map<String, Object> listPoliciesForGroup(Call call) {
-        String groupName = call.params().required("GroupName");
-        return state.locked(m -> {
-            Account account = account(m, call);
-            return policiesJson(m, account, group(account, groupName).policies.values());
-        });
-    }
-
-    private Map<String, Object> attachPolicyToGroup(Call call) {
-        String groupName = call.params().required("GroupName");
-        return state.locked(m -> {
-            Account account = account(m, call);
-            attach(m, account, call.params(), group(account, groupName).policies, "Group", call.now());
-            return obj();
-        });
-    }
-
-    private Map<String, Object> detachPolicyFromGroup(Call call) {
-        String groupName = call.params().required("GroupName");
-        return state.locked(m -> {
-            Account account = account(m, call);
-            detach(m, account, call.params(), group(account, groupName).policies, "Group");
-            return obj();
-        });
-    }
-
     private static Map<String, Object> groupJson(Group g) {
         return obj("GroupId", g.groupId, "GroupName", g.groupName, "Comments", g.comments,
                 "CreateDate", Times.format(g.createDate), "UpdateDate", Times.format(g.updateDate));
@@ -508,32 +455,6 @@ final class RamApi {
     }
 
     // ---------------------------------------------------------------- policies
-
-    private Map<String, Object> listPoliciesForUser(Call call) {
-        String userName = call.params().required("UserName");
-        return state.locked(m -> {
-            Account account = account(m, call);
-            return policiesJson(m, account, user(account, userName).policies.values());
-        });
-    }
-
-    private Map<String, Object> attachPolicyToUser(Call call) {
-        String userName = call.params().required("UserName");
-        return state.locked(m -> {
-            Account account = account(m, call);
-            attach(m, account, call.params(), user(account, userName).policies, "User", call.now());
-            return obj();
-        });
-    }
-
-    private Map<String, Object> detachPolicyFromUser(Call call) {
-        String userName = call.params().required("UserName");
-        return state.locked(m -> {
-            Account account = account(m, call);
-            detach(m, account, call.params(), user(account, userName).policies, "User");
-            return obj();
-        });
-    }
 
     private Map<String, Object> createPolicy(Call call) {
         Params p = call.params();
@@ -572,6 +493,38 @@ final class RamApi {
                             "CreateDate", created, "UpdateDate", created),
                     "DefaultPolicyVersion", obj("VersionId", "v1", "IsDefaultVersion", true,
                             "PolicyDocument", policy.document.text(), "CreateDate", created));
+        });
+    }
+
+    /** The policy attachments of the user, group or role of an account named {@code name}; refused if none. */
+    private interface Attachments {
+        Map<String, Attachment> of(Account account, String name);
+    }
+
+    /** ListPoliciesFor{User,Group,Role}: the entity is named by {@code <Entity>Name}. */
+    private Map<String, Object> listPolicies(Call call, String entity, Attachments attachments) {
+        String name = call.params().required(entity + "Name");
+        return state.locked(m -> {
+            Account account = account(m, call);
+            return policiesJson(m, account, attachments.of(account, name).values());
+        });
+    }
+
+    private Map<String, Object> attachPolicy(Call call, String entity, Attachments attachments) {
+        String name = call.params().required(entity + "Name");
+        return state.locked(m -> {
+            Account account = account(m, call);
+            attach(m, account, call.params(), attachments.of(account, name), entity, call.now());
+            return obj();
+        });
+    }
+
+    private Map<String, Object> detachPolicy(Call call, String entity, Attachments attachments) {
+        String name = call.params().required(entity + "Name");
+        return state.locked(m -> {
+            Account account = account(m, call);
+            detach(m, account, call.params(), attachments.of(account, name), entity);
+            return obj();
         });
     }
 
