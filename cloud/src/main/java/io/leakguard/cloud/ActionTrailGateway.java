@@ -25,10 +25,18 @@ public final class ActionTrailGateway {
    *                          those are left out)
    * @param responseElements  what a write answered (the created resource), leaves as text, nested as the SDK
    *                          rebuilds it ({@code AccessKey -> AccessKeyId})
+   * @param userAgent         the caller's User-Agent, as ActionTrail recorded it, or null
    */
   public record TrailEvent(String eventId, String eventName, String serviceName, String eventRW, Instant eventTime,
       String sourceIpAddress, String errorCode, String identityType, String userName, String accessKeyId,
-      String accountId, Map<String, String> requestParameters, Map<Object, Object> responseElements) {
+      String accountId, Map<String, String> requestParameters, Map<Object, Object> responseElements,
+      String userAgent) {
+
+    /** LeakGuard's own liveness probe: a GetCallerIdentity whose User-Agent carries {@link StsGateway#PROBE_AGENT}. */
+    public boolean isLeakGuardProbe() {
+      return "GetCallerIdentity".equals(eventName) && userAgent != null
+          && userAgent.contains(StsGateway.PROBE_AGENT + "/");
+    }
 
     /** A parameter of the call, or null. */
     public String parameter(String name) {
@@ -164,7 +172,7 @@ public final class ActionTrailGateway {
         text(event.get("eventRW")), time == null ? null : Instant.parse(time), text(event.get("sourceIpAddress")),
         blankToNull(text(event.get("errorCode"))), text(user.get("type")), text(user.get("userName")),
         text(user.get("accessKeyId")), blankToNull(text(event.get("recipientAccountId"))), Map.copyOf(parameters),
-        response);
+        response, blankToNull(text(event.get("userAgent"))));
   }
 
   private static String text(Object value) {

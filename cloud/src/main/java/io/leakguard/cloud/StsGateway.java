@@ -9,6 +9,13 @@ public final class StsGateway {
   /** The caller: its account, its ARN and its kind (Account, RAMUser, AssumedRoleUser). */
   public record Identity(String accountId, String arn, String identityType, String principalId) {}
 
+  /**
+   * What LeakGuard's liveness probe adds to its User-Agent ({@code LeakGuardProbe/1}), which ActionTrail records in
+   * the event's {@code userAgent}: the enricher tells the probe's own GetCallerIdentity from the key's real use by it.
+   */
+  public static final String PROBE_AGENT = "LeakGuardProbe";
+  public static final String PROBE_AGENT_VERSION = "1";
+
   private final CloudCaller caller;
 
   public StsGateway(CloudCaller caller) {
@@ -16,7 +23,18 @@ public final class StsGateway {
   }
 
   public Identity callerIdentity() throws CloudException {
-    GetCallerIdentityResponse response = caller.call(Product.STS, new GetCallerIdentityRequest());
+    return callerIdentity(new GetCallerIdentityRequest());
+  }
+
+  /** GetCallerIdentity as LeakGuard's liveness probe: its User-Agent says so ({@link #PROBE_AGENT}). */
+  public Identity probeCallerIdentity() throws CloudException {
+    GetCallerIdentityRequest request = new GetCallerIdentityRequest();
+    request.appendUserAgent(PROBE_AGENT, PROBE_AGENT_VERSION);
+    return callerIdentity(request);
+  }
+
+  private Identity callerIdentity(GetCallerIdentityRequest request) throws CloudException {
+    GetCallerIdentityResponse response = caller.call(Product.STS, request);
     return new Identity(response.getAccountId(), response.getArn(), response.getIdentityType(),
         response.getPrincipalId());
   }

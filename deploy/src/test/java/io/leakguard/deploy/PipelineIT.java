@@ -144,6 +144,8 @@ class PipelineIT {
     assertEquals(RemediationStatus.ROTATED, outcome.getStatus(), outcome.getReason());
     assertEquals(outcome.getIncidentId(), notification.getIncidentId());
     assertNotNull(notification.getTimeline().getNotifiedAt());
+    // The key was live and nobody but LeakGuard's own probe used it after the leak: HIGH, not CRITICAL
+    assertEquals(io.leakguard.schemas.Severity.HIGH, outcome.getSeverity());
 
     // And the leaked key is gone, alice has exactly the new key, KMS holds it as ACSCurrent
     String newKey = outcome.getNewAccessKeyId();

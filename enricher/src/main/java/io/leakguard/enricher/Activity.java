@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * What a leaked key did, judged against the moment of the leak: addresses that used it after the leak and never
- * before are suspicious. What it created is {@link Persistence}'s.
+ * before are suspicious. LeakGuard's own liveness probe ({@link TrailEvent#isLeakGuardProbe}) is not a use. What it created is {@link Persistence}'s.
  *
  * @param lastUsedAt        the key's last use, or null
  * @param ips               every address that used the key
@@ -28,6 +28,11 @@ public record Activity(Instant lastUsedAt, List<String> ips, List<String> servic
     Set<String> after = new LinkedHashSet<>();
     Instant last = null;
     for (TrailEvent event : events) {
+      if (event.isLeakGuardProbe()) {
+        // LeakGuard's own liveness probe: not a use of the key. Found from outside: every probed live key was
+        // CRITICAL, "used from a new address after the leak", the detector's.
+        continue;
+      }
       if (event.sourceIpAddress() != null) {
         all.add(event.sourceIpAddress());
         if (event.eventTime() != null && event.eventTime().isBefore(leakSecond)) {

@@ -183,6 +183,9 @@ final class Evidence {
             .put("eventTime", event.eventTime() == null ? null : event.eventTime().toString())
             .put("sourceIpAddress", event.sourceIpAddress()).put("errorCode", event.errorCode())
             .put("userName", event.userName()).put("accountId", event.accountId());
+        if (event.isLeakGuardProbe()) {
+          node.put("leakGuardProbe", true);
+        }
         node.set("requestParameters", withoutSecrets(JSON.valueToTree(event.requestParameters())));
         node.set("responseElements", withoutSecrets(JSON.valueToTree(event.responseElements())));
       }

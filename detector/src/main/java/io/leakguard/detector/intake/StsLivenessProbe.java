@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * STS GetCallerIdentity signed with the leaked pair: it needs no permission, so it answers for any live key, and
- * its answer names the account and the principal. One attempt with short timeouts: a slow answer must not hold the
+ * its answer names the account and the principal. Its User-Agent carries {@code LeakGuardProbe/1}, so the enricher can
+ * leave the probe's own call out of the key's use (it is in the key's ActionTrail like any call). One attempt with short timeouts: a slow answer must not hold the
  * detector up, and "unknown" is an acceptable answer.
  */
 public final class StsLivenessProbe implements LivenessProbe {
@@ -77,7 +78,7 @@ public final class StsLivenessProbe implements LivenessProbe {
         ? new BasicCredentials(accessKeyId, secret.reveal())
         : new BasicSessionCredentials(accessKeyId, secret.reveal(), securityToken.reveal());
     try (AlibabaCloud leaked = AlibabaCloud.with(settings, new StaticCredentialsProvider(credentials))) {
-      Identity identity = leaked.sts().callerIdentity();
+      Identity identity = leaked.sts().probeCallerIdentity();
       return Liveness.valid(CallerIdentity.newBuilder()
           .setIdentityType(identity.identityType())
           .setAccountId(identity.accountId())
