@@ -202,21 +202,29 @@ public final class FleetEnrichment implements Enrichment, AutoCloseable {
     if (read == null) {
       return Privileges.NONE;
     }
+    List<String> policies = within(leak, read, Duration.between(clock.instant(), deadline).toMillis(),
+        "the owner's policies");
+    return policies == null ? new Privileges(List.of(), true) : new Privileges(policies, false);
+  }
+
+  /**
+   * A lookup's answer if it comes within {@code millis} (at least 1), else null, the lookup cancelled and the reason
+   * logged: the leak is handed on without {@code what}.
+   */
+  private static <T> T within(LeakDetected leak, Future<T> lookup, long millis, String what) {
     try {
-      long left = Math.max(1, Duration.between(clock.instant(), deadline).toMillis());
-      return new Privileges(read.get(left, TimeUnit.MILLISECONDS), false);
+      return lookup.get(Math.max(1, millis), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      read.cancel(true);
-      LOG.info("incident {}: the owner's policies were not read in time; handing on without them",
-          leak.getIncidentId());
+      lookup.cancel(true);
+      LOG.info("incident {}: {} not read within {} ms; handing on without them", leak.getIncidentId(), what,
+          Math.max(1, millis));
     } catch (ExecutionException e) {
       String reason = e.getCause() instanceof CloudException ce ? ce.code() : e.getCause().getClass().getSimpleName();
-      LOG.info("incident {}: cannot read the owner's policies ({}); handing on without them", leak.getIncidentId(),
-          reason);
+      LOG.info("incident {}: cannot read {} ({}); handing on without them", leak.getIncidentId(), what, reason);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return new Privileges(List.of(), true);
+    return null;
   }
 
   private LeakEnriched record(LeakDetected leak, Ownership owned, Activity activity,
@@ -266,20 +274,9 @@ public final class FleetEnrichment implements Enrichment, AutoCloseable {
             MAX_EVENTS);
       }
     });
-    List<ActionTrailGateway.TrailEvent> events;
-    try {
-      events = lookup.get(activityTimeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      lookup.cancel(true);
-      LOG.info("incident {}: ActionTrail did not answer within {} ms; handing on without activity",
-          leak.getIncidentId(), activityTimeout.toMillis());
-      return new ActivityResult(Activity.none(), List.of(), true);
-    } catch (ExecutionException e) {
-      String reason = e.getCause() instanceof CloudException ce ? ce.code() : e.getCause().getClass().getSimpleName();
-      LOG.info("incident {}: ActionTrail lookup failed ({}); handing on without activity", leak.getIncidentId(), reason);
-      return new ActivityResult(Activity.none(), List.of(), true);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    List<ActionTrailGateway.TrailEvent> events = within(leak, lookup, activityTimeout.toMillis(),
+        "the key's ActionTrail events");
+    if (events == null) {
       return new ActivityResult(Activity.none(), List.of(), true);
     }
     List<PersistenceAction> persistence = java.util.Collections.synchronizedList(new java.util.ArrayList<>(

@@ -192,17 +192,16 @@ final class PersistenceSweep {
 
   private String detach(AlibabaCloud cloud, PersistenceAction action) throws CloudException {
     PolicyAttachment policy = new PolicyAttachment(action.getPolicyType(), action.getPolicyName());
-    String kind = switch (action.getEventName()) {
-      case "AttachPolicyToUser" -> "User";
-      case "AttachPolicyToGroup" -> "Group";
-      default -> "Role";
-    };
+    if (!POLICY_ATTACHMENTS.contains(action.getEventName())) {
+      return REPORTED;
+    }
+    String kind = action.getEventName().substring("AttachPolicyTo".length());
     String target = switch (kind) {
       case "User" -> action.getUserName();
       case "Group" -> action.getGroupName();
       default -> action.getRoleName();
     };
-    if (target == null || !POLICY_ATTACHMENTS.contains(action.getEventName())) {
+    if (target == null) {
       return REPORTED;
     }
     String where = kind.toLowerCase(java.util.Locale.ROOT) + " " + target;
