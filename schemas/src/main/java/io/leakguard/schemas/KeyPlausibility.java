@@ -20,7 +20,8 @@ public final class KeyPlausibility {
 
   private static final int MAX_EQUAL_RUN = 6;
   private static final int MAX_SEQUENCE = 6;
-  private static final int MAX_PERIOD = 4;
+  /** Longest repeated chunk looked for: {@code Abc123Abc123} repeats a 6-character chunk. */
+  private static final int MAX_PERIOD = 8;
   /** Steps of two interleaved sequences: 6 is {@code a1b2c3d4}, eight characters. */
   private static final int MAX_INTERLEAVED = 6;
   /** Keyboard rows, read either way, of which six keys in a row are a person's typing ({@code qwerty}, {@code asdfgh}). */
@@ -72,11 +73,13 @@ public final class KeyPlausibility {
       lower |= c >= 'a' && c <= 'z';
       digit |= c >= '0' && c <= '9';
       int folded = fold(c);
-      // A value repeating itself every 1 to 4 characters, case aside: xxxxxx, aAaAaA, abababab, a1b2a1b2a1b2.
+      // A value repeating itself every 1 to 8 characters, case aside: xxxxxx, aAaAaA, abababab, a1b2a1b2a1b2, and a
+      // chunk typed twice (Abc123Abc123). Chunks over 6 must repeat whole; by chance, 6 repeated characters at one
+      // distance come once in 36^6 (two billion) positions.
       for (int period = 1; period <= MAX_PERIOD; period++) {
         periodicRuns[period] = i - period >= from && fold(text.charAt(i - period)) == folded
             ? periodicRuns[period] + 1 : 0;
-        if (periodicRuns[period] >= MAX_EQUAL_RUN - 1 + (period > 1 ? 1 : 0)) {
+        if (periodicRuns[period] >= (period == 1 ? MAX_EQUAL_RUN - 1 : Math.max(MAX_EQUAL_RUN, period))) {
           return false;
         }
       }

@@ -26,6 +26,8 @@ class KeyPlausibilityTest {
       "5t9z8y7x6w5v4u3t2s1r",
       "5txXxXxXxXxXxXxXxXxX", // one character, alternating case
       "5tab12ab12ab12ab12ab", // a short block repeated
+      "5tAbc123Abc123Abc123", // a longer chunk typed again and again
+      "5tK9mQ2xWpK9mQ2xWp7R", // an 8-character chunk typed twice
       "5tQwErTyUiOp12345678", // a keyboard row
       "5tasdfghjkl1234abcde",
       "5tMnbvcxzLkjhgf09876",

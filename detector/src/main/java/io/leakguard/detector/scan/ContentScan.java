@@ -198,6 +198,7 @@ public final class ContentScan {
       int wideTo = Math.min(lines.lineEnd(line + STRUCTURE_LINES), idEnd + WINDOW_CHARS);
       String secret = null;
       long bestScore = Long.MIN_VALUE;
+      String idFamily = KeyNames.family(KeyNames.name(text, idStart));
       for (int k = secrets.first(wideFrom); secrets.hasRun(k, wideTo); k++) {
         int start = secrets.start(k);
         int length = secrets.end(k) - start;
@@ -212,7 +213,8 @@ public final class ContentScan {
         if (!near && (named != KeyNames.Kind.SECRET || idBetween(idStart, start))) {
           continue;
         }
-        long score = score(start, idStart, line, named == KeyNames.Kind.SECRET, near);
+        long score = score(start, idStart, line, named == KeyNames.Kind.SECRET, near,
+            sameFamily(idFamily, KeyNames.family(KeyNames.name(text, start))));
         if (score > bestScore) {
           bestScore = score;
           secret = secrets.value(k);
@@ -240,15 +242,27 @@ public final class ContentScan {
     }
 
     /**
-     * Higher is better: a key name saying "secret" first, then the near lines before the far ones, then the nearest
-     * line, then after the ID rather than before it (configuration writes the ID first), then the nearest column.
+     * 2 when the ID's and the secret's names say the same family ({@code OSS_ACCESS_KEY_ID} and
+     * {@code OSS_ACCESS_KEY_SECRET}), 0 when they say different ones ({@code SLS_…}), 1 when either says none.
      */
-    private long score(int start, int idStart, int idLine, boolean named, boolean near) {
+    private static long sameFamily(String id, String secret) {
+      if (id == null || secret == null || id.isEmpty() || secret.isEmpty()) {
+        return 1;
+      }
+      return id.equals(secret) ? 2 : 0;
+    }
+
+    /**
+     * Higher is better: the same family of names first, then a key name saying "secret", then the near lines before
+     * the far ones, then the nearest line, then after the ID rather than before it (configuration writes the ID
+     * first), then the nearest column.
+     */
+    private long score(int start, int idStart, int idLine, boolean named, boolean near, long family) {
       long keyword = named ? 1 : 0;
       long lineDistance = Math.min(Math.abs(lines.lineOf(start) - idLine), STRUCTURE_LINES);
       long after = start > idStart ? 1 : 0;
       long distance = Math.min(Math.abs(start - idStart), 1 << 20);
-      return keyword << 45 | (near ? 1L : 0L) << 44 | (STRUCTURE_LINES - lineDistance) << 30 | after << 25
+      return family << 46 | keyword << 45 | (near ? 1L : 0L) << 44 | (STRUCTURE_LINES - lineDistance) << 30 | after << 25
           | ((1 << 20) - distance);
     }
   }

@@ -16,28 +16,67 @@ final class KeyNames {
 
   private static final int LOOKBACK = 48;
   private static final int NAME_MAX = 64;
-  /** Names of other credentials: a 30-character value named so is not an AccessKey secret. */
+  /**
+   * Names of other credentials and of other keys (a cache key, a partition key, an encryption key) and digests: a
+   * 30-character value named so is not an AccessKey secret.
+   */
   private static final String[] OTHER_NAMES = {"password", "passwd", "pwd", "token", "salt", "hash", "signature",
       "nonce", "cookie", "session", "apikey", "api_key", "api-key", "webhook", "license", "checksum", "digest",
-      "uuid", "guid"};
+      "uuid", "guid", "trace", "request", "correlation", "etag", "md5", "sha1", "sha256", "fingerprint", "cache",
+      "partition", "primary", "foreign", "idempot", "encrypt", "private", "public", "crypto", "hmac", "jwt", "csrf",
+      "xsrf", "bearer", "refresh"};
   /** Names that only introduce the value, whose real name comes before. */
   private static final String[] VALUE_NAMES = {"value", "val", "v", "data"};
 
   private KeyNames() {}
 
   static Kind of(String text, int valueStart) {
+    String name = name(text, valueStart);
+    return name == null ? Kind.NONE : classify(name);
+  }
+
+  /** The name of the value at {@code valueStart}: written before it, or given before a value element; or null. */
+  static String name(String text, int valueStart) {
     String name = nameBefore(text, valueStart);
-    if (name == null) {
-      return Kind.NONE;
+    if (name == null || isCredential(name)) {
+      return null;
     }
     for (String generic : VALUE_NAMES) {
       if (name.equalsIgnoreCase(generic)) {
-        String given = givenName(text, valueStart);
-        return given == null ? Kind.NONE : classify(given);
+        return givenName(text, valueStart);
       }
     }
-    return classify(name);
+    return name;
   }
+
+  /**
+   * What a credential's name says beyond being an ID or a secret: {@code oss} for {@code OSS_ACCESS_KEY_ID} and
+   * {@code OSS_ACCESS_KEY_SECRET}, {@code fsoss} for {@code fs.oss.accessKeyId}; empty for a bare
+   * {@code access_key_id}, and null for no name. An ID and a secret of one family belong together.
+   */
+  static String family(String name) {
+    if (name == null) {
+      return null;
+    }
+    StringBuilder folded = new StringBuilder(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (Chars.isAlnum(c)) {
+        folded.append(Character.toLowerCase(c));
+      }
+    }
+    String value = folded.toString();
+    for (String suffix : CREDENTIAL_SUFFIXES) {
+      if (value.endsWith(suffix)) {
+        return value.substring(0, value.length() - suffix.length());
+      }
+    }
+    return value;
+  }
+
+  /** The endings that say ID or secret, longest first so that {@code accesskeyid} goes whole. */
+  private static final String[] CREDENTIAL_SUFFIXES = {"secretaccesskey", "accesskeysecret", "accesskeyid",
+      "accesssecret", "secretkey", "accesskey", "accessid", "keysecret", "keyid", "secret", "akid", "ak", "sk", "id"};
 
   private static Kind classify(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
@@ -50,7 +89,8 @@ final class KeyNames {
         return Kind.OTHER;
       }
     }
-    return Kind.NONE;
+    // An identifier (requestId, trace_id, accessKeyId itself): a 30-character value so named is not a secret.
+    return lower.endsWith("id") ? Kind.OTHER : Kind.NONE;
   }
 
   /**
@@ -100,6 +140,24 @@ final class KeyNames {
     }
     return null;
   }
+
+  /**
+   * Whether what stands before a value is another credential rather than its name: the ID of {@code ID SECRET} or
+   * {@code ID,SECRET}, or a random token with digits (a name is words). Read as a name, a random ID would now and
+   * then hold {@code id} or {@code pwd} and hide the secret after it.
+   */
+  private static boolean isCredential(String name) {
+    if (name.startsWith(KeyShapes.LTAI) || name.startsWith(KeyShapes.STS)) {
+      return true;
+    }
+    if (name.length() < RANDOM_NAME_MIN || name.chars().noneMatch(Character::isDigit)
+        || !name.chars().allMatch(c -> Chars.isAlnum((char) c))) {
+      return false;
+    }
+    return io.leakguard.schemas.KeyPlausibility.isRandomLooking(name, 0, name.length());
+  }
+
+  private static final int RANDOM_NAME_MIN = 16;
 
   private static boolean isNameChar(char c) {
     return Chars.isAlnum(c) || c == '_' || c == '-' || c == '.';

@@ -144,7 +144,11 @@ final class Prefilter {
     if (!text.regionMatches(true, i, "id", 0, 2)) {
       return -1;
     }
-    i += 2;
+    return valueAfterName(text, i + 2);
+  }
+
+  /** Where a legacy ID value starts after its key name ends at {@code i}, across a short separator, or -1. */
+  private static int valueAfterName(String text, int i) {
     int gapStart = i;
     int gapEnd = Math.min(text.length(), i + LEGACY_GAP);
     while (i < gapEnd && " \t\"':=>\\".indexOf(text.charAt(i)) >= 0) {
@@ -203,13 +207,21 @@ final class Prefilter {
 
   /**
    * Every {@code '='}, once: the padding of a base64 value of {@value #PADDED_BASE64_MIN} characters or more (a
-   * trigger), and {@code ACCESS_KEY_ID=} before a legacy ID.
+   * trigger), and {@code ACCESS_KEY_ID=} or {@code ak=} before a legacy ID.
    */
   private static void equalsSigns(String text, Hits hits) {
     for (int i = text.indexOf('='); i >= 0; i = text.indexOf('=', i + 1)) {
       if (i >= LEGACY_UPPER.length() && text.charAt(i - 1) == 'D'
           && text.startsWith(LEGACY_UPPER, i - LEGACY_UPPER.length())) {
         int value = legacyValue(text, i - LEGACY_UPPER.length() + "ACCESS".length());
+        if (value >= 0) {
+          hits.legacyIds().add(value);
+        }
+      }
+      if (i >= 2 && (text.charAt(i - 1) | 0x20) == 'k' && (text.charAt(i - 2) | 0x20) == 'a'
+          && (i == 2 || !Chars.isAlnum(text.charAt(i - 3)))) {
+        // ak=…, the short name of OSS tools and logs (ossutil, the OSS SDKs' log lines).
+        int value = valueAfterName(text, i);
         if (value >= 0) {
           hits.legacyIds().add(value);
         }
