@@ -255,6 +255,17 @@ class ScannerStructureTest {
   }
 
   @Test
+  void shouldPairAnIdGivenAsAUserNameWithThePasswordBesideIt() {
+    // Given the OSS Maven wagon's server entry: the AccessKey pair as user name and password
+    String id = SyntheticKeys.accessKeyId();
+    String secret = SyntheticKeys.secret();
+    String settings = "<servers>\n  <server>\n    <id>oss-releases</id>\n    <username>" + id
+        + "</username>\n    <password>" + secret + "</password>\n  </server>\n</servers>\n";
+
+    assertPaired(settings, id, secret);
+  }
+
+  @Test
   void shouldPairIdsAndSecretsOfOneNameFamily() {
     // Given two services' IDs, then their secrets in the same order: distance alone would give both the first
     String oss = SyntheticKeys.accessKeyId();

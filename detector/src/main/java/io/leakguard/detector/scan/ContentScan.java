@@ -198,14 +198,15 @@ public final class ContentScan {
       int wideTo = Math.min(lines.lineEnd(line + STRUCTURE_LINES), idEnd + WINDOW_CHARS);
       String secret = null;
       long bestScore = Long.MIN_VALUE;
-      String idFamily = KeyNames.family(KeyNames.name(text, idStart));
+      String idName = KeyNames.name(text, idStart);
+      String idFamily = KeyNames.family(idName);
       for (int k = secrets.first(wideFrom); secrets.hasRun(k, wideTo); k++) {
         int start = secrets.start(k);
         int length = secrets.end(k) - start;
         if (sts ? length < KeyShapes.SECRET_LENGTH : length != KeyShapes.SECRET_LENGTH) {
           continue;
         }
-        KeyNames.Kind named = KeyNames.of(text, start);
+        KeyNames.Kind named = KeyNames.of(text, start, idName);
         if (named == KeyNames.Kind.OTHER) {
           continue; // a password, a token, a signature: named as something else, so not this key's secret
         }

@@ -30,9 +30,31 @@ final class KeyNames {
 
   private KeyNames() {}
 
-  static Kind of(String text, int valueStart) {
+  /**
+   * What the name of the value at {@code valueStart} says it is, for pairing with an ID named {@code idName} (null if
+   * unnamed). When the ID is given as a user name
+   * ({@code <username>}, {@code user:}), as the OSS Maven wagon, Jenkins and Docker-style logins take an AccessKey
+   * pair, the password beside it is its secret.
+   */
+  static Kind of(String text, int valueStart, String idName) {
     String name = name(text, valueStart);
-    return name == null ? Kind.NONE : classify(name);
+    if (name == null) {
+      return Kind.NONE;
+    }
+    if (idName != null && isUserName(idName) && isPasswordName(name)) {
+      return Kind.SECRET;
+    }
+    return classify(name);
+  }
+
+  private static boolean isUserName(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    return lower.equals("username") || lower.equals("user") || lower.equals("user_name") || lower.equals("login");
+  }
+
+  private static boolean isPasswordName(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    return lower.equals("password") || lower.equals("passwd") || lower.equals("pwd");
   }
 
   /** The name of the value at {@code valueStart}: written before it, or given before a value element; or null. */
