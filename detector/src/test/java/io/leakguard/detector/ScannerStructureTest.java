@@ -74,7 +74,8 @@ class ScannerStructureTest {
         Arguments.of("go", "id := \"%1$s\" + \"%2$s\""),
         Arguments.of("java-builder", "String id = new StringBuilder(\"%1$s\").append(\"%2$s\").toString();"),
         Arguments.of("shell", "A=\"%1$s\"\nB='%2$s'\nexport ALIBABA_CLOUD_ACCESS_KEY_ID=\"${A}${B}\""),
-        Arguments.of("shell-bare", "A=%1$s\nB=%2$s\naliyun configure --access-key-id $A$B"));
+        Arguments.of("shell-bare", "A=%1$s\nB=%2$s\naliyun configure --access-key-id $A$B"),
+        Arguments.of("shell-one-line", "A=%1$s; B='%2$s'; export ALIBABA_CLOUD_ACCESS_KEY_ID=$A$B"));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -238,7 +238,10 @@ final class Concatenations {
     return Chars.isAlnum(c) || c == '_';
   }
 
-  /** {@code NAME="value"}, {@code NAME='value'}, {@code NAME=value}, {@code export NAME=…}: line by line. */
+  /**
+   * {@code NAME="value"}, {@code NAME='value'}, {@code NAME=value}, {@code export NAME=…}: line by line, and statement
+   * by statement on a line ({@code A=a; B=b; export KEY=$A$B}).
+   */
   private static Map<String, Assigned> shellAssignments(String text, int from, int to) {
     Map<String, Assigned> variables = new HashMap<>();
     int line = from;
@@ -247,41 +250,54 @@ final class Concatenations {
       if (lineEnd < 0 || lineEnd > to) {
         lineEnd = to;
       }
-      int i = line;
-      while (i < lineEnd && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) {
-        i++;
-      }
-      for (String keyword : SHELL_KEYWORDS) {
-        if (text.startsWith(keyword, i)) {
-          i += keyword.length();
-        }
-      }
-      int nameEnd = i;
-      while (nameEnd < lineEnd && isNameChar(text.charAt(nameEnd))) {
-        nameEnd++;
-      }
-      if (nameEnd > i && nameEnd < lineEnd && text.charAt(nameEnd) == '=') {
-        int valueStart = nameEnd + 1;
-        int valueEnd;
-        if (valueStart < lineEnd && Prefilter.isQuote(text.charAt(valueStart))) {
-          valueEnd = text.indexOf(text.charAt(valueStart), valueStart + 1);
-          valueStart++;
-          if (valueEnd < 0 || valueEnd > lineEnd) {
-            valueEnd = -1;
-          }
-        } else {
-          valueEnd = valueStart;
-          while (valueEnd < lineEnd && !Chars.isWhitespace(text.charAt(valueEnd)) && text.charAt(valueEnd) != ';') {
-            valueEnd++;
-          }
-        }
-        if (valueEnd >= valueStart && valueEnd - valueStart <= MAX_LITERAL) {
-          variables.put(text.substring(i, nameEnd), new Assigned(text.substring(valueStart, valueEnd), valueStart));
-        }
+      int statement = line;
+      while (statement < lineEnd) {
+        statement = shellStatement(text, statement, lineEnd, variables);
       }
       line = lineEnd + 1;
     }
     return variables;
+  }
+
+  /** Reads one statement from {@code i}, recording its assignment if it is one; returns where the next starts. */
+  private static int shellStatement(String text, int i, int lineEnd, Map<String, Assigned> variables) {
+    while (i < lineEnd && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) {
+      i++;
+    }
+    for (String keyword : SHELL_KEYWORDS) {
+      if (text.startsWith(keyword, i)) {
+        i += keyword.length();
+      }
+    }
+    int nameEnd = i;
+    while (nameEnd < lineEnd && isNameChar(text.charAt(nameEnd))) {
+      nameEnd++;
+    }
+    if (nameEnd > i && nameEnd < lineEnd && text.charAt(nameEnd) == '=') {
+      int valueStart = nameEnd + 1;
+      int valueEnd;
+      int after;
+      if (valueStart < lineEnd && Prefilter.isQuote(text.charAt(valueStart))) {
+        valueEnd = text.indexOf(text.charAt(valueStart), valueStart + 1);
+        valueStart++;
+        if (valueEnd < 0 || valueEnd > lineEnd) {
+          return lineEnd;
+        }
+        after = valueEnd + 1;
+      } else {
+        valueEnd = valueStart;
+        while (valueEnd < lineEnd && !Chars.isWhitespace(text.charAt(valueEnd)) && text.charAt(valueEnd) != ';') {
+          valueEnd++;
+        }
+        after = valueEnd;
+      }
+      if (valueEnd - valueStart <= MAX_LITERAL) {
+        variables.put(text.substring(i, nameEnd), new Assigned(text.substring(valueStart, valueEnd), valueStart));
+      }
+      i = after;
+    }
+    int next = text.indexOf(';', i);
+    return next < 0 || next >= lineEnd ? lineEnd : next + 1;
   }
 
   /** Copies the text up to {@code start}, then {@code replacement} for {@code [start, end)}, mapped to {@code at}. */
