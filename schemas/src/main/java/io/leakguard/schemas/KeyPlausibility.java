@@ -33,10 +33,19 @@ public final class KeyPlausibility {
   /** Acronyms that Alibaba Cloud's API and SDK names use inside a name ({@code AssumeRoleWithOIDCRequest}). */
   private static final Set<String> KNOWN_ACRONYMS = Set.of("OIDC", "SAML", "RAM", "STS", "KMS", "ECS", "OSS", "API",
       "URL", "HTTP", "HTTPS", "JSON", "XML", "SDK", "ARN", "MFA", "VPC", "SLB", "RDS", "DNS", "IP", "ID", "AK");
+  /** Two-letter words a typed name uses freely ({@code MyAccessKeyIdHere}); any other counts as one at most. */
+  private static final Set<String> SHORT_WORDS = Set.of("Id", "My", "Is", "To", "Of", "Or", "On", "In", "At", "By",
+      "Up", "No", "Do", "Go", "So", "Be", "We", "Me", "Us", "It", "An", "As", "If");
   /** Shorter bodies (the 12 characters after {@code LTAI} of a 16-character ID) are too often word-like by chance. */
   private static final int MIN_WORD_SEQUENCE = 16;
   /** Matched as written, capitalized or upper case: ignoring case entirely would reject too many random values. */
-  private static final String[] PLACEHOLDER_WORDS = {"example", "sample", "dummy"};
+  private static final String[] PLACEHOLDER_WORDS = {"example", "sample", "dummy", "placeholder", "replace"};
+  /**
+   * Four-letter placeholder words, which random values hold too often to take anywhere: only as a word of a typed
+   * name, capitalized before a capital or a digit ({@code FakeKey}, {@code Test0001}) or in capitals before anything
+   * else ({@code TODOreplace}, {@code FAKE12}). By chance that is 3 values in a million.
+   */
+  private static final String[] SHORT_PLACEHOLDER_WORDS = {"fake", "test", "todo"};
   /** Short words are only telling at the start ({@code yourAccessKeyId}); anywhere, random values hold them too. */
   private static final String[] PLACEHOLDER_STARTS = {"your"};
   /**
@@ -105,12 +114,57 @@ public final class KeyPlausibility {
     if ((upper ? 1 : 0) + (lower ? 1 : 0) + (digit ? 1 : 0) < 2) {
       return false;
     }
+    if (isBlocky(text, from, to)) {
+      return false;
+    }
     if (containsPlaceholderWord(text, from, to) || containsKeyboardWalk(text, from, to)
-        || (length >= MIN_WORD_SEQUENCE && isWordSequence(text, from, to))) {
+        || (length >= MIN_WORD_SEQUENCE && isWordSequence(text, from, to))
+        || isWordsWithDigits(text, from, to)) {
       return false;
     }
     return entropy(counts, length) >= Math.min(3.0, 0.6 * log2(length));
   }
+
+  /**
+   * Whether a value is typed in blocks: too many neighbours equal ({@code AAAABBBBCCCC}), one up
+   * ({@code abcd1234efgh}) or one down, case aside. A random neighbour is equal, up or down once in 36 each; more than
+   * a quarter of them (and at least 7) is, by chance, one value in a million or fewer.
+   */
+  private static boolean isBlocky(CharSequence text, int from, int to) {
+    int limit = Math.max(7, (to - from) / 4 + 2);
+    int equal = 0;
+    int up = 0;
+    int down = 0;
+    for (int i = from + 1; i < to; i++) {
+      int step = fold(text.charAt(i)) - fold(text.charAt(i - 1));
+      equal += step == 0 ? 1 : 0;
+      up += step == 1 ? 1 : 0;
+      down += step == -1 ? 1 : 0;
+    }
+    return equal >= limit || up >= limit || down >= limit;
+  }
+
+  /**
+   * Whether a value is words with a short prefix or suffix of digits: {@code 5tFakeAccessKeyId123},
+   * {@code 5tAccessKeyForBucket42}. The words left after at most {@value #PREFIX} characters before the first capital
+   * and {@value #AFFIX} trailing digits must fill {@value #AFFIXED_WORDS_MIN} characters at least.
+   */
+  private static boolean isWordsWithDigits(CharSequence text, int from, int to) {
+    int start = from;
+    while (start < to && start - from < PREFIX && !(text.charAt(start) >= 'A' && text.charAt(start) <= 'Z')) {
+      start++;
+    }
+    int end = to;
+    while (end > start && to - end < AFFIX && text.charAt(end - 1) >= '0' && text.charAt(end - 1) <= '9') {
+      end--;
+    }
+    return (start > from || end < to) && end - start >= AFFIXED_WORDS_MIN && isWordSequence(text, start, end);
+  }
+
+  private static final int AFFIX = 4;
+  private static final int PREFIX = 2;
+  /** Longer than a bare word sequence must be: words cut out of random text are more often word-like by chance. */
+  private static final int AFFIXED_WORDS_MIN = 18;
 
   /** Whether a complete secret is a known documentation example. */
   public static boolean isDocumentationExample(String value) {
@@ -143,7 +197,8 @@ public final class KeyPlausibility {
         end++;
       }
       if (end - i >= 2) {
-        if (!isPronounceable(text, i, end) || (end - i == 2 && ++shortWords > 1)) {
+        if (!isPronounceable(text, i, end)
+            || (end - i == 2 && !SHORT_WORDS.contains(text.subSequence(i, end).toString()) && ++shortWords > 1)) {
           return false; // random capitals and lower case make many two-letter "words"; names have one at most (Id)
         }
         words++;
@@ -230,8 +285,30 @@ public final class KeyPlausibility {
         return true;
       }
     }
+    for (String word : SHORT_PLACEHOLDER_WORDS) {
+      if (containsAsWord(value, Character.toUpperCase(word.charAt(0)) + word.substring(1), false)
+          || containsAsWord(value, word.toUpperCase(Locale.ROOT), true)) {
+        return true;
+      }
+    }
     for (String word : PLACEHOLDER_STARTS) {
       if (value.regionMatches(true, 0, word, 0, word.length())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code word} ends a word in {@code value}: before a capital or digit, or (in capitals) a non-capital. */
+  private static boolean containsAsWord(String value, String word, boolean capitals) {
+    for (int at = value.indexOf(word); at >= 0; at = value.indexOf(word, at + 1)) {
+      int next = at + word.length();
+      if (next == value.length()) {
+        return true;
+      }
+      char c = value.charAt(next);
+      boolean capital = c >= 'A' && c <= 'Z';
+      if (capitals ? !capital : capital || (c >= '0' && c <= '9')) {
         return true;
       }
     }
