@@ -200,54 +200,95 @@ public final class GitScan {
   }
 
   private Stats scan(Repository repository, Request request, RawContentSink sink) throws IOException {
-    Map<ObjectId, Origin> origins = new HashMap<>();
     Set<ObjectId> tips = new LinkedHashSet<>();
     Set<ObjectId> looseBlobs = new LinkedHashSet<>();
     int commits = 0;
-    try (ObjectReader reader = repository.newObjectReader(); RevWalk walk = new RevWalk(reader)) {
-      for (Ref ref : repository.getRefDatabase().getRefs()) {
-        ObjectId target = ref.getPeeledObjectId() != null ? ref.getPeeledObjectId() : ref.getObjectId();
-        if (target != null) {
-          tips.add(target);
+    // With threads to spare, blobs are scanned as the walk finds them, on all threads but the walk's.
+    try (Background background = request.threads() > 1 ? new Background(repository, request.threads() - 1) : null) {
+      Walked walked = new Walked(background == null ? blob -> { } : background::submit);
+      try (ObjectReader reader = repository.newObjectReader(); RevWalk walk = new RevWalk(reader)) {
+        for (Ref ref : repository.getRefDatabase().getRefs()) {
+          ObjectId target = ref.getPeeledObjectId() != null ? ref.getPeeledObjectId() : ref.getObjectId();
+          if (target != null) {
+            tips.add(target);
+          }
+          ReflogReader reflog = repository.getRefDatabase().getReflogReader(ref.getName());
+          if (reflog != null) {
+            for (ReflogEntry entry : reflog.getReverseEntries()) {
+              tips.add(entry.getNewId());
+            }
+          }
         }
-        ReflogReader reflog = repository.getRefDatabase().getReflogReader(ref.getName());
-        if (reflog != null) {
-          for (ReflogEntry entry : reflog.getReverseEntries()) {
-            tips.add(entry.getNewId());
+        List<ObjectId> excluded = uninteresting(repository, request);
+        commits += walk(walk, tips, excluded, Set.of(), reader, walked);
+        if (request.allObjects()) {
+          // Then what no ref reaches: every object of the database that the walk did not see, opened for its type
+          // (reachable blobs, trees and commits are known already, and opening an object inflates it).
+          Set<ObjectId> unreachableCommits = new LinkedHashSet<>();
+          Set<ObjectId> seen = new java.util.HashSet<>(walked.origins.keySet());
+          seen.addAll(walked.trees);
+          everyObject(repository, reader, seen, walk, unreachableCommits, looseBlobs);
+          try (RevWalk more = new RevWalk(reader)) {
+            // ... down to where their history joins what the first walk covered, not along it again
+            commits += walk(more, unreachableCommits, excluded, tips, reader, walked);
           }
         }
       }
-      List<ObjectId> excluded = uninteresting(repository, request);
-      commits += walk(walk, tips, excluded, Set.of(), reader, origins);
-      if (request.allObjects()) {
-        // Then what no ref reaches: every object of the database that the walk did not see, opened for its type
-        // (reachable blobs and commits are known already, and opening an object inflates it).
-        Set<ObjectId> unreachableCommits = new LinkedHashSet<>();
-        Set<ObjectId> seen = new java.util.HashSet<>(origins.keySet());
-        everyObject(repository, reader, seen, walk, unreachableCommits, looseBlobs);
-        try (RevWalk more = new RevWalk(reader)) {
-          // ... down to where their history joins what the first walk covered, not along it again
-          commits += walk(more, unreachableCommits, excluded, tips, reader, origins);
+      Map<ObjectId, Origin> origins = walked.origins;
+      looseBlobs.removeAll(origins.keySet());
+      List<Map.Entry<ObjectId, Origin>> ordered = new ArrayList<>(origins.entrySet());
+      ordered.sort(Comparator.comparingLong((Map.Entry<ObjectId, Origin> e) -> e.getValue().firstTime)
+          .thenComparing(e -> e.getValue().firstPath));
+      List<ObjectId> blobs = new ArrayList<>(ordered.size() + looseBlobs.size());
+      ordered.forEach(e -> blobs.add(e.getKey()));
+      blobs.addAll(looseBlobs);
+      Map<ObjectId, BlobResult> found;
+      if (background != null) {
+        background.grow(request.threads());
+        looseBlobs.forEach(background::submit);
+        found = background.finish();
+      } else {
+        found = scanBlobs(repository, inStorageOrder(repository, blobs));
+      }
+      for (ObjectId blob : blobs) {
+        BlobResult result = found.get(blob);
+        if (result != null) {
+          report(request, result, origins, sink);
         }
       }
+      if (request.stateFile() != null && !failed) {
+        writeState(request.stateFile(), repository, tips);
+      }
+      return new Stats(commits, blobs.size(), bytes, findings);
     }
-    looseBlobs.removeAll(origins.keySet());
-    List<Map.Entry<ObjectId, Origin>> ordered = new ArrayList<>(origins.entrySet());
-    ordered.sort(Comparator.comparingLong((Map.Entry<ObjectId, Origin> e) -> e.getValue().firstTime)
-        .thenComparing(e -> e.getValue().firstPath));
-    List<ObjectId> blobs = new ArrayList<>(ordered.size() + looseBlobs.size());
-    ordered.forEach(e -> blobs.add(e.getKey()));
-    blobs.addAll(looseBlobs);
-    scanBlobs(repository, request, blobs, origins, sink);
-    if (request.stateFile() != null && !failed) {
-      writeState(request.stateFile(), repository, tips);
+  }
+
+  /** What the walks found: where each blob came from, the trees they read; each new blob is handed on at once. */
+  private static final class Walked {
+    final Map<ObjectId, Origin> origins = new HashMap<>();
+    /** The trees read: --all-objects need not open them again to learn they are trees. */
+    final Set<ObjectId> trees = new java.util.HashSet<>();
+    private final java.util.function.Consumer<ObjectId> newBlob;
+
+    Walked(java.util.function.Consumer<ObjectId> newBlob) {
+      this.newBlob = newBlob;
     }
-    return new Stats(commits, blobs.size(), bytes, findings);
+
+    void introduced(ObjectId blob, RevCommit commit, long time, String path) {
+      Origin origin = origins.get(blob);
+      if (origin == null) {
+        ObjectId id = blob.copy();
+        origin = new Origin();
+        origins.put(id, origin);
+        newBlob.accept(id);
+      }
+      origin.add(commit, time, path);
+    }
   }
 
   /** Walks every commit the starts reach but the excluded do not, recording the blobs each introduces. */
   private static int walk(RevWalk walk, Set<ObjectId> starts, List<ObjectId> excluded, Set<ObjectId> covered,
-      ObjectReader reader, Map<ObjectId, Origin> origins) throws IOException {
+      ObjectReader reader, Walked walked) throws IOException {
     for (ObjectId start : starts) {
       markStart(walk, start);
     }
@@ -265,7 +306,7 @@ public final class GitScan {
     int commits = 0;
     for (RevCommit commit : walk) {
       commits++;
-      introduced(reader, commit, origins);
+      introduced(reader, commit, walked);
     }
     return commits;
   }
@@ -278,12 +319,15 @@ public final class GitScan {
     }
   }
 
-  /** The blobs {@code commit} introduces: in its tree at a path where no parent's tree has the same blob. */
-  private static void introduced(ObjectReader reader, RevCommit commit, Map<ObjectId, Origin> origins)
-      throws IOException {
+  /**
+   * The blobs {@code commit} introduces: in its tree at a path where no parent's tree has the same blob. The trees it
+   * introduces are noted too.
+   */
+  private static void introduced(ObjectReader reader, RevCommit commit, Walked walked) throws IOException {
     long time = commit.getAuthorIdent().getWhenAsInstant().toEpochMilli();
+    walked.trees.add(commit.getTree().copy());
     try (TreeWalk tree = new TreeWalk(reader)) {
-      tree.setRecursive(true);
+      tree.setRecursive(false); // subtrees entered by hand below, so that each one's ID is seen
       tree.addTree(commit.getTree());
       for (RevCommit parent : commit.getParents()) {
         tree.addTree(parent.getTree());
@@ -292,6 +336,13 @@ public final class GitScan {
         tree.setFilter(TreeFilter.ANY_DIFF);
       }
       while (tree.next()) {
+        if (tree.isSubtree()) {
+          if ((tree.getRawMode(0) & FileMode.TYPE_MASK) == FileMode.TYPE_TREE) {
+            walked.trees.add(tree.getObjectId(0));
+          }
+          tree.enterSubtree();
+          continue;
+        }
         if ((tree.getRawMode(0) & FileMode.TYPE_MASK) != FileMode.TYPE_FILE) {
           continue; // deleted here, a symbolic link or a submodule
         }
@@ -301,7 +352,7 @@ public final class GitScan {
           inParent = blob.equals(tree.getObjectId(p));
         }
         if (!inParent) {
-          origins.computeIfAbsent(blob.copy(), id -> new Origin()).add(commit, time, tree.getPathString());
+          walked.introduced(blob, commit, time, tree.getPathString());
         }
       }
     }
@@ -384,12 +435,112 @@ public final class GitScan {
   /** What scanning one blob gave. */
   private record BlobResult(ObjectId blob, String content, List<Finding> findings, long size, String error) {}
 
-  /** Scans the blobs on {@code request.threads()} threads ({@link InOrder}), each with its own object reader. */
-  private void scanBlobs(Repository repository, Request request, List<ObjectId> blobs, Map<ObjectId, Origin> origins,
-      RawContentSink sink) {
-    ThreadLocal<ObjectReader> readers = ThreadLocal.withInitial(repository::newObjectReader);
-    InOrder.run(blobs, request.threads(), "leakguard-scan-git", blob -> scanBlob(readers.get(), blob),
-        result -> report(request, result, origins, sink));
+  /**
+   * Scans the blobs on the calling thread, in the order given; keeps the results with findings or an error. In the
+   * order they are stored in, a pack is read front to back and each delta base inflated once, from a warm cache: 15 %
+   * less time than in history order (GitScanBenchmark).
+   */
+  private Map<ObjectId, BlobResult> scanBlobs(Repository repository, List<ObjectId> blobs) {
+    Map<ObjectId, BlobResult> found = new HashMap<>();
+    try (ObjectReader reader = repository.newObjectReader()) {
+      for (ObjectId blob : blobs) {
+        keep(found, scanBlob(reader, blob));
+      }
+    }
+    return found;
+  }
+
+  private void keep(Map<ObjectId, BlobResult> found, BlobResult result) {
+    bytes += result.size();
+    if (result.error() != null || !result.findings().isEmpty()) {
+      found.put(result.blob(), result);
+    }
+  }
+
+  /**
+   * Blobs scanned on a pool as the walk finds them, each worker with its own object reader; the results with findings
+   * or an error kept. The walk takes half the time of a single-threaded git scan (GitScanBenchmark), so with two
+   * threads or more it runs beside the scanning rather than before it.
+   */
+  private final class Background implements AutoCloseable {
+    private final java.util.concurrent.ThreadPoolExecutor pool;
+    private final ThreadLocal<ObjectReader> readers;
+    private final Map<ObjectId, BlobResult> found = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong scanned = new java.util.concurrent.atomic.AtomicLong();
+
+    Background(Repository repository, int threads) {
+      readers = ThreadLocal.withInitial(repository::newObjectReader);
+      pool = new java.util.concurrent.ThreadPoolExecutor(threads, threads, 0, java.util.concurrent.TimeUnit.SECONDS,
+          new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+            Thread thread = new Thread(r, "leakguard-scan-git");
+            thread.setDaemon(true);
+            return thread;
+          });
+    }
+
+    void submit(ObjectId blob) {
+      pool.execute(() -> {
+        BlobResult result;
+        try {
+          result = scanBlob(readers.get(), blob);
+        } catch (RuntimeException e) {
+          result = new BlobResult(blob, null, List.of(), 0, String.valueOf(e));
+        }
+        scanned.addAndGet(result.size());
+        if (result.error() != null || !result.findings().isEmpty()) {
+          found.put(blob, result);
+        }
+      });
+    }
+
+    /** Once the walk is done, its thread is free for scanning too. */
+    void grow(int threads) {
+      pool.setMaximumPoolSize(threads);
+      pool.setCorePoolSize(threads);
+    }
+
+    /** Waits for every blob submitted; the results with findings or an error. */
+    Map<ObjectId, BlobResult> finish() {
+      pool.shutdown();
+      try {
+        while (!pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
+          // a large history: keep waiting
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+      bytes += scanned.get();
+      return found;
+    }
+
+    @Override
+    public void close() {
+      pool.shutdownNow();
+    }
+  }
+
+  /** {@code blobs} by pack and offset in it; loose objects last. */
+  private static List<ObjectId> inStorageOrder(Repository repository, List<ObjectId> blobs) throws IOException {
+    if (!(repository instanceof FileRepository file)) {
+      return blobs;
+    }
+    List<PackIndex> indexes = new ArrayList<>();
+    for (Pack pack : file.getObjectDatabase().getPacks()) {
+      indexes.add(pack.getIndex());
+    }
+    record Stored(ObjectId blob, int pack, long offset) {}
+    List<Stored> stored = new ArrayList<>(blobs.size());
+    for (ObjectId blob : blobs) {
+      int pack = 0;
+      long offset = -1;
+      while (pack < indexes.size() && (offset = indexes.get(pack).findOffset(blob)) < 0) {
+        pack++;
+      }
+      stored.add(new Stored(blob, pack, offset));
+    }
+    stored.sort(Comparator.comparingInt(Stored::pack).thenComparingLong(Stored::offset));
+    return stored.stream().map(Stored::blob).toList();
   }
 
   private BlobResult scanBlob(ObjectReader reader, ObjectId blob) {
@@ -412,7 +563,6 @@ public final class GitScan {
   }
 
   private void report(Request request, BlobResult result, Map<ObjectId, Origin> origins, RawContentSink sink) {
-    bytes += result.size();
     if (result.error() != null) {
       err.println("leakguard scan --git: blob " + result.blob().name() + ": " + result.error());
       failed = true;

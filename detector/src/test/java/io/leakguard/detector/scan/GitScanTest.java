@@ -187,6 +187,10 @@ class GitScanTest {
     Map<String, JsonNode> seen = byId();
     int all = scan(server.toString(), true, null, null, 1);
     Map<String, JsonNode> everything = byId();
+    String oneThread = out.toString(StandardCharsets.UTF_8);
+    // (on two threads the blobs are scanned while the walk goes on: the same lines, in the same order)
+    assertEquals(1, scan(server.toString(), true, null, null, 2));
+    assertEquals(oneThread, out.toString(StandardCharsets.UTF_8));
 
     // Then only --all-objects finds the rewritten, the deleted and the dangling leaks
     assertEquals(0, reachable, out.toString(StandardCharsets.UTF_8));
