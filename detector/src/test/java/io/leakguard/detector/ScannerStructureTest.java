@@ -154,6 +154,7 @@ class ScannerStructureTest {
       "WARN [sdk] env ALIBABA_CLOUD_ACCESS_KEY_ID=%s used from 203.0.113.7",
       "<AccessKeyId>%s</AccessKeyId>",
       "2026-03-02 10:11:12 INFO  OSSClient init ak=%s endpoint=oss-cn-hangzhou.aliyuncs.com",
+      "[DEBUG] > Authorization: OSS %s:kZoYNv66bsmc10+dcGKw5x2PRrk=",
   })
   void shouldFindLegacyIdsWithoutPrefixByTheirKeyName(String line) {
     String legacy = legacyId();

@@ -236,7 +236,39 @@ final class Prefilter {
       }
       if (start == i - PADDED_BASE64_MIN) {
         hits.triggers().add(start);
+        signedHeader(text, i, hits.legacyIds());
       }
+    }
+  }
+
+  /** The longest signature looked for before its padding: HMAC-SHA256 in base64 is 44 characters. */
+  private static final int SIGNATURE_MAX = 44;
+  private static final String[] SIGNATURE_SCHEMES = {"OSS ", "acs "};
+
+  /**
+   * A legacy ID in a signed request's header: {@code Authorization: OSS ID:SIGNATURE=} (OSS's V1 signature) or
+   * {@code acs ID:SIGNATURE=}, found from the padding of the signature, which the {@code '='} pass visits anyway.
+   */
+  private static void signedHeader(String text, int padding, IntList legacyIds) {
+    int signature = padding;
+    while (signature > 0 && padding - signature < SIGNATURE_MAX && Chars.isBase64(text.charAt(signature - 1))) {
+      signature--;
+    }
+    int colon = signature - 1;
+    int id = colon - LEGACY_ID_LENGTH;
+    if (id < 4 || text.charAt(colon) != ':') {
+      return;
+    }
+    boolean scheme = false;
+    for (String name : SIGNATURE_SCHEMES) {
+      scheme |= text.startsWith(name, id - name.length());
+    }
+    for (int k = id; k < colon && scheme; k++) {
+      scheme = Chars.isAlnum(text.charAt(k));
+    }
+    if (scheme && !text.startsWith(KeyShapes.LTAI, id)
+        && io.leakguard.schemas.KeyPlausibility.isRandomLooking(text, id, colon)) {
+      legacyIds.add(id);
     }
   }
 
