@@ -26,6 +26,7 @@ class ScannerPlaceholderTest {
       "LTAI5tEXAMPLEKEYID12345w",
       "LTAIabababababababababab",
       "LTAIAAAAbbbbAAAAbbbbAAAA",
+      "LTAI5tQ8mZ2kP9rTxYz1xxxx", // the tail masked with x
       "<your-access-key-id>",
       "${ALIBABA_CLOUD_ACCESS_KEY_ID}",
       "LTAI_YOUR_ACCESS_KEY_ID",
@@ -36,6 +37,28 @@ class ScannerPlaceholderTest {
     String text = "access_key_id = " + placeholder + "\naccess_key_secret = " + SyntheticKeys.secret() + "\n";
 
     assertTrue(scanner.scan(text).isEmpty());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"%s****", "%s##", "%s<redacted>", "%s[MASKED]", "%s(truncated)"})
+  void shouldNotTakeAMaskedOrCutIdForALeak(String form) {
+    // Given an ID shown as consoles and documentation show one: its head, then a mask
+    String id = SyntheticKeys.accessKeyId();
+    String sts = SyntheticKeys.stsAccessKeyId();
+
+    assertEquals(List.of(), scanner.scan("AccessKey ID: " + String.format(form, id.substring(0, 18)) + "\n"));
+    assertEquals(List.of(), scanner.scan("AccessKey ID: " + String.format(form, id) + "\n"));
+    assertEquals(List.of(), scanner.scan("STS AccessKeyId: " + String.format(form, sts) + "\n"));
+  }
+
+  @Test
+  void shouldTellAnIdCutShortFromOneEndingASentence() {
+    String id = SyntheticKeys.accessKeyId();
+
+    assertEquals(List.of(), scanner.scan("the key " + id.substring(0, 16) + "... was found\n"));
+    assertEquals(List.of(), scanner.scan("the key " + id.substring(0, 16) + "\u2026 was found\n"));
+    assertEquals(List.of(id), scanner.scan("the key " + id + "... was found\n").stream()
+        .map(Finding::accessKeyId).toList());
   }
 
   @Test

@@ -114,7 +114,7 @@ public final class KeyPlausibility {
     if ((upper ? 1 : 0) + (lower ? 1 : 0) + (digit ? 1 : 0) < 2) {
       return false;
     }
-    if (isBlocky(text, from, to)) {
+    if (isBlocky(text, from, to) || endsInMask(text, from, to)) {
       return false;
     }
     if (containsPlaceholderWord(text, from, to) || containsKeyboardWalk(text, from, to)
@@ -143,6 +143,17 @@ public final class KeyPlausibility {
     }
     return equal >= limit || up >= limit || down >= limit;
   }
+
+  /** Trailing characters masked with x ({@code LTAI5tQ8mZ2kP9rTxxxx}): by chance once in a million values. */
+  private static boolean endsInMask(CharSequence text, int from, int to) {
+    int masked = 0;
+    while (masked < MASK_RUN && to - masked > from && (text.charAt(to - 1 - masked) | 0x20) == 'x') {
+      masked++;
+    }
+    return masked == MASK_RUN;
+  }
+
+  private static final int MASK_RUN = 4;
 
   /**
    * Whether a value is words with a short prefix or suffix of digits: {@code 5tFakeAccessKeyId123},

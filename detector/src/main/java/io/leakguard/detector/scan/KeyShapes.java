@@ -54,10 +54,47 @@ final class KeyShapes {
       end++;
     }
     int body = end - bodyStart;
-    if (body < minBody || body > maxBody) {
+    if (body < minBody || body > maxBody || isMaskedAfter(text, end)
+        || (body < LTAI_MAX_BODY && isEllipsisAfter(text, end))) {
       return -1;
     }
     return KeyPlausibility.isRandomLooking(text, bodyStart, end) ? end : -1;
+  }
+
+  private static final String[] MASK_WORDS = {"redacted", "masked", "truncated", "hidden", "omitted"};
+
+  /**
+   * Whether an ellipsis ({@code ..}, {@code …}) is glued to the end of a value. After an ID shorter than today's 24
+   * characters it cuts the ID short ({@code LTAI5tQ8mZ2k…}); after a whole one it only ends a sentence.
+   */
+  private static boolean isEllipsisAfter(CharSequence text, int end) {
+    return end < text.length() && (text.charAt(end) == '\u2026'
+        || (text.charAt(end) == '.' && end + 1 < text.length() && text.charAt(end + 1) == '.'));
+  }
+
+  /**
+   * Whether a mask is glued to the end of a value: {@code LTAI4GDty8ab9W4Y1D****}, as Alibaba Cloud's documentation and
+   * consoles show a key, {@code ####}, or {@code <redacted>}/{@code [masked]}. The characters before it are only part
+   * of a key, and not a leak of it.
+   */
+  static boolean isMaskedAfter(CharSequence text, int end) {
+    if (end >= text.length()) {
+      return false;
+    }
+    char c = text.charAt(end);
+    if (c == '*' || c == '#') {
+      return true;
+    }
+    if ("<[({".indexOf(c) < 0) {
+      return false;
+    }
+    String after = text.subSequence(end + 1, Math.min(text.length(), end + 1 + 10)).toString();
+    for (String word : MASK_WORDS) {
+      if (after.regionMatches(true, 0, word, 0, word.length())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether a value starting at {@code at} is not the tail of a longer alphanumeric token. */

@@ -158,7 +158,8 @@ final class Prefilter {
     while (end < text.length() && end - i <= LEGACY_ID_LENGTH && Chars.isAlnum(text.charAt(end))) {
       end++;
     }
-    if (i == gapStart || end - i != LEGACY_ID_LENGTH || text.startsWith(KeyShapes.LTAI, i) || text.startsWith(KeyShapes.STS, i)) {
+    if (i == gapStart || end - i != LEGACY_ID_LENGTH || text.startsWith(KeyShapes.LTAI, i)
+        || text.startsWith(KeyShapes.STS, i) || KeyShapes.isMaskedAfter(text, end)) {
       return -1;
     }
     return io.leakguard.schemas.KeyPlausibility.isRandomLooking(text, i, end) ? i : -1;
