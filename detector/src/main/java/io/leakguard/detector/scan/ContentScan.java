@@ -206,7 +206,8 @@ public final class ContentScan {
         if (sts ? length < KeyShapes.SECRET_LENGTH : length != KeyShapes.SECRET_LENGTH) {
           continue;
         }
-        KeyNames.Kind named = KeyNames.of(text, start, idName);
+        String name = KeyNames.name(text, start);
+        KeyNames.Kind named = KeyNames.of(name, idName);
         if (named == KeyNames.Kind.OTHER) {
           continue; // a password, a token, a signature: named as something else, so not this key's secret
         }
@@ -215,7 +216,7 @@ public final class ContentScan {
           continue;
         }
         long score = score(start, idStart, line, named == KeyNames.Kind.SECRET, near,
-            sameFamily(idFamily, KeyNames.family(KeyNames.name(text, start))));
+            sameFamily(idFamily, KeyNames.family(name)));
         if (score > bestScore) {
           bestScore = score;
           secret = secrets.value(k);

@@ -31,13 +31,11 @@ final class KeyNames {
   private KeyNames() {}
 
   /**
-   * What the name of the value at {@code valueStart} says it is, for pairing with an ID named {@code idName} (null if
-   * unnamed). When the ID is given as a user name
-   * ({@code <username>}, {@code user:}), as the OSS Maven wagon, Jenkins and Docker-style logins take an AccessKey
-   * pair, the password beside it is its secret.
+   * What a value's {@code name} (from {@link #name}, null if unnamed) says it is, for pairing with an ID named
+   * {@code idName}. When the ID is given as a user name ({@code <username>}, {@code user:}), as the OSS Maven wagon,
+   * Jenkins and Docker-style logins take an AccessKey pair, the password beside it is its secret.
    */
-  static Kind of(String text, int valueStart, String idName) {
-    String name = name(text, valueStart);
+  static Kind of(String name, String idName) {
     if (name == null) {
       return Kind.NONE;
     }
