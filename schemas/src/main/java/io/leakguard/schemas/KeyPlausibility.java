@@ -118,6 +118,7 @@ public final class KeyPlausibility {
       return false;
     }
     if (containsPlaceholderWord(text, from, to) || containsKeyboardWalk(text, from, to)
+        || containsTypedWords(text, from, to)
         || (length >= MIN_WORD_SEQUENCE && isWordSequence(text, from, to))
         || isWordsWithDigits(text, from, to)) {
       return false;
@@ -267,7 +268,44 @@ public final class KeyPlausibility {
         return true;
       }
     }
+    // Also with the digits taken out: a walk typed with digits between its keys (Q1w2E3r4T5y6U7) is a walk too, one
+    // key longer, as letters alone come closer together than the value's characters.
+    String letters = value.replaceAll("[0-9]", "");
+    for (String row : KEYBOARD_ROWS) {
+      String reversed = new StringBuilder(row).reverse().toString();
+      for (int k = 0; k + KEYBOARD_WALK + 1 <= row.length(); k++) {
+        if (letters.contains(row.substring(k, k + KEYBOARD_WALK + 1))
+            || letters.contains(reversed.substring(k, k + KEYBOARD_WALK + 1))) {
+          return true;
+        }
+      }
+    }
     return false;
+  }
+
+  /**
+   * Words a person types into a made-up key ({@code AliyunAccessKey001}, {@code MyCompanyProdKey01},
+   * {@code NOTAREALKEY}), capitalized or in capitals. Random values hold one now and then; two or more, 7 letters in
+   * all, about once in ten billion.
+   */
+  private static final String[] TYPED_WORDS = {"Access", "Key", "Secret", "Aliyun", "Alibaba", "Cloud", "Prod",
+      "Production", "Dev", "Staging", "Demo", "Your", "Our", "Company", "Here", "Insert", "Change", "Not", "Real",
+      "Account", "User", "Token", "Value", "Default", "Test", "Fake", "Sample", "Example", "Bucket", "Admin", "Root"};
+  private static final int TYPED_LETTERS = 7;
+
+  private static boolean containsTypedWords(CharSequence text, int from, int to) {
+    String value = text.subSequence(from, to).toString();
+    int words = 0;
+    int letters = 0;
+    for (String word : TYPED_WORDS) {
+      for (String form : new String[] {word, word.toUpperCase(Locale.ROOT)}) {
+        for (int at = value.indexOf(form); at >= 0; at = value.indexOf(form, at + form.length())) {
+          words++;
+          letters += form.length();
+        }
+      }
+    }
+    return words >= 2 && letters >= TYPED_LETTERS;
   }
 
   /** Every run of {@value #KEYBOARD_WALK} keys along a row, both ways: built once, checked for every value. */

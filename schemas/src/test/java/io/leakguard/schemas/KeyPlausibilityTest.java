@@ -37,6 +37,10 @@ class KeyPlausibilityTest {
       "MyAccessKeyIdHere", // words with two-letter ones
       "5tPlaceholderValue01",
       "5tAccessKeyForBucket42", // words between a prefix and digits
+      "5tAliyunAccessKey001", // words a made-up key is typed with
+      "5tMyCompanyProdKey01",
+      "5tNOTAREALKEYATALL01",
+      "5tQ1w2E3r4T5y6U7i8O9", // a keyboard walk with digits between its keys
       "5tQwErTyUiOp12345678", // a keyboard row
       "5tasdfghjkl1234abcde",
       "5tMnbvcxzLkjhgf09876",
@@ -69,7 +73,7 @@ class KeyPlausibilityTest {
 
   /**
    * The recall cost: how many random bodies the rules reject. A real ID is random, so each rejection is a missed
-   * leak; the bound is 20 in 500,000 per length (measured, all rules: 19 of 16 characters, 16 of 20, 9 of 24, 6 of
+   * leak; the bound is 20 in 500,000 per length (measured, all rules: 19 of 16 characters, 17 of 20, 9 of 24, 6 of
    * 30; the 12-character bodies of 16-character IDs, which the word rule does not apply to: 28).
    */
   @ParameterizedTest
