@@ -155,6 +155,8 @@ class ScannerStructureTest {
       "<AccessKeyId>%s</AccessKeyId>",
       "2026-03-02 10:11:12 INFO  OSSClient init ak=%s endpoint=oss-cn-hangzhou.aliyuncs.com",
       "[DEBUG] > Authorization: OSS %s:kZoYNv66bsmc10+dcGKw5x2PRrk=",
+      "2026-03-02 10:11:12 WARN AccessKeyId [%s] is disabled",
+      "config.setAccessKeyId(\"%s\");",
   })
   void shouldFindLegacyIdsWithoutPrefixByTheirKeyName(String line) {
     String legacy = legacyId();

@@ -151,7 +151,7 @@ final class Prefilter {
   private static int valueAfterName(String text, int i) {
     int gapStart = i;
     int gapEnd = Math.min(text.length(), i + LEGACY_GAP);
-    while (i < gapEnd && " \t\"':=>\\".indexOf(text.charAt(i)) >= 0) {
+    while (i < gapEnd && " \t\"':=>\\([".indexOf(text.charAt(i)) >= 0) {
       i++;
     }
     int end = i;
