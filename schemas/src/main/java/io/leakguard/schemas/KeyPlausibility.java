@@ -145,10 +145,20 @@ public final class KeyPlausibility {
     return equal >= limit || up >= limit || down >= limit;
   }
 
-  /** Trailing characters masked with x ({@code LTAI5tQ8mZ2kP9rTxxxx}): by chance once in a million values. */
+  /**
+   * Trailing characters masked with x or zeros ({@code LTAI5tQ8mZ2kP9rTxxxx}, {@code LTAInoSuchKey0000}): by chance
+   * once in a million values.
+   */
   private static boolean endsInMask(CharSequence text, int from, int to) {
+    if (to - from < MASK_RUN) {
+      return false;
+    }
+    char last = text.charAt(to - 1);
+    if ((last | 0x20) != 'x' && last != '0') {
+      return false;
+    }
     int masked = 0;
-    while (masked < MASK_RUN && to - masked > from && (text.charAt(to - 1 - masked) | 0x20) == 'x') {
+    while (masked < MASK_RUN && (text.charAt(to - 1 - masked) | 0x20) == (last | 0x20)) {
       masked++;
     }
     return masked == MASK_RUN;
@@ -290,8 +300,11 @@ public final class KeyPlausibility {
    */
   private static final String[] TYPED_WORDS = {"Access", "Key", "Secret", "Aliyun", "Alibaba", "Cloud", "Prod",
       "Production", "Dev", "Staging", "Demo", "Your", "Our", "Company", "Here", "Insert", "Change", "Not", "Real",
-      "Account", "User", "Token", "Value", "Default", "Test", "Fake", "Sample", "Example", "Bucket", "Admin", "Root"};
+      "Account", "User", "Token", "Value", "Default", "Test", "Fake", "Sample", "Example", "Bucket", "Admin", "Root",
+      "Synthetic", "Such", "Invalid", "Unknown", "Missing", "Wrong", "Revoked", "Deleted", "Disabled", "Expired"};
   private static final int TYPED_LETTERS = 7;
+  /** One typed word this long is enough ({@code STS.NSyntheticTokABCD}): by chance once in 50 billion values. */
+  private static final int TYPED_WORD_ALONE = 6;
 
   private static boolean containsTypedWords(CharSequence text, int from, int to) {
     String value = text.subSequence(from, to).toString();
@@ -300,6 +313,9 @@ public final class KeyPlausibility {
     for (String word : TYPED_WORDS) {
       for (String form : new String[] {word, word.toUpperCase(Locale.ROOT)}) {
         for (int at = value.indexOf(form); at >= 0; at = value.indexOf(form, at + form.length())) {
+          if (form.length() >= TYPED_WORD_ALONE) {
+            return true;
+          }
           words++;
           letters += form.length();
         }

@@ -41,6 +41,8 @@ class KeyPlausibilityTest {
       "5tMyCompanyProdKey01",
       "5tNOTAREALKEYATALL01",
       "5tQ1w2E3r4T5y6U7i8O9", // a keyboard walk with digits between its keys
+      "NSyntheticTokABCD", // one long typed word (this repository's own test fixtures, found by scan --git)
+      "noSuchKey0000", // a tail of zeros
       "5tQwErTyUiOp12345678", // a keyboard row
       "5tasdfghjkl1234abcde",
       "5tMnbvcxzLkjhgf09876",
