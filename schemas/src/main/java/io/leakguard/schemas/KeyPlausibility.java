@@ -27,7 +27,12 @@ public final class KeyPlausibility {
   /** Keyboard rows, read either way, of which six keys in a row are a person's typing ({@code qwerty}, {@code asdfgh}). */
   private static final String[] KEYBOARD_ROWS = {"qwertyuiop", "asdfghjkl", "zxcvbnm", "1qaz2wsx3edc4rfv"};
   private static final int KEYBOARD_WALK = 6;
-  private static final java.util.List<String> KEYBOARD_WALKS = keyboardWalks();
+  private static final java.util.List<String> KEYBOARD_WALKS = keyboardWalks(KEYBOARD_WALK);
+  /**
+   * Walks typed with digits between the keys ({@code Q1w2E3r4T5y6U7}), looked for in the letters alone: one key
+   * longer, as letters alone come closer together than the value's characters.
+   */
+  private static final java.util.List<String> KEYBOARD_WALKS_OF_LETTERS = keyboardWalks(KEYBOARD_WALK + 1);
   /** Shortest word of a word sequence, and how many words make one (fewer with a closing acronym). */
   private static final int MIN_WORDS = 3;
   /** Acronyms that Alibaba Cloud's API and SDK names use inside a name ({@code AssumeRoleWithOIDCRequest}). */
@@ -146,7 +151,7 @@ public final class KeyPlausibility {
   }
 
   /**
-   * Trailing characters masked with x or zeros ({@code LTAI5tQ8mZ2kP9rTxxxx}, {@code LTAInoSuchKey0000}): by chance
+   * Trailing characters masked with x or zeros ({@code LTAI5t…xxxx}, {@code …0000}): by chance
    * once in a million values.
    */
   private static boolean endsInMask(CharSequence text, int from, int to) {
@@ -278,16 +283,15 @@ public final class KeyPlausibility {
         return true;
       }
     }
-    // Also with the digits taken out: a walk typed with digits between its keys (Q1w2E3r4T5y6U7) is a walk too, one
-    // key longer, as letters alone come closer together than the value's characters.
-    String letters = value.replaceAll("[0-9]", "");
-    for (String row : KEYBOARD_ROWS) {
-      String reversed = new StringBuilder(row).reverse().toString();
-      for (int k = 0; k + KEYBOARD_WALK + 1 <= row.length(); k++) {
-        if (letters.contains(row.substring(k, k + KEYBOARD_WALK + 1))
-            || letters.contains(reversed.substring(k, k + KEYBOARD_WALK + 1))) {
-          return true;
-        }
+    StringBuilder letters = new StringBuilder(value.length());
+    for (int i = 0; i < value.length(); i++) {
+      if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+        letters.append(value.charAt(i));
+      }
+    }
+    for (String walk : KEYBOARD_WALKS_OF_LETTERS) {
+      if (letters.indexOf(walk) >= 0) {
+        return true;
       }
     }
     return false;
@@ -300,8 +304,11 @@ public final class KeyPlausibility {
    */
   private static final String[] TYPED_WORDS = {"Access", "Key", "Secret", "Aliyun", "Alibaba", "Cloud", "Prod",
       "Production", "Dev", "Staging", "Demo", "Your", "Our", "Company", "Here", "Insert", "Change", "Not", "Real",
-      "Account", "User", "Token", "Value", "Default", "Test", "Fake", "Sample", "Example", "Bucket", "Admin", "Root",
-      "Synthetic", "Such", "Invalid", "Unknown", "Missing", "Wrong", "Revoked", "Deleted", "Disabled", "Expired"};
+      "Account", "User", "Token", "Value", "Default", "Test", "Fake", "Bucket", "Admin", "Root", "Synthetic", "Such",
+      "Invalid", "Unknown", "Missing", "Wrong", "Revoked", "Deleted", "Disabled", "Expired"};
+  /** Each typed word as written and in capitals, built once. */
+  private static final java.util.List<String> TYPED_FORMS = java.util.Arrays.stream(TYPED_WORDS)
+      .flatMap(word -> java.util.stream.Stream.of(word, word.toUpperCase(Locale.ROOT))).toList();
   private static final int TYPED_LETTERS = 7;
   /** One typed word this long is enough ({@code STS.NSyntheticTokABCD}): by chance once in 50 billion values. */
   private static final int TYPED_WORD_ALONE = 6;
@@ -310,28 +317,26 @@ public final class KeyPlausibility {
     String value = text.subSequence(from, to).toString();
     int words = 0;
     int letters = 0;
-    for (String word : TYPED_WORDS) {
-      for (String form : new String[] {word, word.toUpperCase(Locale.ROOT)}) {
-        for (int at = value.indexOf(form); at >= 0; at = value.indexOf(form, at + form.length())) {
-          if (form.length() >= TYPED_WORD_ALONE) {
-            return true;
-          }
-          words++;
-          letters += form.length();
+    for (String form : TYPED_FORMS) {
+      for (int at = value.indexOf(form); at >= 0; at = value.indexOf(form, at + form.length())) {
+        if (form.length() >= TYPED_WORD_ALONE) {
+          return true;
         }
+        words++;
+        letters += form.length();
       }
     }
     return words >= 2 && letters >= TYPED_LETTERS;
   }
 
-  /** Every run of {@value #KEYBOARD_WALK} keys along a row, both ways: built once, checked for every value. */
-  private static java.util.List<String> keyboardWalks() {
+  /** Every run of {@code length} keys along a row, both ways: built once, checked for every value. */
+  private static java.util.List<String> keyboardWalks(int length) {
     java.util.List<String> walks = new java.util.ArrayList<>();
     for (String row : KEYBOARD_ROWS) {
       String reversed = new StringBuilder(row).reverse().toString();
-      for (int k = 0; k + KEYBOARD_WALK <= row.length(); k++) {
-        walks.add(row.substring(k, k + KEYBOARD_WALK));
-        walks.add(reversed.substring(k, k + KEYBOARD_WALK));
+      for (int k = 0; k + length <= row.length(); k++) {
+        walks.add(row.substring(k, k + length));
+        walks.add(reversed.substring(k, k + length));
       }
     }
     return java.util.List.copyOf(walks);

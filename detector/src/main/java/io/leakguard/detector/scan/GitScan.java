@@ -433,7 +433,12 @@ public final class GitScan {
   }
 
   /** What scanning one blob gave. */
-  private record BlobResult(ObjectId blob, String content, List<Finding> findings, long size, String error) {}
+  private record BlobResult(ObjectId blob, String content, List<Finding> findings, long size, String error) {
+    /** Whether there is anything to report: findings or an error. */
+    boolean reportable() {
+      return error != null || !findings.isEmpty();
+    }
+  }
 
   /**
    * Scans the blobs on the calling thread, in the order given; keeps the results with findings or an error. In the
@@ -452,7 +457,7 @@ public final class GitScan {
 
   private void keep(Map<ObjectId, BlobResult> found, BlobResult result) {
     bytes += result.size();
-    if (result.error() != null || !result.findings().isEmpty()) {
+    if (result.reportable()) {
       found.put(result.blob(), result);
     }
   }
@@ -487,7 +492,7 @@ public final class GitScan {
           result = new BlobResult(blob, null, List.of(), 0, String.valueOf(e));
         }
         scanned.addAndGet(result.size());
-        if (result.error() != null || !result.findings().isEmpty()) {
+        if (result.reportable()) {
           found.put(blob, result);
         }
       });

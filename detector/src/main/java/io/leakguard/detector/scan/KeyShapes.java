@@ -65,7 +65,8 @@ final class KeyShapes {
 
   /**
    * Whether an ellipsis ({@code ..}, {@code …}) is glued to the end of a value. After an ID shorter than today's 24
-   * characters it cuts the ID short ({@code LTAI5tQ8mZ2k…}); after a whole one it only ends a sentence.
+   * characters it cuts the ID short ({@code LTAI5t} and a few characters, then {@code …}); after a whole one it only
+   * ends a sentence.
    */
   private static boolean isEllipsisAfter(CharSequence text, int end) {
     return end < text.length() && (text.charAt(end) == '\u2026'
@@ -73,9 +74,9 @@ final class KeyShapes {
   }
 
   /**
-   * Whether a mask is glued to the end of a value: {@code LTAI4GDty8ab9W4Y1D****}, as Alibaba Cloud's documentation and
-   * consoles show a key, {@code ####}, or {@code <redacted>}/{@code [masked]}. The characters before it are only part
-   * of a key, and not a leak of it.
+   * Whether a mask is glued to the end of a value: {@code LTAI5t} and some characters, then {@code ****}, as Alibaba
+   * Cloud's documentation and consoles show a key, {@code ####}, or {@code <redacted>}/{@code [masked]}. The
+   * characters before it are only part of a key, and not a leak of it.
    */
   static boolean isMaskedAfter(CharSequence text, int end) {
     if (end >= text.length()) {
