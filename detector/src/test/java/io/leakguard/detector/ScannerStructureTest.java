@@ -245,7 +245,8 @@ class ScannerStructureTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"requestId", "trace_id", "cacheKey", "encryptionKey", "etag", "refresh_token"})
+  @ValueSource(strings = {"requestId", "trace_id", "cacheKey", "encryptionKey", "etag", "refresh_token",
+      "session_secret", "COOKIE_SECRET", "webhookSecret", "client_secret", "jwt-secret", "otpSecret"})
   void shouldNotPairAValueNamedAsSomethingElse(String name) {
     // Given an ID-only leak and, two lines on, a random 30-character value named as another thing
     String id = SyntheticKeys.accessKeyId();
@@ -256,6 +257,15 @@ class ScannerStructureTest {
 
     assertEquals(List.of(id), findings.stream().map(Finding::accessKeyId).toList());
     assertFalse(findings.get(0).secretFound(), name + " is not a secret");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"session_access_key_secret", "clientAccessKeySecret", "secret"})
+  void shouldPairASecretNamedAsAnAccessKeysWhateverElseItsNameSays(String name) {
+    String id = SyntheticKeys.accessKeyId();
+    String secret = SyntheticKeys.secret();
+
+    assertPaired("{\n  \"accessKeyId\": \"" + id + "\",\n  \"" + name + "\": \"" + secret + "\"\n}\n", id, secret);
   }
 
   @Test

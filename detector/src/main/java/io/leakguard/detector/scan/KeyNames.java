@@ -25,6 +25,14 @@ final class KeyNames {
       "uuid", "guid", "trace", "request", "correlation", "etag", "md5", "sha1", "sha256", "fingerprint", "cache",
       "partition", "primary", "foreign", "idempot", "encrypt", "private", "public", "crypto", "hmac", "jwt", "csrf",
       "xsrf", "bearer", "refresh"};
+  /**
+   * What owns a secret other than an AccessKey: a web framework's session or cookie secret, a webhook's or a token's
+   * signing secret, an OAuth client's or consumer's, a one-time-password seed ({@code SESSION_SECRET},
+   * {@code webhook_secret}, {@code client_secret}). Named with {@code access} as well, the secret is an AccessKey's
+   * ({@code session_access_key_secret}).
+   */
+  private static final String[] OTHER_SECRETS = {"session", "cookie", "webhook", "jwt", "csrf", "xsrf", "hmac",
+      "signing", "client", "consumer", "oauth", "otp", "mfa", "encrypt"};
   /** Names that only introduce the value, whose real name comes before. */
   private static final String[] VALUE_NAMES = {"value", "val", "v", "data"};
 
@@ -102,7 +110,7 @@ final class KeyNames {
     String lower = name.toLowerCase(Locale.ROOT);
     if (lower.contains("secret") || lower.equals("sk") || lower.endsWith("_sk") || lower.endsWith(".sk")
         || lower.endsWith("-sk") || lower.endsWith("aksk")) {
-      return Kind.SECRET;
+      return isOtherSecret(lower) ? Kind.OTHER : Kind.SECRET;
     }
     for (String other : OTHER_NAMES) {
       if (lower.contains(other)) {
@@ -111,6 +119,18 @@ final class KeyNames {
     }
     // An identifier (requestId, trace_id, accessKeyId itself): a 30-character value so named is not a secret.
     return lower.endsWith("id") ? Kind.OTHER : Kind.NONE;
+  }
+
+  private static boolean isOtherSecret(String lower) {
+    if (lower.contains("access")) {
+      return false;
+    }
+    for (String owner : OTHER_SECRETS) {
+      if (lower.contains(owner)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
