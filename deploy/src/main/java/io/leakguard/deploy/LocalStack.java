@@ -43,6 +43,13 @@ import java.util.stream.Stream;
 final class LocalStack implements AutoCloseable {
 
   static final String SERVICE_JVM_MEMORY = "-Xmx384m";
+  /**
+   * The local stack's JVMs compile with C1 only. Its processes share one machine's few cores, and C2 was most of their
+   * work: measured on ClusterChaosIT (fifteen JVMs on 2 cores), the C2 compiler threads took 234 s of the 427 s of CPU
+   * the stack used, broker and services alike. C1 code runs hot paths slower, but a local stack's paths are the glue of
+   * clients and brokers, never hot for long. Images and {@code leakguard run} keep the JVM's default, both compilers.
+   */
+  static final String LOCAL_JIT = "-XX:TieredStopAtLevel=1";
   /** Generous: a cluster stack is 15 JVMs starting at once, which on two cores takes a minute or two. */
   private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
   private static final List<String> SERVICES = List.of("detector", "enricher", "remediator", "notifier", "bridge",
@@ -366,6 +373,7 @@ final class LocalStack implements AutoCloseable {
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.add(SERVICE_JVM_MEMORY);
     command.add("-XX:+UseSerialGC");
+    command.add(LOCAL_JIT);
     command.add("-cp");
     // A service gets the class path of a service image (no broker, no emulator); the broker and emulator get it all.
     String classPath = System.getProperty("java.class.path");
