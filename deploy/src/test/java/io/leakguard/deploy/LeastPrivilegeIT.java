@@ -482,9 +482,12 @@ class LeastPrivilegeIT {
   private static List<String> closeAtSource(String account, String tag, List<String> problems) throws Exception {
     String[] leaked = pair();
     TestFleet.account(account).user("s-" + tag, u -> u.key(leaked[0], leaked[1])).seed(emulator);
+    String reported = newestEventId();
     long id = emulator.state().reportLeak(new CloudState.LeakReport(null, leaked[0], "GitHub",
         "https://github.com/lp/" + tag + "/blob/main/app.py", "lp", "lp/" + tag, "app.py", "Python")).id();
-    awaitQuietly(() -> sasRecords.containsKey(id));
+    // Polled, or the poll refused (the member role not assumed, the list not read): waiting out the time-out for a
+    // record that cannot come cost 30 s a case.
+    awaitQuietly(() -> sasRecords.containsKey(id) || refusedSince(reported, "AssumeRole", "DescribeAccesskeyLeakList"));
     SecurityCenterLeakRecord record = sasRecords.get(id);
     if (record == null) {
       return List.of("record " + id + ": not polled");
@@ -508,21 +511,21 @@ class LeastPrivilegeIT {
     outcomeProducer.send(new ProducerRecord<>(TOPICS.remediationOutcomes().name(), leaked[0], rotated)).get();
     // Marked handled, or the closer's attempt refused (it says so in its log and leaves the record): waiting out the
     // time-out for a refused close cost 30 s a case.
-    awaitQuietly(() -> dealed(id) || closeRefusedSince(sent));
+    awaitQuietly(() -> dealed(id) || refusedSince(sent, "ModifyAccessKeyLeakDeal"));
     if (!dealed(id)) {
       failures.add("record " + id + ": still pending after the incident was rotated");
     }
     return failures;
   }
 
-  /** Whether a ModifyAccessKeyLeakDeal call was refused after the event {@code mark}. */
-  private static boolean closeRefusedSince(String mark) throws Exception {
+  /** Whether a call to one of {@code actions} was refused after the event {@code mark}. */
+  private static boolean refusedSince(String mark, String... actions) throws Exception {
+    List<String> names = List.of(actions);
     for (JsonNode event : events(200)) {
       if (event.path("eventId").asText().equals(mark)) {
         return false;
       }
-      if (event.path("eventName").asText().equals("ModifyAccessKeyLeakDeal")
-          && !event.path("errorCode").asText().isEmpty()) {
+      if (names.contains(event.path("eventName").asText()) && !event.path("errorCode").asText().isEmpty()) {
         return true;
       }
     }
