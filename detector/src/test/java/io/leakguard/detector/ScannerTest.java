@@ -243,6 +243,33 @@ class ScannerTest {
   }
 
   @Test
+  void shouldReadAQuotedPrintableMailBodyWhoseEqualsSignsAreEscaped() {
+    // Given a mail part in quoted-printable (RFC 2045, 6.7), where every '=' of the text is written =3D
+    String id = SyntheticKeys.accessKeyId();
+    String secret = SyntheticKeys.secret();
+    String other = SyntheticKeys.secret();
+    String mail = "Content-Transfer-Encoding: quoted-printable\n\nsession_secret=3D" + other + "\naccess_key_id=3D" + id
+        + "\naccess_key_secret=3D" + secret + "\n";
+
+    // When
+    List<Finding> findings = scanner.scan(mail);
+
+    // Then the ID is found after its escaped '=', and the secret is the one its name says, without the 3D
+    assertEquals(List.of(id), findings.stream().map(Finding::accessKeyId).toList());
+    assertEquals(KeyForms.fingerprint(secret), findings.get(0).secretFingerprint());
+  }
+
+  @Test
+  void shouldKeepASecretThatBeginsWith3dAfterAPlainEqualsSign() {
+    String id = SyntheticKeys.accessKeyId();
+    String secret = "3D" + SyntheticKeys.secret().substring(2);
+
+    List<Finding> findings = scanner.scan("access_key_id=" + id + "\naccess_key_secret=" + secret + "\n");
+
+    assertEquals(KeyForms.fingerprint(secret), findings.get(0).secretFingerprint());
+  }
+
+  @Test
   void shouldBeSafeToShareBetweenThreads() throws Exception {
     // Given one scanner and many texts
     List<String> ids = java.util.stream.IntStream.range(0, 64).mapToObj(i -> SyntheticKeys.accessKeyId()).toList();

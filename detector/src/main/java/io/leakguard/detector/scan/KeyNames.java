@@ -135,13 +135,21 @@ final class KeyNames {
 
   /**
    * The identifier just before the value on its line, across what separates a name from its value: quotes, blanks,
-   * {@code :}, {@code =}, {@code =>}, {@code >} of an element, {@code (} of a call, {@code ,}; null if none.
+   * {@code :}, {@code =}, {@code =>}, {@code >} of an element, {@code (} of a call, {@code ,}, and those escaped
+   * ({@code %3D}, {@code =3D}, &#92;u0022); null if none.
    */
   private static String nameBefore(String text, int valueStart) {
     int floor = Math.max(0, valueStart - LOOKBACK);
     int i = valueStart;
-    while (i > floor && " \t\"'`:=>(,[{".indexOf(text.charAt(i - 1)) >= 0) {
-      i--;
+    while (i > floor) {
+      int escape = KeyShapes.escapeStart(text, i);
+      if (escape < i) {
+        i = escape; // an escaped separator (%3D, =3D, \u0022)
+      } else if (" \t\"'`:=>(,[{".indexOf(text.charAt(i - 1)) >= 0) {
+        i--;
+      } else {
+        break;
+      }
     }
     int end = i;
     while (i > floor && isNameChar(text.charAt(i - 1))) {

@@ -103,27 +103,54 @@ final class KeyShapes {
     return at == 0 || !Chars.isAlnum(text.charAt(at - 1)) || escapeEndsAt(text, at);
   }
 
-  /** Whether an escape ({@code %XX}, &#92;uXXXX, &#92;n…) ends right before {@code at}. */
+  /** Whether an escape ({@code %XX}, &#92;uXXXX, &#92;n…, quoted-printable {@code =3D}) ends right before {@code at}. */
   static boolean escapeEndsAt(CharSequence text, int at) {
+    return escapeStart(text, at) < at;
+  }
+
+  /** Where an escape ending right before {@code at} starts, or {@code at} if none does. */
+  static int escapeStart(CharSequence text, int at) {
     if (at >= 3 && text.charAt(at - 3) == '%' && Chars.hexPair(text, at - 2) >= 0) {
-      return true;
+      return at - 3;
+    }
+    if (at >= 3 && isQuotedPrintableSeparator(text, at - 3)) {
+      return at - 3;
     }
     if (at >= 6 && text.charAt(at - 6) == '\\' && text.charAt(at - 5) == 'u' && Chars.hexQuad(text, at - 4) >= 0) {
-      return true;
+      return at - 6;
     }
-    return at >= 2 && text.charAt(at - 2) == '\\' && "nrtbf".indexOf(text.charAt(at - 1)) >= 0;
+    return at >= 2 && text.charAt(at - 2) == '\\' && "nrtbf".indexOf(text.charAt(at - 1)) >= 0 ? at - 2 : at;
   }
 
   /**
-   * Where the value of an alphanumeric run starting at {@code runStart} begins once an escape glued to its front is
-   * skipped: {@code %3D} + secret is the run {@code 3D…}, whose value starts two characters later.
+   * A quoted-printable escape of what stands between a name and its value: {@code =3D} ({@code =}), {@code =22} and
+   * {@code =27} (quotes), {@code =3A} ({@code :}). Mail bodies and MIME parts encode so (RFC 2045, section 6.7), and
+   * {@code access_key_id=3DLTAI…} is a key after its name.
    */
-  static int valueStart(CharSequence text, int runStart) {
+  private static boolean isQuotedPrintableSeparator(CharSequence text, int at) {
+    if (at + 2 >= text.length() || text.charAt(at) != '=') {
+      return false;
+    }
+    char high = text.charAt(at + 1);
+    char low = text.charAt(at + 2);
+    return high == '3' && (low == 'D' || low == 'A') || high == '2' && (low == '2' || low == '7');
+  }
+
+  /**
+   * Where the value of an alphanumeric run from {@code runStart} to {@code runEnd} begins once an escape glued to its
+   * front is skipped: {@code %3D} + secret is the run {@code 3D…}, whose value starts two characters later. A
+   * quoted-printable {@code =3D} is skipped only when the rest is a secret's exact length: a secret after a plain
+   * {@code =} may itself begin with {@code 3D}.
+   */
+  static int valueStart(CharSequence text, int runStart, int runEnd) {
     if (runStart == 0) {
       return runStart;
     }
     char before = text.charAt(runStart - 1);
     if (before == '%' && Chars.hexPair(text, runStart) >= 0) {
+      return runStart + 2;
+    }
+    if (runEnd - runStart == SECRET_LENGTH + 2 && isQuotedPrintableSeparator(text, runStart - 1)) {
       return runStart + 2;
     }
     if (before == '\\') {

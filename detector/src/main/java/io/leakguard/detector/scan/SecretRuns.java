@@ -70,7 +70,7 @@ final class SecretRuns {
         i++;
       }
       scannedTo = i;
-      int valueStart = KeyShapes.valueStart(text, runStart);
+      int valueStart = KeyShapes.valueStart(text, runStart, i);
       if (isSecretShaped(valueStart, i)) {
         starts.add(valueStart);
         ends.add(i);
