@@ -24,6 +24,32 @@ class ScannerDecodingTest {
   }
 
   @Test
+  void shouldJoinAKeyThatAMailEncoderBrokeAtColumn76() {
+    // Given a quoted-printable mail body (RFC 2045, 6.7) whose long lines end in soft breaks, one inside the ID and one
+    // inside the secret
+    String prose = "Hello team, the new credentials for the staging account are: AccessKey ID ";
+    String body = "Content-Transfer-Encoding: quoted-printable\r\n\r\n" + prose + id.substring(0, 76 - prose.length() - 1)
+        + "=\r\n" + id.substring(76 - prose.length() - 1) + " and the AccessKey Secret which goes with it is"
+        + " the one here: access_key_secret=3D" + secret.substring(0, 9) + "=\r\n" + secret.substring(9)
+        + " for now.\r\n";
+
+    // When
+    List<Finding> findings = scanner.scan(body);
+
+    // Then the pair is whole again, reported on the line where the ID begins
+    assertPaired(findings);
+    assertEquals(3, findings.get(0).line());
+  }
+
+  @Test
+  void shouldNotDecodeQuotedPrintableWithoutASoftBreak() {
+    // "=AB" in a plain config is not an escape: without a soft break nothing is decoded
+    String text = "x=ABCDEF\naccess_key_id=" + id + "\naccess_key_secret=" + secret + "\n";
+
+    assertPaired(scanner.scan(text));
+  }
+
+  @Test
   void shouldFindAPairInUrlEncodedJson() {
     // Given a query parameter holding JSON, URL-encoded as usual (quotes, braces, colons escaped)
     String json = "{\"AccessKeyId\":\"" + id + "\",\"AccessKeySecret\":\"" + secret + "\"}";

@@ -38,34 +38,47 @@ final class Decoder {
     return new Decoded(result, position -> toText.applyAsInt(toStage.applyAsInt(position)));
   }
 
-  /** {@code text[from, to)} with its escapes decoded (positions mapped in {@code map}), or null if it has none. */
+  /**
+   * {@code text[from, to)} with its escapes decoded (positions mapped in {@code map}), or null if it has none. In a
+   * region with a quoted-printable soft line break ({@code =} at the end of a line), the quoted-printable escapes are
+   * decoded too: the soft breaks removed and each {@code =XX} made its character (RFC 2045, section 6.7), so a key that
+   * a mail encoder broke at column 76 is whole again.
+   */
   private static String unescape(String text, int from, int to, OffsetMap map) {
     StringBuilder out = null;
     int copyFrom = from;
     int nextPercent = text.indexOf('%', from);
     int nextBackslash = text.indexOf('\\', from);
+    int nextEquals = hasSoftBreak(text, from, to) ? text.indexOf('=', from) : -1;
     while (true) {
-      // The next escape candidate, from two cached indexOf results (re-searching both each time could be quadratic).
-      int i = nextPercent < 0 ? nextBackslash : nextBackslash < 0 ? nextPercent : Math.min(nextPercent, nextBackslash);
+      // The next escape candidate, from cached indexOf results (re-searching each time could be quadratic).
+      int i = earliest(earliest(nextPercent, nextBackslash), nextEquals);
       if (i < 0 || i >= to) {
         break;
       }
       int length = 0;
-      char value = 0;
+      int value = -1; // -1: the escape stands for nothing (a soft line break)
       if (text.charAt(i) == '%') {
         int hex = Chars.hexPair(text, i + 1);
         if (hex >= 0 && i + 3 <= to) {
           length = 3;
-          value = (char) hex;
+          value = hex;
         }
         nextPercent = text.indexOf('%', i + Math.max(1, length));
+      } else if (text.charAt(i) == '=') {
+        length = softBreakLength(text, i, to);
+        if (length == 0 && i + 3 <= to && isUpperHex(text.charAt(i + 1)) && isUpperHex(text.charAt(i + 2))) {
+          length = 3;
+          value = Chars.hexPair(text, i + 1);
+        }
+        nextEquals = text.indexOf('=', i + Math.max(1, length));
       } else {
         if (i + 1 < to) {
           char escape = text.charAt(i + 1);
           int quad = escape == 'u' ? Chars.hexQuad(text, i + 2) : -1;
           if (quad >= 0 && i + 6 <= to) {
             length = 6;
-            value = (char) quad;
+            value = quad;
           } else if (JSON_ESCAPES.indexOf(escape) >= 0) {
             length = 2;
             value = JSON_VALUES.charAt(JSON_ESCAPES.indexOf(escape));
@@ -84,13 +97,18 @@ final class Decoder {
         out.append(text, copyFrom, i);
       }
       map.decoded(out.length(), i, i + length);
-      out.append(value);
+      if (value >= 0) {
+        out.append((char) value);
+      }
       copyFrom = i + length;
       if (nextPercent >= 0 && nextPercent < copyFrom) {
         nextPercent = text.indexOf('%', copyFrom);
       }
       if (nextBackslash >= 0 && nextBackslash < copyFrom) {
         nextBackslash = text.indexOf('\\', copyFrom);
+      }
+      if (nextEquals >= 0 && nextEquals < copyFrom) {
+        nextEquals = text.indexOf('=', copyFrom);
       }
     }
     if (out == null) {
@@ -101,6 +119,32 @@ final class Decoder {
       out.append(text, copyFrom, to);
     }
     return out.toString();
+  }
+
+  private static int earliest(int a, int b) {
+    return a < 0 ? b : b < 0 ? a : Math.min(a, b);
+  }
+
+  /** Whether {@code text[from, to)} holds a quoted-printable soft line break. */
+  private static boolean hasSoftBreak(String text, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (text.charAt(i) == '=' && softBreakLength(text, i, to) > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The length of a soft line break ({@code =} and a line break) at {@code at}, or 0. */
+  static int softBreakLength(CharSequence text, int at, int to) {
+    if (at + 1 < to && text.charAt(at + 1) == '\n') {
+      return 2;
+    }
+    return at + 2 < to && text.charAt(at + 1) == '\r' && text.charAt(at + 2) == '\n' ? 3 : 0;
+  }
+
+  private static boolean isUpperHex(char c) {
+    return c >= '0' && c <= '9' || c >= 'A' && c <= 'F';
   }
 
   /**

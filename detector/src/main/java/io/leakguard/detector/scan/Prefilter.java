@@ -227,6 +227,9 @@ final class Prefilter {
           hits.legacyIds().add(value);
         }
       }
+      if (isSoftBreakInWord(text, i)) {
+        hits.triggers().add(i);
+      }
       if (i < PADDED_BASE64_MIN) {
         continue;
       }
@@ -241,6 +244,22 @@ final class Prefilter {
       }
     }
   }
+
+  /**
+   * A quoted-printable soft line break inside a word: {@code =} ending a line of {@value #SOFT_BREAK_MIN_LINE}
+   * characters or more, right after a letter or digit. Mail encoders break lines at 76 columns (RFC 2045, section
+   * 6.7), so a key may be cut in two; the region is decoded whole again. {@code KEY=} at the end of a short line (an
+   * empty assignment) is not one.
+   */
+  private static boolean isSoftBreakInWord(String text, int at) {
+    if (at == 0 || Decoder.softBreakLength(text, at, text.length()) == 0 || !Chars.isAlnum(text.charAt(at - 1))) {
+      return false;
+    }
+    int lineStart = text.lastIndexOf('\n', at - 1) + 1;
+    return at - lineStart >= SOFT_BREAK_MIN_LINE;
+  }
+
+  static final int SOFT_BREAK_MIN_LINE = 60;
 
   /** The longest signature looked for before its padding: HMAC-SHA256 in base64 is 44 characters. */
   private static final int SIGNATURE_MAX = 44;
