@@ -233,6 +233,36 @@ class ScannerStructureTest {
   }
 
   @Test
+  void shouldPairASecretNamedAsAnAccessKeysTwentyOptionsBelowItsId() {
+    // Given a large configuration whose ID and secret have twenty options between them
+    String id = SyntheticKeys.accessKeyId();
+    String secret = SyntheticKeys.secret();
+    StringBuilder yaml = new StringBuilder("oss:\n  accessKeyId: " + id + "\n");
+    for (int i = 0; i < 20; i++) {
+      yaml.append("  option").append(i).append(": value").append(i).append('\n');
+    }
+    yaml.append("  accessKeySecret: ").append(secret).append('\n');
+
+    assertPaired(yaml.toString(), id, secret);
+  }
+
+  @Test
+  void shouldNotPairAGenericSecretTwentyLinesBelowAnIdOnlyLeak() {
+    // Given an ID-only leak and, twenty lines on, another service's secret named only "secret"
+    String id = SyntheticKeys.accessKeyId();
+    StringBuilder yaml = new StringBuilder("oss:\n  accessKeyId: " + id + "\n");
+    for (int i = 0; i < 20; i++) {
+      yaml.append("  option").append(i).append(": value").append(i).append('\n');
+    }
+    yaml.append("sms:\n  secret: ").append(SyntheticKeys.secret()).append('\n');
+
+    List<Finding> findings = scanner.scan(yaml.toString());
+
+    assertEquals(List.of(id), findings.stream().map(Finding::accessKeyId).toList());
+    assertFalse(findings.get(0).secretFound());
+  }
+
+  @Test
   void shouldNotPairAPasswordOrTokenWithAnIdOnlyLeak() {
     String id = SyntheticKeys.accessKeyId();
     String text = "ALIBABA_CLOUD_ACCESS_KEY_ID=" + id + "\nDB_PASSWORD=" + SyntheticKeys.secret()

@@ -26,6 +26,11 @@ public final class ContentScan {
   public static final int PAIRING_LINES = 3;
   /** How far a value named as a secret ({@code AccessKeySecret}, a {@code <name>} element saying so) may be. */
   public static final int STRUCTURE_LINES = 12;
+  /**
+   * How far a value named as an AccessKey's secret in so many words ({@code accessKeySecret}, {@code access_key_secret},
+   * {@code secretAccessKey}) may be: a large configuration puts a dozen options or more between the ID and its secret.
+   */
+  public static final int NAMED_SECRET_LINES = 40;
   public static final int WINDOW_CHARS = 4096;
   public static final int MAX_DEPTH = 4;
 
@@ -196,11 +201,13 @@ public final class ContentScan {
       // when no other ID stands between (it belongs to that ID's group then).
       int wideFrom = Math.max(lines.lineStart(line - STRUCTURE_LINES), idStart - WINDOW_CHARS);
       int wideTo = Math.min(lines.lineEnd(line + STRUCTURE_LINES), idEnd + WINDOW_CHARS);
+      int farFrom = Math.max(lines.lineStart(line - NAMED_SECRET_LINES), idStart - WINDOW_CHARS);
+      int farTo = Math.min(lines.lineEnd(line + NAMED_SECRET_LINES), idEnd + WINDOW_CHARS);
       String secret = null;
       long bestScore = Long.MIN_VALUE;
       String idName = KeyNames.name(text, idStart);
       String idFamily = KeyNames.family(idName);
-      for (int k = secrets.first(wideFrom); secrets.hasRun(k, wideTo); k++) {
+      for (int k = secrets.first(farFrom); secrets.hasRun(k, farTo); k++) {
         int start = secrets.start(k);
         int length = secrets.end(k) - start;
         if (sts ? length < KeyShapes.SECRET_LENGTH : length != KeyShapes.SECRET_LENGTH) {
@@ -214,6 +221,9 @@ public final class ContentScan {
         boolean near = start >= from && start < to;
         if (!near && (named != KeyNames.Kind.SECRET || idBetween(idStart, start))) {
           continue;
+        }
+        if ((start < wideFrom || start >= wideTo) && !KeyNames.saysAccessKeySecret(name)) {
+          continue; // beyond the structure's lines only an AccessKey's secret by name
         }
         long score = score(start, idStart, line, named == KeyNames.Kind.SECRET, near,
             sameFamily(idFamily, KeyNames.family(name)));

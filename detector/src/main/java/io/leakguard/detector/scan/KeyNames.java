@@ -102,6 +102,15 @@ final class KeyNames {
     return value;
   }
 
+  /** Whether a name says AccessKey secret in so many words: {@code accessKeySecret}, {@code SECRET_ACCESS_KEY}. */
+  static boolean saysAccessKeySecret(String name) {
+    if (name == null) {
+      return false;
+    }
+    String folded = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+    return folded.contains("accesskeysecret") || folded.contains("secretaccesskey") || folded.contains("accesssecret");
+  }
+
   /** The endings that say ID or secret, longest first so that {@code accesskeyid} goes whole. */
   private static final String[] CREDENTIAL_SUFFIXES = {"secretaccesskey", "accesskeysecret", "accesskeyid",
       "accesssecret", "secretkey", "accesskey", "accessid", "keysecret", "keyid", "secret", "akid", "ak", "sk", "id"};
