@@ -151,7 +151,7 @@ final class KeyNames {
     int floor = Math.max(0, valueStart - LOOKBACK);
     int i = valueStart;
     while (i > floor) {
-      int escape = KeyShapes.escapeStart(text, i);
+      int escape = KeyShapes.codedCharacterStart(text, i);
       if (escape < i) {
         i = escape; // an escaped separator (%3D, =3D, \u0022)
       } else if (" \t\"'`:=>(,[{".indexOf(text.charAt(i - 1)) >= 0) {

@@ -109,7 +109,20 @@ final class KeyShapes {
   }
 
   /** Where an escape ending right before {@code at} starts, or {@code at} if none does. */
-  static int escapeStart(CharSequence text, int at) {
+  private static int escapeStart(CharSequence text, int at) {
+    int coded = codedCharacterStart(text, at);
+    if (coded < at) {
+      return coded;
+    }
+    return at >= 2 && text.charAt(at - 2) == '\\' && "nrtbf".indexOf(text.charAt(at - 1)) >= 0 ? at - 2 : at;
+  }
+
+  /**
+   * Where a character given by its code ({@code %XX}, {@code =XX} of a separator, &#92;uXXXX) ends right before
+   * {@code at} starts, or {@code at}: an escaped quote, {@code =} or {@code :}, as an encoder writes what separates a
+   * name from its value. A line break escaped ({@code \n}) is not one.
+   */
+  static int codedCharacterStart(CharSequence text, int at) {
     if (at >= 3 && text.charAt(at - 3) == '%' && Chars.hexPair(text, at - 2) >= 0) {
       return at - 3;
     }
@@ -119,7 +132,7 @@ final class KeyShapes {
     if (at >= 6 && text.charAt(at - 6) == '\\' && text.charAt(at - 5) == 'u' && Chars.hexQuad(text, at - 4) >= 0) {
       return at - 6;
     }
-    return at >= 2 && text.charAt(at - 2) == '\\' && "nrtbf".indexOf(text.charAt(at - 1)) >= 0 ? at - 2 : at;
+    return at;
   }
 
   /**
