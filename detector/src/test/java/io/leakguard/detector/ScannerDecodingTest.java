@@ -42,6 +42,18 @@ class ScannerDecodingTest {
   }
 
   @Test
+  void shouldStillDecodeALongBase64LineWhosePaddingEndsTheLine() {
+    // Given a Secret's long base64 value ending in one '=' at the end of its line, which looks like a soft line break
+    String json = "{\"accessKeyId\": \"" + id + "\", \"accessKeySecret\":\"" + secret + "\"}";
+    String encoded = base64(json);
+    assertTrue(encoded.endsWith("=") && !encoded.endsWith("=="), encoded.length() + " characters of base64");
+    String manifest = "apiVersion: v1\ndata:\n  credentials.json: " + encoded + "\nkind: Secret\n";
+
+    // Then the value is still decoded as base64, and the pair in it found
+    assertPaired(scanner.scan(manifest));
+  }
+
+  @Test
   void shouldNotDecodeQuotedPrintableWithoutASoftBreak() {
     // "=AB" in a plain config is not an escape: without a soft break nothing is decoded
     String text = "x=ABCDEF\naccess_key_id=" + id + "\naccess_key_secret=" + secret + "\n";

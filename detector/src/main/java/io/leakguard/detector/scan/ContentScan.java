@@ -130,6 +130,8 @@ public final class ContentScan {
     // Encodings: the window decoded.
     triggers.sort();
     scanRewritten(text, lines, depth, toTop, found, triggers, Decoder::decode);
+    // Quoted-printable mail: the window with its soft line breaks joined.
+    scanRewritten(text, lines, depth, toTop, found, hits.softBreaks(), Decoder::decodeQuotedPrintable);
   }
 
   /** A rewriting of a region of a text, null when it changes nothing: a decoding, a reassembly. */

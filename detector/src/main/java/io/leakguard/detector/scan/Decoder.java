@@ -23,8 +23,21 @@ final class Decoder {
 
   /** The region {@code [from, to)} of {@code text} decoded, or null when nothing in it decodes. */
   static Decoded decode(String text, int from, int to) {
+    return decode(text, from, to, false);
+  }
+
+  /**
+   * The region decoded as quoted-printable as well (RFC 2045, section 6.7): its soft line breaks removed and each
+   * {@code =XX} made its character, so that a key a mail encoder broke at column 76 is whole again; or null. Only for a
+   * region with a soft break, and besides {@link #decode}: a base64 value's padding ends a line the same way.
+   */
+  static Decoded decodeQuotedPrintable(String text, int from, int to) {
+    return decode(text, from, to, true);
+  }
+
+  private static Decoded decode(String text, int from, int to, boolean quotedPrintable) {
     OffsetMap escapeMap = new OffsetMap();
-    String unescaped = unescape(text, from, to, escapeMap);
+    String unescaped = unescape(text, from, to, quotedPrintable, escapeMap);
     boolean unescapedChanged = unescaped != null;
     String stage = unescapedChanged ? unescaped : text.substring(from, to);
     OffsetMap base64Map = new OffsetMap();
@@ -39,17 +52,15 @@ final class Decoder {
   }
 
   /**
-   * {@code text[from, to)} with its escapes decoded (positions mapped in {@code map}), or null if it has none. In a
-   * region with a quoted-printable soft line break ({@code =} at the end of a line), the quoted-printable escapes are
-   * decoded too: the soft breaks removed and each {@code =XX} made its character (RFC 2045, section 6.7), so a key that
-   * a mail encoder broke at column 76 is whole again.
+   * {@code text[from, to)} with its escapes decoded (positions mapped in {@code map}), quoted-printable ones too if
+   * asked, or null if it has none.
    */
-  private static String unescape(String text, int from, int to, OffsetMap map) {
+  private static String unescape(String text, int from, int to, boolean quotedPrintable, OffsetMap map) {
     StringBuilder out = null;
     int copyFrom = from;
     int nextPercent = text.indexOf('%', from);
     int nextBackslash = text.indexOf('\\', from);
-    int nextEquals = hasSoftBreak(text, from, to) ? text.indexOf('=', from) : -1;
+    int nextEquals = quotedPrintable ? text.indexOf('=', from) : -1;
     while (true) {
       // The next escape candidate, from cached indexOf results (re-searching each time could be quadratic).
       int i = earliest(earliest(nextPercent, nextBackslash), nextEquals);
@@ -123,16 +134,6 @@ final class Decoder {
 
   private static int earliest(int a, int b) {
     return a < 0 ? b : b < 0 ? a : Math.min(a, b);
-  }
-
-  /** Whether {@code text[from, to)} holds a quoted-printable soft line break. */
-  private static boolean hasSoftBreak(String text, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (text.charAt(i) == '=' && softBreakLength(text, i, to) > 0) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** The length of a soft line break ({@code =} and a line break) at {@code at}, or 0. */

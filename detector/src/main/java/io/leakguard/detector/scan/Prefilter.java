@@ -24,10 +24,11 @@ package io.leakguard.detector.scan;
 final class Prefilter {
 
   /** Positions found in one text, each list ascending except {@code triggers} (sort before use). */
-  record Hits(IntList accessKeyIds, IntList stsIds, IntList legacyIds, IntList triggers, IntList fragments) {
+  record Hits(IntList accessKeyIds, IntList stsIds, IntList legacyIds, IntList triggers, IntList fragments,
+      IntList softBreaks) {
     boolean isEmpty() {
       return accessKeyIds.isEmpty() && stsIds.isEmpty() && legacyIds.isEmpty() && triggers.isEmpty()
-          && fragments.isEmpty();
+          && fragments.isEmpty() && softBreaks.isEmpty();
     }
   }
 
@@ -36,7 +37,7 @@ final class Prefilter {
   private Prefilter() {}
 
   static Hits find(String text) {
-    Hits hits = new Hits(new IntList(), new IntList(), new IntList(), new IntList(), new IntList());
+    Hits hits = new Hits(new IntList(), new IntList(), new IntList(), new IntList(), new IntList(), new IntList());
     anchorT(text, hits);
     anchorU(text, hits.triggers());
     anchorV(text, hits.triggers());
@@ -228,7 +229,7 @@ final class Prefilter {
         }
       }
       if (isSoftBreakInWord(text, i)) {
-        hits.triggers().add(i);
+        hits.softBreaks().add(i);
       }
       if (i < PADDED_BASE64_MIN) {
         continue;
@@ -248,8 +249,9 @@ final class Prefilter {
   /**
    * A quoted-printable soft line break inside a word: {@code =} ending a line of {@value #SOFT_BREAK_MIN_LINE}
    * characters or more, right after a letter or digit. Mail encoders break lines at 76 columns (RFC 2045, section
-   * 6.7), so a key may be cut in two; the region is decoded whole again. {@code KEY=} at the end of a short line (an
-   * empty assignment) is not one.
+   * 6.7), so a key may be cut in two; the region is decoded as quoted-printable, besides its decoding as anything
+   * else (base64 padding ends a line the same way). {@code KEY=} at the end of a short line (an empty assignment) is
+   * not one.
    */
   private static boolean isSoftBreakInWord(String text, int at) {
     if (at == 0 || Decoder.softBreakLength(text, at, text.length()) == 0 || !Chars.isAlnum(text.charAt(at - 1))) {
