@@ -28,8 +28,9 @@ class ScannerDecodingTest {
     // Given a quoted-printable mail body (RFC 2045, 6.7) whose long lines end in soft breaks, one inside the ID and one
     // inside the secret
     String prose = "Hello team, the new credentials for the staging account are: AccessKey ID ";
-    String body = "Content-Transfer-Encoding: quoted-printable\r\n\r\n" + prose + id.substring(0, 76 - prose.length() - 1)
-        + "=\r\n" + id.substring(76 - prose.length() - 1) + " and the AccessKey Secret which goes with it is"
+    int cut = 76 - prose.length() - 1;
+    String body = "Content-Transfer-Encoding: quoted-printable\r\n\r\n" + prose + id.substring(0, cut)
+        + "=\r\n" + id.substring(cut) + " and the AccessKey Secret which goes with it is"
         + " the one here: access_key_secret=3D" + secret.substring(0, 9) + "=\r\n" + secret.substring(9)
         + " for now.\r\n";
 

@@ -157,6 +157,8 @@ class ScannerStructureTest {
       "[DEBUG] > Authorization: OSS %s:kZoYNv66bsmc10+dcGKw5x2PRrk=",
       "2026-03-02 10:11:12 WARN AccessKeyId [%s] is disabled",
       "config.setAccessKeyId(\"%s\");",
+      "<input type=\"hidden\" name=\"OSSAccessKeyId\" value=\"%s\">",
+      "<property>\n  <name>fs.oss.accessKeyId</name>\n  <value>%s</value>\n</property>",
   })
   void shouldFindLegacyIdsWithoutPrefixByTheirKeyName(String line) {
     String legacy = legacyId();

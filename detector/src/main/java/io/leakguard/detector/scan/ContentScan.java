@@ -27,8 +27,9 @@ public final class ContentScan {
   /** How far a value named as a secret ({@code AccessKeySecret}, a {@code <name>} element saying so) may be. */
   public static final int STRUCTURE_LINES = 12;
   /**
-   * How far a value named as an AccessKey's secret in so many words ({@code accessKeySecret}, {@code access_key_secret},
-   * {@code secretAccessKey}) may be: a large configuration puts a dozen options or more between the ID and its secret.
+   * How far a value named as an AccessKey's secret in so many words ({@code accessKeySecret},
+   * {@code access_key_secret}, {@code secretAccessKey}) may be: a large configuration puts a dozen options or more
+   * between the ID and its secret.
    */
   public static final int NAMED_SECRET_LINES = 40;
   public static final int WINDOW_CHARS = 4096;

@@ -103,7 +103,9 @@ final class KeyShapes {
     return at == 0 || !Chars.isAlnum(text.charAt(at - 1)) || escapeEndsAt(text, at);
   }
 
-  /** Whether an escape ({@code %XX}, &#92;uXXXX, &#92;n…, quoted-printable {@code =3D}) ends right before {@code at}. */
+  /**
+   * Whether an escape ({@code %XX}, &#92;uXXXX, &#92;n…, quoted-printable {@code =3D}) ends right before {@code at}.
+   */
   static boolean escapeEndsAt(CharSequence text, int at) {
     return escapeStart(text, at) < at;
   }

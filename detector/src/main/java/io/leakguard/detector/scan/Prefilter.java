@@ -148,12 +148,25 @@ final class Prefilter {
     return valueAfterName(text, i + 2);
   }
 
-  /** Where a legacy ID value starts after its key name ends at {@code i}, across a short separator, or -1. */
+  /**
+   * Where a legacy ID value starts after its key name ends at {@code i}, across a short separator, or -1; also when
+   * the name is given apart from the value: an HTML form's {@code name="OSSAccessKeyId" value="…"} (OSS's PostObject
+   * form) and a Hadoop-style {@code <name>fs.oss.accessKeyId</name><value>…</value>}, on one line or two.
+   */
   private static int valueAfterName(String text, int i) {
     int gapStart = i;
-    int gapEnd = Math.min(text.length(), i + LEGACY_GAP);
-    while (i < gapEnd && " \t\"':=>\\([".indexOf(text.charAt(i)) >= 0) {
-      i++;
+    i = skipGap(text, i);
+    if (text.regionMatches(true, i, "value=", 0, 6)) {
+      i = skipGap(text, i + 6);
+    } else if (text.startsWith("</name>", i)) {
+      int element = i + "</name>".length();
+      while (element < text.length() && element - i < LEGACY_GAP + 16 && Character.isWhitespace(text.charAt(element))) {
+        element++;
+      }
+      if (!text.startsWith("<value>", element)) {
+        return -1;
+      }
+      i = element + "<value>".length();
     }
     int end = i;
     while (end < text.length() && end - i <= LEGACY_ID_LENGTH && Chars.isAlnum(text.charAt(end))) {
@@ -164,6 +177,15 @@ final class Prefilter {
       return -1;
     }
     return io.leakguard.schemas.KeyPlausibility.isRandomLooking(text, i, end) ? i : -1;
+  }
+
+  private static int skipGap(String text, int at) {
+    int i = at;
+    int gapEnd = Math.min(text.length(), at + LEGACY_GAP);
+    while (i < gapEnd && " \t\"':=>\\([".indexOf(text.charAt(i)) >= 0) {
+      i++;
+    }
+    return i;
   }
 
   private static int skipSeparator(String text, int at) {
