@@ -117,13 +117,9 @@ final class RpcHandler implements HttpHandler {
             body = errorBody(requestId, exchange, error);
         }
 
-        byte[] bytes = Json.bytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/json;charset=UTF-8");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-
+        // The call is in the trail before its answer is sent, as ActionTrail records what the service did whether or
+        // not the caller reads the answer: a caller killed mid-call (RemediatorCrashIT's SIGKILL) leaves its
+        // successful call in the trail, and a caller that gets the answer finds its event there at once.
         String keyId = caller != null ? caller.accessKeyId() : Authenticator.claimedKeyId(params);
         if (LOG.isDebugEnabled()) {
             LOG.debug("{} {} key={} status={} code={}", product == null ? "?" : product.serviceName(),
@@ -133,6 +129,13 @@ final class RpcHandler implements HttpHandler {
         if (product != null && action != null) {
             record(product, action, params, caller, keyId, sourceIp, exchange, now, requestId, error,
                     error == null && action.write() ? AuditTrail.responseElements(body) : Map.of());
+        }
+
+        byte[] bytes = Json.bytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json;charset=UTF-8");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
         }
     }
 
