@@ -86,14 +86,7 @@ final class KeyNames {
     if (name == null) {
       return null;
     }
-    StringBuilder folded = new StringBuilder(name.length());
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      if (Chars.isAlnum(c)) {
-        folded.append(Character.toLowerCase(c));
-      }
-    }
-    String value = folded.toString();
+    String value = fold(name);
     for (String suffix : CREDENTIAL_SUFFIXES) {
       if (value.endsWith(suffix)) {
         return value.substring(0, value.length() - suffix.length());
@@ -104,11 +97,30 @@ final class KeyNames {
 
   /** Whether a name says AccessKey secret in so many words: {@code accessKeySecret}, {@code SECRET_ACCESS_KEY}. */
   static boolean saysAccessKeySecret(String name) {
-    if (name == null) {
-      return false;
+    return name != null && containsAny(fold(name), ACCESS_KEY_SECRET_NAMES);
+  }
+
+  private static final String[] ACCESS_KEY_SECRET_NAMES = {"accesskeysecret", "secretaccesskey", "accesssecret"};
+
+  /** A name's letters and digits, in lower case: {@code fs.oss.accessKeyId} is {@code fsossaccesskeyid}. */
+  private static String fold(String name) {
+    StringBuilder folded = new StringBuilder(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (Chars.isAlnum(c)) {
+        folded.append(Character.toLowerCase(c));
+      }
     }
-    String folded = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
-    return folded.contains("accesskeysecret") || folded.contains("secretaccesskey") || folded.contains("accesssecret");
+    return folded.toString();
+  }
+
+  private static boolean containsAny(String value, String[] words) {
+    for (String word : words) {
+      if (value.contains(word)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The endings that say ID or secret, longest first so that {@code accesskeyid} goes whole. */
@@ -121,25 +133,15 @@ final class KeyNames {
         || lower.endsWith("-sk") || lower.endsWith("aksk")) {
       return isOtherSecret(lower) ? Kind.OTHER : Kind.SECRET;
     }
-    for (String other : OTHER_NAMES) {
-      if (lower.contains(other)) {
-        return Kind.OTHER;
-      }
+    if (containsAny(lower, OTHER_NAMES)) {
+      return Kind.OTHER;
     }
     // An identifier (requestId, trace_id, accessKeyId itself): a 30-character value so named is not a secret.
     return lower.endsWith("id") ? Kind.OTHER : Kind.NONE;
   }
 
   private static boolean isOtherSecret(String lower) {
-    if (lower.contains("access")) {
-      return false;
-    }
-    for (String owner : OTHER_SECRETS) {
-      if (lower.contains(owner)) {
-        return true;
-      }
-    }
-    return false;
+    return !lower.contains("access") && containsAny(lower, OTHER_SECRETS);
   }
 
   /**
