@@ -87,6 +87,25 @@ class ScannerAdversarialTest {
   }
 
   @Test
+  void shouldScanMegabytesOfStringFragmentsAndTableHeaders() {
+    // Given 10 MB of literals that open like an ID's first fragment, joins of variables, and lines that look like
+    // the header of a table of AccessKey IDs (a search that ran on to the end of the text from each was quadratic)
+    StringBuilder text = new StringBuilder(TEN_MB + 200);
+    for (int i = 0; text.length() < TEN_MB; i++) {
+      text.append("x = \"LT").append(i % 1000).append("\"; y = a + b; z = \"ST\" + c\n")
+          .append("AccessKeyId,Status,").append(i).append('\n');
+    }
+    String id = SyntheticKeys.accessKeyId();
+    text.append("a = \"").append(id, 0, 10).append("\"\nb = \"").append(id.substring(10)).append("\"\nid = a + b\n");
+
+    // When
+    List<Finding> findings = scanGuarded(text.toString());
+
+    // Then the one ID at the end is found, reassembled
+    assertEquals(List.of(id), findings.stream().map(Finding::accessKeyId).toList());
+  }
+
+  @Test
   void shouldScanManyIdsWithoutSecrets() {
     // Given 100,000 distinct IDs with no secret anywhere, one line
     StringBuilder text = new StringBuilder();

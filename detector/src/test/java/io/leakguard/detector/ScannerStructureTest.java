@@ -75,7 +75,18 @@ class ScannerStructureTest {
         Arguments.of("java-builder", "String id = new StringBuilder(\"%1$s\").append(\"%2$s\").toString();"),
         Arguments.of("shell", "A=\"%1$s\"\nB='%2$s'\nexport ALIBABA_CLOUD_ACCESS_KEY_ID=\"${A}${B}\""),
         Arguments.of("shell-bare", "A=%1$s\nB=%2$s\naliyun configure --access-key-id $A$B"),
-        Arguments.of("shell-one-line", "A=%1$s; B='%2$s'; export ALIBABA_CLOUD_ACCESS_KEY_ID=$A$B"));
+        Arguments.of("shell-one-line", "A=%1$s; B='%2$s'; export ALIBABA_CLOUD_ACCESS_KEY_ID=$A$B"),
+        Arguments.of("ts-template-literals", "const id = `${\"%1$s\"}${\"%2$s\"}`;"),
+        // Fragments assigned to variables, then joined a few lines below.
+        Arguments.of("python-variables", "p1 = \"%1$s\"\np2 = \"%2$s\"\nkey_id = p1 + p2"),
+        Arguments.of("python-f-string", "a = '%1$s'\nb = '%2$s'\nkey_id = f\"{a}{b}\""),
+        Arguments.of("java-constants", "private static final String K1 = \"%1$s\";\n"
+            + "private static final String K2 = \"%2$s\";\n\nprivate static final String PAD = \"-\";\n"
+            + "private static final String ID = K1 + K2;"),
+        Arguments.of("js-template-variables", "const a = '%1$s';\nconst b = '%2$s';\nconst id = `${a}${b}`;"),
+        Arguments.of("php-variables", "$a = '%1$s';\n$b = \"%2$s\";\n$id = $a . $b;"),
+        Arguments.of("go-variables", "a := \"%1$s\"\nb := \"%2$s\"\ncfg.AccessKeyId = a + b"),
+        Arguments.of("lua-variables", "local a = \"%1$s\"\nlocal b = \"%2$s\"\nlocal id = a .. b"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -97,6 +108,16 @@ class ScannerStructureTest {
     int firstFragmentLine = (int) code.substring(0, code.indexOf(id.substring(0, 8))).chars()
         .filter(c -> c == '\n').count() + 1;
     assertEquals(firstFragmentLine, finding.line(), style);
+  }
+
+  @Test
+  void shouldNotJoinVariablesThatDoNotHoldAnId() {
+    // An "LTAI" prefix joined to a word is not an ID, and a variable assigned nothing literal is not read
+    String id = SyntheticKeys.accessKeyId();
+    String code = "prefix = \"LTAI\"\nname = \"example\"\nlabel = prefix + name\n"
+        + "head = \"" + id.substring(0, 8) + "\"\nlabel = head + os.environ[\"TAIL\"]\n";
+
+    assertEquals(List.of(), scanner.scan(code));
   }
 
   @Test
@@ -159,6 +180,11 @@ class ScannerStructureTest {
       "config.setAccessKeyId(\"%s\");",
       "<input type=\"hidden\" name=\"OSSAccessKeyId\" value=\"%s\">",
       "<property>\n  <name>fs.oss.accessKeyId</name>\n  <value>%s</value>\n</property>",
+      "2026-03-02 10:11:12 INFO odps.Client - connecting with accessId=%s project=ods",
+      "{\"accessId\": \"%s\", \"project\": \"ods\"}",
+      "access_key: %s",
+      "UserName,AccessKey ID,Status\nci-bot,%s,Active",
+      "| AccessKeyId | Status |\n|---|---|\n| %s | Active |",
   })
   void shouldFindLegacyIdsWithoutPrefixByTheirKeyName(String line) {
     String legacy = legacyId();
@@ -166,6 +192,35 @@ class ScannerStructureTest {
     List<Finding> findings = scanner.scan(String.format(line, legacy) + "\n");
 
     assertEquals(List.of(legacy), findings.stream().map(Finding::accessKeyId).toList());
+  }
+
+  @Test
+  void shouldPairLegacyIdsInATablesColumns() {
+    // Given the console's AccessKey download (a CSV) and a TSV export of two users
+    String first = legacyId();
+    String second = legacyId();
+    String firstSecret = SyntheticKeys.secret();
+    String secondSecret = SyntheticKeys.secret();
+    String csv = "AccessKey ID,AccessKey Secret\r\n" + first + "," + firstSecret + "\r\n";
+    String tsv = "UserName\tAccessKeyId\tAccessKeySecret\tStatus\nci\t" + first + "\t" + firstSecret
+        + "\tActive\ndeploy\t" + second + "\t" + secondSecret + "\tActive\n";
+
+    // Then every row's ID, paired with the secret in its row
+    assertPaired(csv, first, firstSecret);
+    List<Finding> findings = scanner.scan(tsv);
+    assertEquals(List.of(first, second), findings.stream().map(Finding::accessKeyId).toList());
+    assertEquals(List.of(KeyForms.fingerprint(firstSecret), KeyForms.fingerprint(secondSecret)),
+        findings.stream().map(Finding::secretFingerprint).toList());
+  }
+
+  @Test
+  void shouldReadOnlyTheAccessKeyIdColumnOfATable() {
+    // Random 16-character values in other columns, and under a header that names no ID, are not IDs
+    String table = "RequestId,AccessKeyId,TraceId\n" + legacyId() + ",-," + legacyId() + "\n";
+    String other = "AccessKeyLabel,Note\n" + legacyId() + ",rotated\n";
+
+    assertEquals(List.of(), scanner.scan(table));
+    assertEquals(List.of(), scanner.scan(other));
   }
 
   @Test

@@ -48,6 +48,20 @@ final class Chars {
     return c < 128 && (CLASSES[c] & TOKEN) != 0;
   }
 
+  /**
+   * The first {@code c} in {@code text[from, to)}, or -1: {@code String.indexOf} with an end, so that a search
+   * inside a small region never runs on through the rest of a large text.
+   */
+  static int indexOf(String text, char c, int from, int to) {
+    int end = Math.min(to, text.length());
+    for (int i = Math.max(from, 0); i < end; i++) {
+      if (text.charAt(i) == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   static boolean isWhitespace(char c) {
     return c == ' ' || c == '\n' || c == '\r' || c == '\t';
   }

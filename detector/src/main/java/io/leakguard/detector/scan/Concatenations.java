@@ -66,8 +66,11 @@ final class Concatenations {
       char c = text.charAt(i);
       if (Prefilter.isQuote(c)) {
         i = literalJoin(i);
-      } else if (c == '$') {
-        i = shellJoin(i);
+      } else if (c == '$' && !(i + 1 < to && Character.isJavaIdentifierStart(text.charAt(i + 1))
+          && text.charAt(i + 1) != '$' && isCodeJoin(i + 1))) {
+        i = shellJoin(i, false);
+      } else if (isNameChar(c) && (i == from || !isNameChar(text.charAt(i - 1)) && text.charAt(i - 1) != '.')) {
+        i = codeJoin(i);
       } else {
         i++;
       }
@@ -103,8 +106,11 @@ final class Concatenations {
     if (fragments < 2) {
       // One literal: its inside may still hold shell references ("${A}${B}").
       int i = open + 1;
+      boolean fString = open > from && (text.charAt(open - 1) | 0x20) == 'f'
+          && (open - 1 == from || !isNameChar(text.charAt(open - 2)));
       while (i < close) {
-        i = text.charAt(i) == '$' ? shellJoin(i) : i + 1;
+        char c = text.charAt(i);
+        i = c == '$' ? shellJoin(i, false) : c == '{' && fString ? shellJoin(i, true) : i + 1;
       }
       return close + 1;
     }
@@ -188,25 +194,43 @@ final class Concatenations {
       }
     }
     // ["a", "b"].join(""): the call comes after the list.
-    int list = text.lastIndexOf('[', open);
+    int list = open - 1;
+    while (list >= start && text.charAt(list) != '[') {
+      list--;
+    }
     if (list >= start) {
-      int closeList = text.indexOf(']', open);
+      int closeList = Chars.indexOf(text, ']', open, to);
       return closeList > 0 && closeList < to && text.startsWith(".join(", closeList + 1);
     }
     return false;
   }
 
-  /** At a {@code $}: rewrites {@code ${A}${B}} or {@code $A$B} to the assigned values joined, if all are known. */
-  private int shellJoin(int dollar) {
+  /**
+   * At a {@code $}: rewrites {@code ${A}${B}} or {@code $A$B} to the assigned values joined, if all are known; in a
+   * Python f-string ({@code fString}), {@code {a}{b}} at a <code>{</code>.
+   */
+  private int shellJoin(int dollar, boolean fString) {
     StringBuilder joined = new StringBuilder();
     int references = 0;
     int firstAt = dollar;
     int i = dollar;
-    while (i < to && text.charAt(i) == '$') {
-      int nameStart = i + 1;
+    while (i < to && text.charAt(i) == (fString ? '{' : '$')) {
+      int nameStart = fString ? i : i + 1;
       boolean braced = nameStart < to && text.charAt(nameStart) == '{';
       if (braced) {
         nameStart++;
+      }
+      if (braced && nameStart < to && Prefilter.isQuote(text.charAt(nameStart))) {
+        // A template literal's ${"…"}: JavaScript and TypeScript.
+        int close = Chars.indexOf(text, text.charAt(nameStart), nameStart + 1, to);
+        if (close < 0 || close + 1 >= to || close - nameStart > MAX_LITERAL || text.charAt(close + 1) != '}') {
+          break;
+        }
+        firstAt = references == 0 ? nameStart + 1 : firstAt;
+        joined.append(text, nameStart + 1, close);
+        references++;
+        i = close + 2;
+        continue;
       }
       int nameEnd = nameStart;
       while (nameEnd < to && isNameChar(text.charAt(nameEnd))) {
@@ -215,10 +239,7 @@ final class Concatenations {
       if (nameEnd == nameStart || (braced && (nameEnd >= to || text.charAt(nameEnd) != '}'))) {
         break;
       }
-      if (shellVariables == null) {
-        shellVariables = shellAssignments(text, from, to);
-      }
-      Assigned assigned = shellVariables.get(text.substring(nameStart, nameEnd));
+      Assigned assigned = variables().get(text.substring(nameStart, nameEnd));
       if (assigned == null) {
         return nameEnd;
       }
@@ -234,6 +255,126 @@ final class Concatenations {
     return i;
   }
 
+  /**
+   * At a name: rewrites {@code a + b} (or PHP's {@code $a . $b}, Lua's {@code a .. b}) to the joined values of the
+   * variables, when every one was assigned a literal in the region ({@code a = "LTAI5t…"}, {@code $a = '…';},
+   * {@code a := "…"}). Returns where to go on.
+   */
+  private int codeJoin(int at) {
+    StringBuilder joined = new StringBuilder();
+    int names = 0;
+    int firstAt = at;
+    int i = at;
+    int end = at;
+    while (names < MAX_FRAGMENTS) {
+      int nameStart = i < to && text.charAt(i) == '$' ? i + 1 : i;
+      int nameEnd = nameStart;
+      while (nameEnd < to && isNameChar(text.charAt(nameEnd))) {
+        nameEnd++;
+      }
+      Assigned assigned = nameEnd == nameStart ? null : variables().get(text.substring(nameStart, nameEnd));
+      if (assigned == null) {
+        break;
+      }
+      firstAt = names == 0 ? assigned.at() : firstAt;
+      joined.append(assigned.value());
+      names++;
+      end = nameEnd;
+      int operatorAt = skipSpace(nameEnd);
+      int operatorEnd = operatorAt < to ? joinOperator(operatorAt) : operatorAt;
+      if (operatorEnd == operatorAt) {
+        break;
+      }
+      i = skipSpace(operatorEnd);
+    }
+    if (names < 2) {
+      int nameEnd = at;
+      while (nameEnd < to && isNameChar(text.charAt(nameEnd))) {
+        nameEnd++;
+      }
+      return Math.max(nameEnd, at + 1);
+    }
+    // Quoted, so that the joined ID has a boundary on each side.
+    replace(at, end, firstAt, '"' + joined.toString() + '"');
+    return end;
+  }
+
+  /** Whether a join of variables starts at the name at {@code at} (PHP's {@code $a . $b}). */
+  private boolean isCodeJoin(int at) {
+    int nameEnd = at;
+    while (nameEnd < to && isNameChar(text.charAt(nameEnd))) {
+      nameEnd++;
+    }
+    int operatorAt = skipSpace(nameEnd);
+    return operatorAt < to && joinOperator(operatorAt) > operatorAt && variables().containsKey(text.substring(at, nameEnd));
+  }
+
+  /** The end of {@code +}, {@code .} or {@code ..} between two names at {@code at}, or {@code at}. */
+  private int joinOperator(int at) {
+    char c = text.charAt(at);
+    if (c == '+' && (at + 1 >= to || text.charAt(at + 1) != '+' && text.charAt(at + 1) != '=')) {
+      return at + 1;
+    }
+    if (c == '.') {
+      return at + 1 < to && text.charAt(at + 1) == '.' ? at + 2 : at + 1;
+    }
+    return at;
+  }
+
+  /** The variables assigned a value in the region: shell assignments, then code's assignments of one literal. */
+  private Map<String, Assigned> variables() {
+    if (shellVariables == null) {
+      shellVariables = shellAssignments(text, from, to);
+      codeAssignments(text, from, to, shellVariables);
+    }
+    return shellVariables;
+  }
+
+  /**
+   * {@code name = "literal"} with a statement's end after it ({@code ;}, {@code ,}, {@code )} or the line's end):
+   * Java, C#, JavaScript, Python, Go ({@code :=}), PHP ({@code $name}), Ruby, Lua, Kotlin. Declarations before the
+   * name ({@code final String}, {@code const}) do not matter: the name is the word before the {@code =}.
+   */
+  private static void codeAssignments(String text, int from, int to, Map<String, Assigned> variables) {
+    for (int eq = Chars.indexOf(text, '=', from, to); eq >= 0; eq = Chars.indexOf(text, '=', eq + 1, to)) {
+      if (eq + 1 < to && (text.charAt(eq + 1) == '=' || text.charAt(eq + 1) == '>')
+          || eq > from && "=!<>+-*/".indexOf(text.charAt(eq - 1)) >= 0) {
+        continue;
+      }
+      int nameEnd = eq;
+      if (nameEnd > from && text.charAt(nameEnd - 1) == ':') {
+        nameEnd--;
+      }
+      while (nameEnd > from && (text.charAt(nameEnd - 1) == ' ' || text.charAt(nameEnd - 1) == '\t')) {
+        nameEnd--;
+      }
+      int nameStart = nameEnd;
+      while (nameStart > from && isNameChar(text.charAt(nameStart - 1))) {
+        nameStart--;
+      }
+      int open = eq + 1;
+      while (open < to && (text.charAt(open) == ' ' || text.charAt(open) == '\t')) {
+        open++;
+      }
+      if (nameStart == nameEnd || open >= to || !Prefilter.isQuote(text.charAt(open))) {
+        continue;
+      }
+      int lineEnd = Chars.indexOf(text, '\n', open, to);
+      lineEnd = lineEnd < 0 ? to : lineEnd;
+      int close = Chars.indexOf(text, text.charAt(open), open + 1, lineEnd);
+      if (close < 0 || close - open > MAX_LITERAL) {
+        continue;
+      }
+      int after = close + 1;
+      while (after < lineEnd && (text.charAt(after) == ' ' || text.charAt(after) == '\t' || text.charAt(after) == '\r')) {
+        after++;
+      }
+      if (after == lineEnd || ";,)".indexOf(text.charAt(after)) >= 0) {
+        variables.putIfAbsent(text.substring(nameStart, nameEnd), new Assigned(text.substring(open + 1, close), open + 1));
+      }
+    }
+  }
+
   private static boolean isNameChar(char c) {
     return Chars.isAlnum(c) || c == '_';
   }
@@ -246,8 +387,8 @@ final class Concatenations {
     Map<String, Assigned> variables = new HashMap<>();
     int line = from;
     while (line < to) {
-      int lineEnd = text.indexOf('\n', line);
-      if (lineEnd < 0 || lineEnd > to) {
+      int lineEnd = Chars.indexOf(text, '\n', line, to);
+      if (lineEnd < 0) {
         lineEnd = to;
       }
       int statement = line;
@@ -278,9 +419,9 @@ final class Concatenations {
       int valueEnd;
       int after;
       if (valueStart < lineEnd && Prefilter.isQuote(text.charAt(valueStart))) {
-        valueEnd = text.indexOf(text.charAt(valueStart), valueStart + 1);
+        valueEnd = Chars.indexOf(text, text.charAt(valueStart), valueStart + 1, lineEnd);
         valueStart++;
-        if (valueEnd < 0 || valueEnd > lineEnd) {
+        if (valueEnd < 0) {
           return lineEnd;
         }
         after = valueEnd + 1;
@@ -296,8 +437,8 @@ final class Concatenations {
       }
       i = after;
     }
-    int next = text.indexOf(';', i);
-    return next < 0 || next >= lineEnd ? lineEnd : next + 1;
+    int next = Chars.indexOf(text, ';', i, lineEnd);
+    return next < 0 ? lineEnd : next + 1;
   }
 
   /** Copies the text up to {@code start}, then {@code replacement} for {@code [start, end)}, mapped to {@code at}. */

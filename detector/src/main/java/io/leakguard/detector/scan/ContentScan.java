@@ -33,6 +33,8 @@ public final class ContentScan {
    */
   public static final int NAMED_SECRET_LINES = 40;
   public static final int WINDOW_CHARS = 4096;
+  /** Lines each side of a literal that may be an ID's first fragment, reassembled with its neighbours. */
+  static final int CONCATENATION_LINES = 8;
   public static final int MAX_DEPTH = 4;
 
   /** Every credential in {@code text}, one per AccessKey ID (a paired sighting preferred), in text order. */
@@ -126,13 +128,15 @@ public final class ContentScan {
     if (depth >= MAX_DEPTH) {
       return;
     }
-    // Literals joined in code: the window with each join reassembled, its secret still next to it.
-    scanRewritten(text, lines, depth, toTop, found, hits.fragments(), Concatenations::rewrite);
+    // Literals joined in code: the window with each join reassembled, its secret still next to it. Wider, since the
+    // fragments may be assigned to variables a few lines before they are joined.
+    scanRewritten(text, lines, depth, toTop, found, hits.fragments(), CONCATENATION_LINES, Concatenations::rewrite);
     // Encodings: the window decoded.
     triggers.sort();
-    scanRewritten(text, lines, depth, toTop, found, triggers, Decoder::decode);
+    scanRewritten(text, lines, depth, toTop, found, triggers, PAIRING_LINES, Decoder::decode);
     // Quoted-printable mail: the window with its soft line breaks joined.
-    scanRewritten(text, lines, depth, toTop, found, hits.softBreaks(), Decoder::decodeQuotedPrintable);
+    scanRewritten(text, lines, depth, toTop, found, hits.softBreaks(), PAIRING_LINES,
+        Decoder::decodeQuotedPrintable);
   }
 
   /** A rewriting of a region of a text, null when it changes nothing: a decoding, a reassembly. */
@@ -142,11 +146,11 @@ public final class ContentScan {
 
   /** Scans one level deeper the regions around {@code sortedTriggers}, each as {@code rewrite} makes it. */
   private void scanRewritten(String text, LineIndex lines, int depth, IntUnaryOperator toTop, List<Found> found,
-      IntList sortedTriggers, Rewrite rewrite) {
+      IntList sortedTriggers, int lineSpan, Rewrite rewrite) {
     if (sortedTriggers.isEmpty()) {
       return;
     }
-    for (int[] region : Regions.around(text, lines, sortedTriggers)) {
+    for (int[] region : Regions.around(text, lines, sortedTriggers, lineSpan)) {
       Decoder.Decoded rewritten = rewrite.apply(text, region[0], region[1]);
       if (rewritten != null) {
         IntUnaryOperator toSource = rewritten.toSource();

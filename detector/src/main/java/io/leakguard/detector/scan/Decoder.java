@@ -58,9 +58,9 @@ final class Decoder {
   private static String unescape(String text, int from, int to, boolean quotedPrintable, OffsetMap map) {
     StringBuilder out = null;
     int copyFrom = from;
-    int nextPercent = text.indexOf('%', from);
-    int nextBackslash = text.indexOf('\\', from);
-    int nextEquals = quotedPrintable ? text.indexOf('=', from) : -1;
+    int nextPercent = Chars.indexOf(text, '%', from, to);
+    int nextBackslash = Chars.indexOf(text, '\\', from, to);
+    int nextEquals = quotedPrintable ? Chars.indexOf(text, '=', from, to) : -1;
     while (true) {
       // The next escape candidate, from cached indexOf results (re-searching each time could be quadratic).
       int i = earliest(earliest(nextPercent, nextBackslash), nextEquals);
@@ -75,14 +75,14 @@ final class Decoder {
           length = 3;
           value = hex;
         }
-        nextPercent = text.indexOf('%', i + Math.max(1, length));
+        nextPercent = Chars.indexOf(text, '%', i + Math.max(1, length), to);
       } else if (text.charAt(i) == '=') {
         length = softBreakLength(text, i, to);
         if (length == 0 && i + 3 <= to && isUpperHex(text.charAt(i + 1)) && isUpperHex(text.charAt(i + 2))) {
           length = 3;
           value = Chars.hexPair(text, i + 1);
         }
-        nextEquals = text.indexOf('=', i + Math.max(1, length));
+        nextEquals = Chars.indexOf(text, '=', i + Math.max(1, length), to);
       } else {
         if (i + 1 < to) {
           char escape = text.charAt(i + 1);
@@ -95,7 +95,7 @@ final class Decoder {
             value = JSON_VALUES.charAt(JSON_ESCAPES.indexOf(escape));
           }
         }
-        nextBackslash = text.indexOf('\\', i + Math.max(1, length));
+        nextBackslash = Chars.indexOf(text, '\\', i + Math.max(1, length), to);
       }
       if (length == 0) {
         continue;
@@ -113,13 +113,13 @@ final class Decoder {
       }
       copyFrom = i + length;
       if (nextPercent >= 0 && nextPercent < copyFrom) {
-        nextPercent = text.indexOf('%', copyFrom);
+        nextPercent = Chars.indexOf(text, '%', copyFrom, to);
       }
       if (nextBackslash >= 0 && nextBackslash < copyFrom) {
-        nextBackslash = text.indexOf('\\', copyFrom);
+        nextBackslash = Chars.indexOf(text, '\\', copyFrom, to);
       }
       if (nextEquals >= 0 && nextEquals < copyFrom) {
-        nextEquals = text.indexOf('=', copyFrom);
+        nextEquals = Chars.indexOf(text, '=', copyFrom, to);
       }
     }
     if (out == null) {

@@ -119,11 +119,16 @@ final class Prefilter {
     // One pass for the lower-case stem (accessKeyId, AccessKeyId, access_key_id): each literal pass costs the whole
     // scan about 15 % (ScanBenchmark). Upper case (ACCESS_KEY_ID=, the environment's spelling) is found from the
     // '=' pass instead, which visits every '=' anyway.
+    int tableEnd = 0;
     for (int i = text.indexOf(LEGACY_STEM); i >= 0; i = text.indexOf(LEGACY_STEM, i + LEGACY_STEM.length())) {
       if (i > 0 && (text.charAt(i - 1) | 0x20) == 'a') {
-        int value = legacyValue(text, i + LEGACY_STEM.length());
+        int nameEnd = legacyNameEnd(text, i + LEGACY_STEM.length());
+        int value = nameEnd < 0 ? -1 : valueAfterName(text, nameEnd);
         if (value >= 0) {
           found.add(value);
+        } else if (nameEnd >= 0 && i >= tableEnd) {
+          // A table's rows are read once, even if they repeat its header.
+          tableEnd = Math.max(tableEnd, columnValues(text, i, nameEnd, found));
         }
       }
     }
@@ -137,15 +142,134 @@ final class Prefilter {
 
   /** Where a legacy ID value starts after "ccess" at {@code at} ({@code Key}, {@code Id}, a separator), or -1. */
   private static int legacyValue(String text, int at) {
+    int nameEnd = legacyNameEnd(text, at);
+    return nameEnd < 0 ? -1 : valueAfterName(text, nameEnd);
+  }
+
+  /**
+   * Where the name of an AccessKey ID ends, given where "ccess" ends: {@code AccessKeyId}, {@code access_key_id},
+   * {@code AccessKey ID}; {@code accessId} and {@code access_id} (MaxCompute's and DataX's spelling); or
+   * {@code AccessKey} and {@code access_key} alone, which name the ID in S3-style tools (a 16-character value cannot
+   * be a secret, which is 30); -1 when none of them.
+   */
+  private static int legacyNameEnd(String text, int at) {
     int i = skipSeparator(text, at);
+    if (text.regionMatches(true, i, "id", 0, 2)) {
+      return isNameEnd(text, i + 2) ? i + 2 : -1;
+    }
     if (!text.regionMatches(true, i, "key", 0, 3)) {
       return -1;
     }
-    i = skipSeparator(text, i + 3);
-    if (!text.regionMatches(true, i, "id", 0, 2)) {
+    int afterKey = i + 3;
+    i = skipSeparator(text, afterKey);
+    if (text.regionMatches(true, i, "id", 0, 2) && isNameEnd(text, i + 2)) {
+      return i + 2;
+    }
+    return isNameEnd(text, afterKey) ? afterKey : -1;
+  }
+
+  /** Whether a name ends at {@code at}: the text ends, or a character that is not a letter or digit follows. */
+  private static boolean isNameEnd(String text, int at) {
+    return at >= text.length() || !Chars.isAlnum(text.charAt(at));
+  }
+
+  /** The most data rows read below a table's header for the values of its AccessKey ID column. */
+  private static final int TABLE_ROWS = 1_000;
+  private static final String COLUMN_DELIMITERS = ",\t;|";
+  /** The longest line read as a table's header or row. */
+  private static final int TABLE_LINE_MAX = 1_024;
+
+  /**
+   * The legacy IDs in a table's AccessKey ID column, when the name at {@code nameStart}..{@code nameEnd} is a column
+   * header: a CSV, TSV or markdown table's first line (the console's AccessKey download is such a CSV,
+   * {@code AccessKey ID,AccessKey Secret}). The values are read in the same column of the rows below, up to a blank
+   * line or a row of a different shape; a row of dashes (markdown's rule) is passed over.
+   */
+  private static int columnValues(String text, int nameStart, int nameEnd, IntList found) {
+    int after = nameEnd;
+    while (after < text.length() && (text.charAt(after) == ' ' || isQuote(text.charAt(after)))) {
+      after++;
+    }
+    char delimiter = after < text.length() ? text.charAt(after) : '\n';
+    if (delimiter != '\n' && delimiter != '\r' && COLUMN_DELIMITERS.indexOf(delimiter) < 0) {
+      return nameEnd;
+    }
+    int lineStart = nameStart;
+    while (lineStart > 0 && text.charAt(lineStart - 1) != '\n' && nameStart - lineStart < TABLE_LINE_MAX) {
+      lineStart--;
+    }
+    int lineEnd = lineEnd(text, nameStart);
+    if (lineEnd < 0 || lineStart > 0 && text.charAt(lineStart - 1) != '\n') {
+      return nameEnd;
+    }
+    if (delimiter == '\n' || delimiter == '\r') {
+      delimiter = firstDelimiter(text, lineStart, lineEnd);
+      if (delimiter == '\n') {
+        return nameEnd;
+      }
+    }
+    int column = count(text, delimiter, lineStart, nameStart);
+    int columns = count(text, delimiter, lineStart, lineEnd);
+    int row = nextLine(text, lineEnd);
+    for (int rows = 0; row < text.length() && rows < TABLE_ROWS; rows++) {
+      int end = lineEnd(text, row);
+      if (end < 0 || end - row < 2 || count(text, delimiter, row, end) != columns) {
+        return row;
+      }
+      int field = row;
+      for (int k = 0; k < column; k++) {
+        field = text.indexOf(delimiter, field) + 1;
+      }
+      while (field < end && (text.charAt(field) == ' ' || isQuote(text.charAt(field)))) {
+        field++;
+      }
+      int fieldEnd = field;
+      while (fieldEnd < end && Chars.isAlnum(text.charAt(fieldEnd))) {
+        fieldEnd++;
+      }
+      if (fieldEnd - field == LEGACY_ID_LENGTH && (fieldEnd == end || !Chars.isAlnum(text.charAt(fieldEnd)))
+          && !text.startsWith(KeyShapes.LTAI, field) && !text.startsWith(KeyShapes.STS, field)
+          && io.leakguard.schemas.KeyPlausibility.isRandomLooking(text, field, fieldEnd)) {
+        found.add(field);
+      }
+      row = nextLine(text, end);
+    }
+    return row;
+  }
+
+  /** Where the line holding {@code at} ends (before a {@code \r}), or -1 when it is longer than a table's. */
+  private static int lineEnd(String text, int at) {
+    int limit = Math.min(text.length(), at + TABLE_LINE_MAX);
+    int end = at;
+    while (end < limit && text.charAt(end) != '\n') {
+      end++;
+    }
+    if (end == limit && limit < text.length()) {
       return -1;
     }
-    return valueAfterName(text, i + 2);
+    return end > at && text.charAt(end - 1) == '\r' ? end - 1 : end;
+  }
+
+  private static char firstDelimiter(String text, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (COLUMN_DELIMITERS.indexOf(text.charAt(i)) >= 0) {
+        return text.charAt(i);
+      }
+    }
+    return '\n';
+  }
+
+  private static int count(String text, char c, int from, int to) {
+    int n = 0;
+    for (int i = from; i < to; i++) {
+      n += text.charAt(i) == c ? 1 : 0;
+    }
+    return n;
+  }
+
+  private static int nextLine(String text, int at) {
+    int newline = text.indexOf('\n', at);
+    return newline < 0 ? text.length() : newline + 1;
   }
 
   /**

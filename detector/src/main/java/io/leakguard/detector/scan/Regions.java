@@ -5,15 +5,16 @@ import java.util.List;
 
 /**
  * The regions to decode around trigger positions: each trigger's pairing window ({@value ContentScan#PAIRING_LINES}
- * lines each side, at most {@value ContentScan#WINDOW_CHARS} characters each side), widened to whole
- * whitespace-separated tokens so an encoded value is never cut, and merged when they touch. Triggers come sorted and
+ * lines each side, more for a concatenation, at most {@value ContentScan#WINDOW_CHARS} characters each side),
+ * widened to whole whitespace-separated tokens so an encoded value is never cut, and merged when they touch. Triggers come sorted and
  * every boundary search starts where the previous region ended, so building the regions is linear too.
  */
 final class Regions {
 
   private Regions() {}
 
-  static List<int[]> around(String text, LineIndex lines, IntList sortedTriggers) {
+  /** The regions around {@code sortedTriggers}, {@code lineSpan} lines each side of each. */
+  static List<int[]> around(String text, LineIndex lines, IntList sortedTriggers, int lineSpan) {
     List<int[]> regions = new ArrayList<>();
     int start = -1;
     int end = -1;
@@ -23,9 +24,9 @@ final class Regions {
         continue;
       }
       int line = lines.lineOf(at);
-      int windowStart = Math.max(lines.lineStart(line - ContentScan.PAIRING_LINES), at - ContentScan.WINDOW_CHARS);
+      int windowStart = Math.max(lines.lineStart(line - lineSpan), at - ContentScan.WINDOW_CHARS);
       int windowEnd = Math.max(at + 1,
-          Math.min(lines.lineEnd(line + ContentScan.PAIRING_LINES), at + ContentScan.WINDOW_CHARS));
+          Math.min(lines.lineEnd(line + lineSpan), at + ContentScan.WINDOW_CHARS));
       if (start >= 0 && windowStart <= end) {
         if (windowEnd > end) {
           end = tokenEnd(text, windowEnd);
