@@ -333,7 +333,8 @@ class ScannerStructureTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"requestId", "trace_id", "cacheKey", "encryptionKey", "etag", "refresh_token",
-      "session_secret", "COOKIE_SECRET", "webhookSecret", "client_secret", "jwt-secret", "otpSecret"})
+      "session_secret", "COOKIE_SECRET", "webhookSecret", "client_secret", "jwt-secret", "otpSecret",
+      "APIGW_APP_SECRET", "dingtalk.app-secret", "WECHAT_APPSECRET", "appSecret"})
   void shouldNotPairAValueNamedAsSomethingElse(String name) {
     // Given an ID-only leak and, two lines on, a random 30-character value named as another thing
     String id = SyntheticKeys.accessKeyId();

@@ -19,7 +19,10 @@ import java.util.Map;
  *   <li>{@code "".join(["a", "b"])}, {@code String.join("", "a", "b")}, {@code string.Concat("a", "b")},
  *       {@code implode("", ["a", "b"])}, {@code ["a", "b"].join("")}: a comma joins only where a join call says so;</li>
  *   <li>{@code new StringBuilder("a").append("b")}, {@code "a".concat("b")};</li>
- *   <li>shell: {@code A="a"; B="b"; KEY="${A}${B}"} (or {@code $A$B}), with the variables assigned in the region.</li>
+ *   <li>shell: {@code A="a"; B="b"; KEY="${A}${B}"} (or {@code $A$B}), with the variables assigned in the region;</li>
+ *   <li>code's variables, each assigned one literal in the region: {@code a + b}, PHP's {@code $a . $b}, Lua's
+ *       {@code a .. b}, a template literal's {@code `${a}${b}`} or {@code `${"a"}${"b"}`}, Python's
+ *       {@code f"{a}{b}"}.</li>
  * </ul>
  *
  * <p>Bounded work: a literal is read up to the end of its line and at most {@value #MAX_LITERAL} characters, a join
@@ -306,7 +309,8 @@ final class Concatenations {
       nameEnd++;
     }
     int operatorAt = skipSpace(nameEnd);
-    return operatorAt < to && joinOperator(operatorAt) > operatorAt && variables().containsKey(text.substring(at, nameEnd));
+    return operatorAt < to && joinOperator(operatorAt) > operatorAt
+        && variables().containsKey(text.substring(at, nameEnd));
   }
 
   /** The end of {@code +}, {@code .} or {@code ..} between two names at {@code at}, or {@code at}. */
@@ -366,11 +370,12 @@ final class Concatenations {
         continue;
       }
       int after = close + 1;
-      while (after < lineEnd && (text.charAt(after) == ' ' || text.charAt(after) == '\t' || text.charAt(after) == '\r')) {
+      while (after < lineEnd && Chars.isWhitespace(text.charAt(after))) {
         after++;
       }
       if (after == lineEnd || ";,)".indexOf(text.charAt(after)) >= 0) {
-        variables.putIfAbsent(text.substring(nameStart, nameEnd), new Assigned(text.substring(open + 1, close), open + 1));
+        variables.putIfAbsent(text.substring(nameStart, nameEnd),
+            new Assigned(text.substring(open + 1, close), open + 1));
       }
     }
   }

@@ -27,9 +27,9 @@ final class KeyNames {
       "xsrf", "bearer", "refresh"};
   /**
    * What owns a secret other than an AccessKey: a web framework's session or cookie secret, a webhook's or a token's
-   * signing secret, an OAuth client's or consumer's, a one-time-password seed ({@code SESSION_SECRET},
-   * {@code webhook_secret}, {@code client_secret}). Named with {@code access} as well, the secret is an AccessKey's
-   * ({@code session_access_key_secret}).
+   * signing secret, an OAuth client's or consumer's, a one-time-password seed, an app's ({@code SESSION_SECRET},
+   * {@code webhook_secret}, {@code client_secret}, {@code APP_SECRET}). Named with {@code access} as well, the
+   * secret is an AccessKey's ({@code session_access_key_secret}).
    */
   private static final String[] OTHER_SECRETS = {"session", "cookie", "webhook", "jwt", "csrf", "xsrf", "hmac",
       "signing", "client", "consumer", "oauth", "otp", "mfa", "encrypt"};
@@ -141,7 +141,8 @@ final class KeyNames {
   }
 
   private static boolean isOtherSecret(String lower) {
-    return !lower.contains("access") && containsAny(lower, OTHER_SECRETS);
+    // An app's secret (API Gateway's AppKey and AppSecret, DingTalk's and WeChat's app-secret) too, in any spelling.
+    return !lower.contains("access") && (containsAny(lower, OTHER_SECRETS) || fold(lower).contains("appsecret"));
   }
 
   /**

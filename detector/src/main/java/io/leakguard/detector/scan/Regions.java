@@ -6,8 +6,9 @@ import java.util.List;
 /**
  * The regions to decode around trigger positions: each trigger's pairing window ({@value ContentScan#PAIRING_LINES}
  * lines each side, more for a concatenation, at most {@value ContentScan#WINDOW_CHARS} characters each side),
- * widened to whole whitespace-separated tokens so an encoded value is never cut, and merged when they touch. Triggers come sorted and
- * every boundary search starts where the previous region ended, so building the regions is linear too.
+ * widened to whole whitespace-separated tokens so an encoded value is never cut, and merged when they touch.
+ * Triggers come sorted and every boundary search starts where the previous region ended, so building the regions is
+ * linear too.
  */
 final class Regions {
 
