@@ -24,6 +24,8 @@ public final class KeyPlausibility {
   private static final int MAX_PERIOD = 8;
   /** Steps of two interleaved sequences: 6 is {@code a1b2c3d4}, eight characters. */
   private static final int MAX_INTERLEAVED = 6;
+  /** Steps of one sequence at every other place: 6 is seven characters ({@code 1?2?3?4?5?6?7}), by chance 36^-6. */
+  private static final int MAX_ALTERNATE = 6;
   /** Keyboard rows, read either way, of which six keys in a row are a person's typing ({@code qwerty}, {@code asdfgh}). */
   private static final String[] KEYBOARD_ROWS = {"qwertyuiop", "asdfghjkl", "zxcvbnm", "1qaz2wsx3edc4rfv"};
   private static final int KEYBOARD_WALK = 6;
@@ -51,6 +53,11 @@ public final class KeyPlausibility {
    * else ({@code TODOreplace}, {@code FAKE12}). By chance that is 3 values in a million.
    */
   private static final String[] SHORT_PLACEHOLDER_WORDS = {"fake", "test", "todo"};
+  /**
+   * The programmer's stand-in words, matched in any case ({@code FoObAr}): six letters, by chance once in 31^6 places
+   * (shorter ones, {@code lorem}, cost random values more than they catch).
+   */
+  private static final String[] METASYNTACTIC_WORDS = {"foobar", "bazqux", "loremipsum"};
   /** Short words are only telling at the start ({@code yourAccessKeyId}); anywhere, random values hold them too. */
   private static final String[] PLACEHOLDER_STARTS = {"your"};
   /**
@@ -77,6 +84,8 @@ public final class KeyPlausibility {
     int descendingRun = 1;
     int interleavedUp = 0;
     int interleavedDown = 0;
+    int[] alternateUp = new int[2];
+    int[] alternateDown = new int[2];
     for (int i = from; i < to; i++) {
       char c = text.charAt(i);
       if (c >= 128) {
@@ -112,6 +121,13 @@ public final class KeyPlausibility {
         interleavedUp = step == 1 ? interleavedUp + 1 : 0;
         interleavedDown = step == -1 ? interleavedDown + 1 : 0;
         if (interleavedUp >= MAX_INTERLEAVED || interleavedDown >= MAX_INTERLEAVED) {
+          return false;
+        }
+        // One sequence at every other place, whatever lies between: N1v2k3E4y5I6.
+        int parity = (i - from) & 1;
+        alternateUp[parity] = step == 1 ? alternateUp[parity] + 1 : 0;
+        alternateDown[parity] = step == -1 ? alternateDown[parity] + 1 : 0;
+        if (alternateUp[parity] >= MAX_ALTERNATE || alternateDown[parity] >= MAX_ALTERNATE) {
           return false;
         }
       }
@@ -358,6 +374,12 @@ public final class KeyPlausibility {
     for (String word : SHORT_PLACEHOLDER_WORDS) {
       if (containsAsWord(value, Character.toUpperCase(word.charAt(0)) + word.substring(1), false)
           || containsAsWord(value, word.toUpperCase(Locale.ROOT), true)) {
+        return true;
+      }
+    }
+    String folded = value.toLowerCase(Locale.ROOT);
+    for (String word : METASYNTACTIC_WORDS) {
+      if (folded.contains(word)) {
         return true;
       }
     }

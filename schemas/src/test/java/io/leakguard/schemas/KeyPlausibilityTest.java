@@ -47,6 +47,10 @@ class KeyPlausibilityTest {
       "5tasdfghjkl1234abcde",
       "5tMnbvcxzLkjhgf09876",
       "5t0123456789abcdefgh",
+      "5tN1v2k3E4y5I6d7X8y9", // one ramp at every other place, random letters between
+      "5t9q8Z7r6L5p4X3mTn2K", // the same, downwards
+      "4FoObArBaZqUxQuUx", // the programmer's stand-in words, any case
+      "5tLoremIpsumDolor123", // (also a word sequence)
   })
   void shouldRejectPatternedBodies(String body) {
     assertFalse(KeyPlausibility.isRandomLooking(body, 0, body.length()), body);
