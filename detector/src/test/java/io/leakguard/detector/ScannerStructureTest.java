@@ -185,6 +185,10 @@ class ScannerStructureTest {
       "access_key: %s",
       "UserName,AccessKey ID,Status\nci-bot,%s,Active",
       "| AccessKeyId | Status |\n|---|---|\n| %s | Active |",
+      "Authorization: LOG %s:m5oOHvmnSPzCtJ+nfqDuUWmSeFk=",
+      "Authorization: MNS %s:kZoYNv66bsmc10+dcGKw5x2PRrk=",
+      "Authorization: OSS4-HMAC-SHA256 Credential=%s/20261130/cn-hangzhou/oss/aliyun_v4_request,Signature=4a5b",
+      "Authorization: ACS3-HMAC-SHA256 Credential=%s,SignedHeaders=host;x-acs-action,Signature=0656",
   })
   void shouldFindLegacyIdsWithoutPrefixByTheirKeyName(String line) {
     String legacy = legacyId();

@@ -374,6 +374,14 @@ final class Prefilter {
           hits.legacyIds().add(value);
         }
       }
+      if (i >= CREDENTIAL.length() && text.startsWith(CREDENTIAL, i - CREDENTIAL.length())) {
+        // Credential=ID/DATE/REGION/oss/aliyun_v4_request (OSS's V4 signature), Credential=ID,SignedHeaders=… (ACS3).
+        int value = valueAfterName(text, i);
+        if (value >= 0 && value + LEGACY_ID_LENGTH < text.length()
+            && (text.charAt(value + LEGACY_ID_LENGTH) == '/' || text.charAt(value + LEGACY_ID_LENGTH) == ',')) {
+          hits.legacyIds().add(value);
+        }
+      }
       if (isSoftBreakInWord(text, i)) {
         hits.softBreaks().add(i);
       }
@@ -411,11 +419,14 @@ final class Prefilter {
 
   /** The longest signature looked for before its padding: HMAC-SHA256 in base64 is 44 characters. */
   private static final int SIGNATURE_MAX = 44;
-  private static final String[] SIGNATURE_SCHEMES = {"OSS ", "acs "};
+  private static final String[] SIGNATURE_SCHEMES = {"OSS ", "acs ", "LOG ", "MNS "};
+  private static final String CREDENTIAL = "Credential";
 
   /**
-   * A legacy ID in a signed request's header: {@code Authorization: OSS ID:SIGNATURE=} (OSS's V1 signature) or
-   * {@code acs ID:SIGNATURE=}, found from the padding of the signature, which the {@code '='} pass visits anyway.
+   * A legacy ID in a signed request's header: {@code Authorization: OSS ID:SIGNATURE=} (OSS's V1 signature),
+   * {@code acs ID:SIGNATURE=}, {@code LOG ID:SIGNATURE=} (Simple Log Service, "Request signatures",
+   * help.aliyun.com/document_detail/29012) or {@code MNS ID:SIGNATURE=} (Message Service), found from the padding of
+   * the signature, which the {@code '='} pass visits anyway.
    */
   private static void signedHeader(String text, int padding, IntList legacyIds) {
     int signature = padding;
