@@ -335,6 +335,22 @@ class ScannerStructureTest {
     assertFalse(findings.get(0).secretFound());
   }
 
+  @Test
+  void shouldReadNamesAcrossHtmlEntityQuotes() {
+    // Given JSON in an HTML attribute, its quotes written as entities: the names are still read
+    String id = SyntheticKeys.accessKeyId();
+    String secret = SyntheticKeys.secret();
+    String paired = "<div data-config=\"{&quot;accessKeyId&quot;:&quot;" + id + "&quot;,&quot;accessKeySecret&quot;:"
+        + "&quot;" + secret + "&quot;}\"></div>\n";
+    String other = "<div data-config=\"{&quot;accessKeyId&quot;:&quot;" + id + "&quot;,&quot;password&quot;:&#34;"
+        + SyntheticKeys.secret() + "&#34;}\"></div>\n";
+
+    assertPaired(paired, id, secret);
+    List<Finding> findings = scanner.scan(other);
+    assertEquals(List.of(id), findings.stream().map(Finding::accessKeyId).toList());
+    assertFalse(findings.get(0).secretFound(), "a password is not its secret");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"requestId", "trace_id", "cacheKey", "encryptionKey", "etag", "refresh_token",
       "session_secret", "COOKIE_SECRET", "webhookSecret", "client_secret", "jwt-secret", "otpSecret",

@@ -148,7 +148,7 @@ final class KeyNames {
   /**
    * The identifier just before the value on its line, across what separates a name from its value: quotes, blanks,
    * {@code :}, {@code =}, {@code =>}, {@code >} of an element, {@code (} of a call, {@code ,}, and those escaped
-   * ({@code %3D}, {@code =3D}, &#92;u0022); null if none.
+   * ({@code %3D}, {@code =3D}, &#92;u0022, {@code &quot;}); null if none.
    */
   private static String nameBefore(String text, int valueStart) {
     int floor = Math.max(0, valueStart - LOOKBACK);
@@ -156,7 +156,7 @@ final class KeyNames {
     while (i > floor) {
       int escape = KeyShapes.codedCharacterStart(text, i);
       if (escape < i) {
-        i = escape; // an escaped separator (%3D, =3D, \u0022)
+        i = escape; // an escaped separator (%3D, =3D, \u0022, &quot;)
       } else if (" \t\"'`:=>(,[{".indexOf(text.charAt(i - 1)) >= 0) {
         i--;
       } else {

@@ -120,8 +120,8 @@ final class KeyShapes {
   }
 
   /**
-   * Where a character given by its code ({@code %XX}, {@code =XX} of a separator, &#92;uXXXX) ends right before
-   * {@code at} starts, or {@code at}: an escaped quote, {@code =} or {@code :}, as an encoder writes what separates a
+   * Where a character given by its code ({@code %XX}, {@code =XX} of a separator, &#92;uXXXX, an HTML entity of a
+   * quote) ends right before {@code at} starts, or {@code at}: an escaped quote, {@code =} or {@code :}, as an encoder writes what separates a
    * name from its value. A line break escaped ({@code \n}) is not one.
    */
   static int codedCharacterStart(CharSequence text, int at) {
@@ -134,7 +134,30 @@ final class KeyShapes {
     if (at >= 6 && text.charAt(at - 6) == '\\' && text.charAt(at - 5) == 'u' && Chars.hexQuad(text, at - 4) >= 0) {
       return at - 6;
     }
+    if (at >= 5 && text.charAt(at - 1) == ';') {
+      for (String entity : QUOTE_ENTITIES) {
+        if (endsWith(text, at, entity)) {
+          return at - entity.length();
+        }
+      }
+    }
     return at;
+  }
+
+  /** A quote as HTML and XML write it inside an attribute or text: {@code &quot;}, {@code &apos;}, {@code &#34;}. */
+  private static final String[] QUOTE_ENTITIES = {"&quot;", "&apos;", "&#34;", "&#39;", "&#x22;", "&#x27;"};
+
+  private static boolean endsWith(CharSequence text, int at, String suffix) {
+    int start = at - suffix.length();
+    if (start < 0) {
+      return false;
+    }
+    for (int k = 0; k < suffix.length(); k++) {
+      if (text.charAt(start + k) != suffix.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
