@@ -185,6 +185,10 @@ class ScannerStructureTest {
       "access_key: %s",
       "UserName,AccessKey ID,Status\nci-bot,%s,Active",
       "| AccessKeyId | Status |\n|---|---|\n| %s | Active |",
+      "docker run -e ALIYUN_ACCESSKEYID=%s app",
+      "ACCESS-KEY-ID=%s",
+      "export OSS_ACCESS_KEY=%s",
+      "ODPS_ACCESS_ID=%s",
       "Authorization: LOG %s:m5oOHvmnSPzCtJ+nfqDuUWmSeFk=",
       "Authorization: MNS %s:kZoYNv66bsmc10+dcGKw5x2PRrk=",
       "Authorization: OSS4-HMAC-SHA256 Credential=%s/20261130/cn-hangzhou/oss/aliyun_v4_request,Signature=4a5b",
@@ -232,6 +236,8 @@ class ScannerStructureTest {
     assertEquals(List.of(), scanner.scan("request_id=" + legacyId() + " trace=" + legacyId() + "\n"));
     assertEquals(List.of(), scanner.scan("accessKeyIdentifier=" + legacyId() + "\n"));
     assertEquals(List.of(), scanner.scan("bak=" + legacyId() + " k=" + legacyId() + "\n"));
+    assertEquals(List.of(), scanner.scan("SECRET_ACCESS_KEY=" + legacyId() + "\nsecret_access_key: " + legacyId()
+        + "\nACCESS_TOKEN=" + legacyId() + "\n"));
   }
 
   // --- pairing by structure ---

@@ -136,15 +136,10 @@ final class Prefilter {
   }
 
   private static final String LEGACY_STEM = "ccess";
+  /** The longest upper-case name looked for before an {@code '='}. */
   private static final String LEGACY_UPPER = "ACCESS_KEY_ID";
   static final int LEGACY_ID_LENGTH = 16;
   private static final int LEGACY_GAP = 8;
-
-  /** Where a legacy ID value starts after "ccess" at {@code at} ({@code Key}, {@code Id}, a separator), or -1. */
-  private static int legacyValue(String text, int at) {
-    int nameEnd = legacyNameEnd(text, at);
-    return nameEnd < 0 ? -1 : valueAfterName(text, nameEnd);
-  }
 
   /**
    * Where the name of an AccessKey ID ends, given where "ccess" ends: {@code AccessKeyId}, {@code access_key_id},
@@ -153,6 +148,9 @@ final class Prefilter {
    * be a secret, which is 30); -1 when none of them.
    */
   private static int legacyNameEnd(String text, int at) {
+    if (saysSecret(text, at - LEGACY_STEM.length() - 1)) {
+      return -1; // secret_access_key, SECRET_ACCESS_KEY: the secret's name, not the ID's
+    }
     int i = skipSeparator(text, at);
     if (text.regionMatches(true, i, "id", 0, 2)) {
       return isNameEnd(text, i + 2) ? i + 2 : -1;
@@ -167,6 +165,20 @@ final class Prefilter {
     }
     return isNameEnd(text, afterKey) ? afterKey : -1;
   }
+
+  /** Whether the name that {@code access} starts at {@code nameStart} ends goes on with {@code secret} before it. */
+  private static boolean saysSecret(String text, int nameStart) {
+    int i = nameStart;
+    while (i > 0 && nameStart - i < NAME_PREFIX_MAX && (Chars.isAlnum(text.charAt(i - 1))
+        || "_-.".indexOf(text.charAt(i - 1)) >= 0)) {
+      i--;
+    }
+    return nameStart - i >= SECRET.length() && text.substring(i, nameStart).toLowerCase(java.util.Locale.ROOT)
+        .contains(SECRET);
+  }
+
+  private static final String SECRET = "secret";
+  private static final int NAME_PREFIX_MAX = 24;
 
   /** Whether a name ends at {@code at}: the text ends, or a character that is not a letter or digit follows. */
   private static boolean isNameEnd(String text, int at) {
@@ -354,14 +366,29 @@ final class Prefilter {
   }
 
   /**
+   * The legacy ID after an upper-case name ending at the {@code '='} at {@code at}: {@code ACCESS_KEY_ID=},
+   * {@code ACCESSKEYID=}, {@code ACCESS-KEY-ID=}, {@code ACCESS_ID=}, {@code ACCESS_KEY=} (the environment's and
+   * S3-style tools' spellings); -1 if none.
+   */
+  private static int upperCaseLegacyValue(String text, int at) {
+    for (int stem = at - LEGACY_STEM.length(); stem >= Math.max(1, at - LEGACY_UPPER.length()); stem--) {
+      if (text.charAt(stem - 1) == 'A' && text.startsWith(UPPER_STEM, stem)) {
+        return legacyNameEnd(text, stem + UPPER_STEM.length()) == at ? valueAfterName(text, at) : -1;
+      }
+    }
+    return -1;
+  }
+
+  private static final String UPPER_STEM = "CCESS";
+
+  /**
    * Every {@code '='}, once: the padding of a base64 value of {@value #PADDED_BASE64_MIN} characters or more (a
-   * trigger), and {@code ACCESS_KEY_ID=} or {@code ak=} before a legacy ID.
+   * trigger), and {@code ACCESS_KEY_ID=} (and its other upper-case spellings) or {@code ak=} before a legacy ID.
    */
   private static void equalsSigns(String text, Hits hits) {
     for (int i = text.indexOf('='); i >= 0; i = text.indexOf('=', i + 1)) {
-      if (i >= LEGACY_UPPER.length() && text.charAt(i - 1) == 'D'
-          && text.startsWith(LEGACY_UPPER, i - LEGACY_UPPER.length())) {
-        int value = legacyValue(text, i - LEGACY_UPPER.length() + "ACCESS".length());
+      if (i > 0 && (text.charAt(i - 1) == 'D' || text.charAt(i - 1) == 'Y')) {
+        int value = upperCaseLegacyValue(text, i);
         if (value >= 0) {
           hits.legacyIds().add(value);
         }
