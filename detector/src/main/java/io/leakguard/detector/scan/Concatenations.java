@@ -71,6 +71,7 @@ final class Concatenations {
         i = literalJoin(i);
       } else if (c == '$' && !(i + 1 < to && Character.isJavaIdentifierStart(text.charAt(i + 1))
           && text.charAt(i + 1) != '$' && isCodeJoin(i + 1))) {
+        // A shell reference; PHP's $a . $b is a join of code's variables instead, read from the name on.
         i = shellJoin(i, false);
       } else if (isNameChar(c) && (i == from || !isNameChar(text.charAt(i - 1)) && text.charAt(i - 1) != '.')) {
         i = codeJoin(i);
