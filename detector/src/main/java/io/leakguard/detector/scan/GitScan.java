@@ -7,7 +7,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -556,10 +555,10 @@ public final class GitScan {
         return new BlobResult(blob, null, List.of(), size, null); // a stored binary: not text
       }
       byte[] data = loader.getCachedBytes(ScanCommand.MAX_FILE_BYTES);
-      if (ScanCommand.isBinary(data)) {
+      String content = ScanCommand.text(data);
+      if (content == null) {
         return new BlobResult(blob, null, List.of(), size, null);
       }
-      String content = new String(data, StandardCharsets.UTF_8);
       List<Finding> found = scanner.scanEveryOccurrence(content);
       return new BlobResult(blob, found.isEmpty() ? null : content, found, size, null);
     } catch (IOException e) {

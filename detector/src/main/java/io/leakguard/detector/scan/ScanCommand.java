@@ -209,10 +209,10 @@ public final class ScanCommand {
 
   /** Scans one file's bytes; no output, so that any thread may call it. */
   private FileResult scanBytes(String path, byte[] bytes, boolean named) {
-    if (isBinary(bytes)) {
+    String content = text(bytes);
+    if (content == null) {
       return new FileResult(path, List.of(), null, null, named ? "binary, skipped" : null);
     }
-    String content = new String(bytes, StandardCharsets.UTF_8);
     return new FileResult(path, scanner.scanEveryOccurrence(content), content, null, null);
   }
 
@@ -238,13 +238,53 @@ public final class ScanCommand {
     }
   }
 
-  static boolean isBinary(byte[] bytes) {
-    for (int i = 0; i < Math.min(bytes.length, BINARY_SNIFF); i++) {
-      if (bytes[i] == 0) {
-        return true;
+  /**
+   * A file's bytes as text, or null when they are binary. UTF-8 (a byte order mark dropped) unless a byte order mark
+   * or the file's zero bytes say UTF-16: Windows PowerShell 5 writes UTF-16LE by default ({@code Out-File}, {@code >}),
+   * and so do registry exports and some editors, and every other byte of such ASCII text is zero. Any other zero byte
+   * in the first {@value #BINARY_SNIFF} bytes makes the file binary.
+   */
+  static String text(byte[] bytes) {
+    if (startsWith(bytes, 0xEF, 0xBB, 0xBF)) {
+      return new String(bytes, 3, bytes.length - 3, StandardCharsets.UTF_8);
+    }
+    if (startsWith(bytes, 0xFF, 0xFE)) {
+      return new String(bytes, 2, bytes.length - 2, StandardCharsets.UTF_16LE);
+    }
+    if (startsWith(bytes, 0xFE, 0xFF)) {
+      return new String(bytes, 2, bytes.length - 2, StandardCharsets.UTF_16BE);
+    }
+    int sniff = Math.min(bytes.length, BINARY_SNIFF) & ~1;
+    int evenZeros = 0;
+    int oddZeros = 0;
+    for (int i = 0; i < sniff; i += 2) {
+      evenZeros += bytes[i] == 0 ? 1 : 0;
+      oddZeros += bytes[i + 1] == 0 ? 1 : 0;
+    }
+    int pairs = sniff / 2;
+    if (pairs >= UTF16_MIN_PAIRS && evenZeros == 0 && oddZeros * 10 >= pairs * 9) {
+      return new String(bytes, StandardCharsets.UTF_16LE);
+    }
+    if (pairs >= UTF16_MIN_PAIRS && oddZeros == 0 && evenZeros * 10 >= pairs * 9) {
+      return new String(bytes, StandardCharsets.UTF_16BE);
+    }
+    boolean binary = evenZeros + oddZeros > 0 || (sniff < Math.min(bytes.length, BINARY_SNIFF) && bytes[sniff] == 0);
+    return binary ? null : new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  /** Fewer characters than this are too few to tell UTF-16 text by its zero bytes. */
+  private static final int UTF16_MIN_PAIRS = 8;
+
+  private static boolean startsWith(byte[] bytes, int... prefix) {
+    if (bytes.length < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if ((bytes[i] & 0xFF) != prefix[i]) {
+        return false;
       }
     }
-    return false;
+    return true;
   }
 
   private void error(String path, String message) {

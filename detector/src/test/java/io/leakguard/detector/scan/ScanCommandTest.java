@@ -197,6 +197,40 @@ class ScanCommandTest {
   }
 
   @Test
+  void shouldReadUtf16FilesAsTextWithOrWithoutAByteOrderMark() throws Exception {
+    // Given the same pair as PowerShell's Out-File writes it (UTF-16LE with a byte order mark), without the mark,
+    // big-endian, and as UTF-8 with a mark
+    String text = "$env:ALIBABA_CLOUD_ACCESS_KEY_ID = \"" + id + "\"\r\n$env:ALIBABA_CLOUD_ACCESS_KEY_SECRET = \""
+        + secret + "\"\r\n";
+    Files.write(dir.resolve("a-le-bom.ps1"), concat(new byte[] {(byte) 0xFF, (byte) 0xFE},
+        text.getBytes(StandardCharsets.UTF_16LE)));
+    Files.write(dir.resolve("b-le.txt"), text.getBytes(StandardCharsets.UTF_16LE));
+    Files.write(dir.resolve("c-be-bom.txt"), text.getBytes(StandardCharsets.UTF_16)); // Java writes BE with a mark
+    Files.write(dir.resolve("d-utf8-bom.txt"), concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF},
+        text.getBytes(StandardCharsets.UTF_8)));
+
+    // When
+    int exit = scan(dir.toString());
+
+    // Then each is found, paired, on line 1 at the column of the ID
+    assertEquals(1, exit);
+    List<JsonNode> findings = lines();
+    assertEquals(4, findings.size(), output());
+    for (JsonNode finding : findings) {
+      assertEquals(id, finding.get("accessKeyId").asText());
+      assertEquals(KeyForms.fingerprint(secret), finding.get("fingerprint").asText());
+      assertEquals(1, finding.get("line").asInt());
+      assertEquals(text.indexOf(id) + 1, finding.get("column").asInt());
+    }
+  }
+
+  private static byte[] concat(byte[] head, byte[] tail) {
+    byte[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+    System.arraycopy(tail, 0, all, head.length, tail.length);
+    return all;
+  }
+
+  @Test
   void shouldSkipBinaryFiles() throws Exception {
     // Given a file with a NUL byte, holding a key
     byte[] bytes = ("\0\1\2 key=" + id + " secret=" + secret).getBytes(StandardCharsets.ISO_8859_1);
