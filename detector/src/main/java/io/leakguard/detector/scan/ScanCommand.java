@@ -209,6 +209,19 @@ public final class ScanCommand {
 
   /** Scans one file's bytes; no output, so that any thread may call it. */
   private FileResult scanBytes(String path, byte[] bytes, boolean named) {
+    if (isGzip(bytes)) {
+      // A rotated log (app.log.1.gz), a compressed dump: scanned as what it holds, lines counted in that.
+      try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(
+          new java.io.ByteArrayInputStream(bytes))) {
+        bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+      } catch (IOException e) {
+        return new FileResult(path, List.of(), null, "not a readable gzip file: " + describe(e), null);
+      }
+      if (bytes.length > MAX_FILE_BYTES) {
+        return new FileResult(path, List.of(), null,
+            "over the " + MAX_FILE_MB + " MB limit of one file once decompressed; not scanned", null);
+      }
+    }
     String content = text(bytes);
     if (content == null) {
       return new FileResult(path, List.of(), null, null, named ? "binary, skipped" : null);
@@ -270,6 +283,11 @@ public final class ScanCommand {
     }
     boolean binary = evenZeros + oddZeros > 0 || (sniff < Math.min(bytes.length, BINARY_SNIFF) && bytes[sniff] == 0);
     return binary ? null : new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  /** gzip's magic number (RFC 1952, section 2.3.1). */
+  private static boolean isGzip(byte[] bytes) {
+    return startsWith(bytes, 0x1F, 0x8B);
   }
 
   /** Fewer characters than this are too few to tell UTF-16 text by its zero bytes. */

@@ -224,6 +224,30 @@ class ScanCommandTest {
     }
   }
 
+  @Test
+  void shouldScanWhatAGzipFileHolds() throws Exception {
+    // Given a rotated log, compressed, the pair on its third line; and a file that only starts like gzip
+    String log = "2026-11-30 10:00:00 INFO start\n2026-11-30 10:00:01 INFO config\naccess_key_id=" + id
+        + " access_key_secret=" + secret + "\n";
+    java.io.ByteArrayOutputStream compressed = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(compressed)) {
+      gzip.write(log.getBytes(StandardCharsets.UTF_8));
+    }
+    Path rotated = Files.write(dir.resolve("app.log.1.gz"), compressed.toByteArray());
+    Path broken = Files.write(dir.resolve("broken.gz"), new byte[] {0x1F, (byte) 0x8B, 1, 2, 3});
+
+    // When
+    int exit = scan(rotated.toString(), broken.toString());
+
+    // Then the key is found at its line in the decompressed text; the broken file is an error, named
+    List<JsonNode> findings = lines();
+    assertEquals(1, findings.size());
+    assertEquals(3, findings.get(0).get("line").asInt());
+    assertEquals(KeyForms.fingerprint(secret), findings.get(0).get("fingerprint").asText());
+    assertEquals(2, exit, "an unreadable file makes the scan incomplete");
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("broken.gz: not a readable gzip file"), output());
+  }
+
   private static byte[] concat(byte[] head, byte[] tail) {
     byte[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
     System.arraycopy(tail, 0, all, head.length, tail.length);
