@@ -127,7 +127,7 @@ final class Prefilter {
         if (value >= 0) {
           found.add(value);
         } else if (nameEnd >= 0 && i >= tableEnd) {
-          // A table's rows are read once, even if they repeat its header.
+          // A table's rows are read once, even if they repeat its header; a line too long for one, once.
           tableEnd = Math.max(tableEnd, columnValues(text, i, nameEnd, found));
         }
       }
@@ -212,12 +212,14 @@ final class Prefilter {
     }
     int lineEnd = lineEnd(text, nameStart);
     if (lineEnd < 0 || lineStart > 0 && text.charAt(lineStart - 1) != '\n') {
-      return nameEnd;
+      // Too long a line for a table's header: nor is any other name on it, so none is looked at again.
+      int newline = text.indexOf('\n', nameStart);
+      return newline < 0 ? text.length() : newline;
     }
     if (delimiter == '\n' || delimiter == '\r') {
       delimiter = firstDelimiter(text, lineStart, lineEnd);
       if (delimiter == '\n') {
-        return nameEnd;
+        return lineEnd;
       }
     }
     int column = count(text, delimiter, lineStart, nameStart);
