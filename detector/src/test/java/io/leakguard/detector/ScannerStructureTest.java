@@ -30,7 +30,8 @@ class ScannerStructureTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"STS.GetCallerIdentity", "STS.AssumeRoleWithOIDC", "STS.AssumeRoleWithSAML",
-      "STS.GetFederationToken", "STS.AssumeRoleWithServiceIdentity"})
+      "STS.GetFederationToken", "STS.AssumeRoleWithServiceIdentity",
+      "STS.getCallerIdentity", "STS.assumeRoleWithOIDC"}) // lower camel: the JavaScript SDK's method names
   void shouldNotTakeAnStsActionForAnStsId(String action) {
     String doc = "Call `" + action + "` to get temporary credentials.\n"
         + "client.do_action(" + action + "Request())\n" + "action: " + action + "\n";

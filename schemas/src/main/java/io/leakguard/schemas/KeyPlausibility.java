@@ -37,6 +37,8 @@ public final class KeyPlausibility {
   private static final java.util.List<String> KEYBOARD_WALKS_OF_LETTERS = keyboardWalks(KEYBOARD_WALK + 1);
   /** Shortest word of a word sequence, and how many words make one (fewer with a closing acronym). */
   private static final int MIN_WORDS = 3;
+  /** Shortest first word of a name in lower camel case ({@code get}, {@code assume}, {@code describe}). */
+  private static final int LOWER_FIRST_WORD = 3;
   /** Acronyms that Alibaba Cloud's API and SDK names use inside a name ({@code AssumeRoleWithOIDCRequest}). */
   private static final Set<String> KNOWN_ACRONYMS = Set.of("OIDC", "SAML", "RAM", "STS", "KMS", "ECS", "OSS", "API",
       "URL", "HTTP", "HTTPS", "JSON", "XML", "SDK", "ARN", "MFA", "VPC", "SLB", "RDS", "DNS", "IP", "ID", "AK");
@@ -230,6 +232,17 @@ public final class KeyPlausibility {
     int shortWords = 0;
     int acronyms = 0;
     int i = from;
+    // Lower camel case (assumeRoleWithOIDC, getCallerIdentity: the JavaScript and Go SDKs' method names) opens with a
+    // word in lower case, of at least LOWER_FIRST_WORD letters.
+    while (i < to && text.charAt(i) >= 'a' && text.charAt(i) <= 'z') {
+      i++;
+    }
+    if (i > from) {
+      if (i - from < LOWER_FIRST_WORD || !isPronounceable(text, from, i)) {
+        return false;
+      }
+      words++;
+    }
     while (i < to) {
       char c = text.charAt(i);
       if (c < 'A' || c > 'Z') {

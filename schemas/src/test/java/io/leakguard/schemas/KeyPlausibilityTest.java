@@ -65,6 +65,9 @@ class KeyPlausibilityTest {
       "AssumeRoleWithServiceIdentity",
       "YourAccessKeyIdHere",
       "DescribeRegionsRequest",
+      "getCallerIdentity", // lower camel case: the JavaScript and Go SDKs' method names
+      "assumeRoleWithOIDC",
+      "assumeRoleWithServiceIdentity",
   })
   void shouldTakeWordSequencesForNamesNotKeys(String name) {
     assertTrue(KeyPlausibility.isWordSequence(name, 0, name.length()), name);
@@ -72,15 +75,18 @@ class KeyPlausibilityTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"NUgYrLnoAoWFqGCT", "Abc1DefGhi", "AssumeRole", "GetXYZABCDEFToken", "QwXzPkRtVbNmLsDf"})
+  @ValueSource(strings = {"NUgYrLnoAoWFqGCT", "Abc1DefGhi", "AssumeRole", "GetXYZABCDEFToken", "QwXzPkRtVbNmLsDf",
+      "qxRoleWithOIDCName", "getRole", "xkcdPqrsRoleName"})
   void shouldNotTakeOtherValuesForWordSequences(String value) {
     assertFalse(KeyPlausibility.isWordSequence(value, 0, value.length()), value);
   }
 
   /**
    * The recall cost: how many random bodies the rules reject. A real ID is random, so each rejection is a missed
-   * leak; the bound is 20 in 500,000 per length (measured, all rules: 19 of 16 characters, 17 of 20, 9 of 24, 6 of
-   * 30; the 12-character bodies of 16-character IDs, which the word rule does not apply to: 28).
+   * leak; the bound is 40 in 500,000 per length, under one in 10,000 (measured, all rules: 34 of 16 characters, 18 of
+   * 20, 9 of 24, 6 of 30; the 12-character bodies of 16-character IDs, which the word rule does not apply to: 28).
+   * Names in lower camel case cost 15 of the 34: a 16-character random value opens with three lower-case letters
+   * and goes on in capitalized words more often than a longer one does.
    */
   @ParameterizedTest
   @ValueSource(ints = {16, 20, 24, 30})
@@ -96,6 +102,6 @@ class KeyPlausibilityTest {
         rejected++;
       }
     }
-    assertTrue(rejected <= 20, rejected + " of 500,000 random " + length + "-character values rejected");
+    assertTrue(rejected <= 40, rejected + " of 500,000 random " + length + "-character values rejected");
   }
 }
